@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * `sevenstick` — the command-line face of the engine (contract: DESIGN.md §4).
+ * Each command lives in commands/<name>.ts and registers itself on the program.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+
+const program = new Command();
+program
+  .name('sevenstick')
+  .description('Turn a Windows 7 ISO into a USB stick that boots (BIOS and UEFI), and verify it.')
+  .version(pkg.version)
+  .exitOverride()
+  .showHelpAfterError();
+
+// Commands register here (one line each).
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every other parse failure is bad arguments (2).
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    throw e;
+  }
+}
+
+void main();

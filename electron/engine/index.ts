@@ -1,0 +1,5 @@
+/**
+ * The engine's only public entry. Pure Node: nothing here (or below) imports electron,
+ * or code from main/, preload/ or renderer/ (enforced by eslint).
+ */
+export * from './io/index.js';

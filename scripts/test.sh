@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, with its own set-up: `npm ci && npm test` on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-tools.sh
+echo "== type check (tsc -b)"
+npx tsc -b
+echo "== lint"
+npx eslint .
+if [[ -x assets/boot/build.sh ]]; then
+  echo "== boot code is built from its sources"
+  bash assets/boot/build.sh --check
+fi
+echo "== unit and integration tests (node --test)"
+mapfile -t files < <(find build/electron/test -name '*.test.js' | sort)
+node --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+if [[ -f e2e/run.sh ]]; then
+  echo "== end-to-end tests"
+  bash e2e/run.sh
+fi
