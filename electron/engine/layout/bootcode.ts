@@ -55,8 +55,8 @@ export function assetsDir(): string {
   return env ? resolve(env) : resolve(__dirname, '..', '..', '..', '..', 'assets');
 }
 
-function loadBin(name: string): Buffer {
-  const path = join(assetsDir(), 'boot', name);
+function loadBin(root: string, name: string): Buffer {
+  const path = join(root, 'boot', name);
   try {
     return readFileSync(path);
   } catch (e) {
@@ -68,18 +68,25 @@ function isZero(b: Buffer): boolean {
   return b.every((x) => x === 0);
 }
 
-interface BootCode {
+export interface BootCode {
+  /** mbr.bin, 512 bytes. */
   mbr: Buffer;
+  /** Sector 0 of fat32.bin (BPB hole zero). */
   vbr: Buffer;
+  /** Sectors 1.. of fat32.bin. */
   stage2: Buffer;
 }
 
-let cached: BootCode | null = null;
+const cache = new Map<string, BootCode>();
 
-/** Loads and validates the .bin files (once). Throws E_FORMAT if one is damaged. */
-export function loadBootCode(): BootCode {
-  if (cached) return cached;
-  const mbr = loadBin('mbr.bin');
+/**
+ * Loads and validates the .bin files under `<assetsRoot>/boot/` (once per folder). Throws
+ * E_NOT_FOUND / E_IO if a file can't be read, E_FORMAT if one is damaged.
+ */
+export function loadBootCode(assetsRoot: string = assetsDir()): BootCode {
+  const hit = cache.get(assetsRoot);
+  if (hit) return hit;
+  const mbr = loadBin(assetsRoot, 'mbr.bin');
   if (mbr.length !== SECTOR_SIZE) throw formatError(`mbr.bin must be ${SECTOR_SIZE} bytes, it is ${mbr.length}`);
   const m = MBR.decode(mbr);
   if (m.signature !== BOOT_SIGNATURE) throw formatError('mbr.bin has no 55 AA signature');
@@ -87,7 +94,7 @@ export function loadBootCode(): BootCode {
     throw formatError('mbr.bin must be zero from byte 440 to 509 (disk signature and partition table)');
   }
 
-  const fat = loadBin('fat32.bin');
+  const fat = loadBin(assetsRoot, 'fat32.bin');
   const sectors = fat.length / SECTOR_SIZE;
   if (!Number.isInteger(sectors) || sectors < 2 || sectors > 4) {
     throw formatError(`fat32.bin must be 2 to 4 sectors of ${SECTOR_SIZE} bytes, it is ${fat.length} bytes`);
@@ -101,8 +108,9 @@ export function loadBootCode(): BootCode {
   if (stage2.readUInt16LE(0) !== STAGE2_MAGIC) throw formatError('fat32.bin stage 2 does not start with its magic word');
   if (FAT32_STAGE2_SECTOR + stage2.length / SECTOR_SIZE > RESERVED_SECTORS) throw formatError('fat32.bin stage 2 does not fit in the reserved sectors');
 
-  cached = { mbr, vbr, stage2 };
-  return cached;
+  const code = { mbr, vbr, stage2 };
+  cache.set(assetsRoot, code);
+  return code;
 }
 
 /** The MBR's code area: 440 bytes for bytes 0..439 of sector 0 of the disk. */

@@ -82,8 +82,10 @@ async function bootDisk(
 }
 
 describe('BIOS boot: our MBR + FAT32 boot code load BOOTMGR', () => {
-  test('IDE disk, 512-byte clusters', async () => {
-    const { r, cleanup } = await bootDisk('simple', 1);
+  test('IDE disk, 512-byte clusters; the drive byte comes from DL, not from the BPB on disk', async () => {
+    // BS_DrvNum (0x40) = 0 on disk: the probe's "drive byte == DL" check only passes if our
+    // boot sector stored DL there at run time.
+    const { r, cleanup } = await bootDisk('simple', 1, { tweak: (img, start) => writeAt(img, start * SECTOR + 0x40, Buffer.from([0])) });
     cleanup();
     assertProbeOk(r);
   });

@@ -143,3 +143,14 @@ export async function clusterRuns(img: string, path: string): Promise<{ runs: nu
   const clusters = runs.reduce((n, m) => n + (m[2] ? Number(m[2]) - Number(m[1]) + 1 : 1), 0);
   return { runs: runs.length, clusters, text: r.stdout.trim() };
 }
+
+/** Machine and subsystem of a PE image (COFF header via e_lfanew at 0x3C; PE32+ optional header). */
+export function peInfo(path: string): { machine: number; subsystem: number } {
+  const b = readFileSync(path);
+  if (b.toString('latin1', 0, 2) !== 'MZ') throw new Error(`${path} is not an MZ/PE file`);
+  const pe = b.readUInt32LE(0x3c);
+  if (b.toString('latin1', pe, pe + 4) !== 'PE\0\0') throw new Error(`${path} has no PE signature`);
+  const machine = b.readUInt16LE(pe + 4);
+  const optional = pe + 24;
+  return { machine, subsystem: b.readUInt16LE(optional + 68) };
+}
