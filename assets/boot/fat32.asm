@@ -267,6 +267,10 @@ stage2_main:
 
         ; how far we may load: INT 12h = KiB of conventional memory
         int 0x12
+        cmp ax, 640                 ; never trust more than 640 KiB
+        jbe .mem_ok
+        mov ax, 640
+.mem_ok:
         shl ax, 6                   ; KiB -> paragraphs
         mov [v_limit], ax
 
