@@ -17,8 +17,8 @@
 ;     directory's FAT chain across clusters and skipping deleted, LFN, volume
 ;     label and directory entries;
 ;   - loads the whole file, following its (possibly fragmented) FAT chain, to
-;     2000:0000 and up, in reads of <= 127 sectors that never cross a 64 KiB
-;     boundary;
+;     2000:0000 and up; adjacent clusters are read together, in reads of <= 127
+;     sectors that never cross a 64 KiB boundary;
 ;   - jumps to 2000:0000 with DL = drive, DS = ES = SS = 0, SP = 7C00.
 ; Reads use INT 13h extensions when present, CHS from the BPB geometry
 ; otherwise. Every failure prints a short message via INT 10h and halts.
@@ -37,6 +37,7 @@ DIRBUF          equ 0x9000          ; one directory sector (<= 4096 bytes)
 FATBUF          equ 0xA000          ; one FAT sector (<= 4096 bytes)
 LOAD_SEG        equ 0x2000          ; BOOTMGR goes to 2000:0000
 MAX_READ        equ 127             ; sectors per INT 13h read (Phoenix EDD limit)
+RUN_SECTORS     equ 128             ; adjacent clusters are merged into runs up to this
 READ_TRIES      equ 4
 STAGE2_MAGIC    equ 0x5337          ; "7S"
 
@@ -75,7 +76,7 @@ v_clus          resd 1              ; current cluster
 v_left          resd 1              ; BOOTMGR sectors still to load
 v_seg           resw 1              ; destination segment of the next read
 v_limit         resw 1              ; first segment we must not load into
-v_insec         resw 1              ; sectors left in the current cluster
+v_insec         resw 1              ; sectors left in the current run of adjacent clusters
 v_guard         resw 1              ; root directory cluster counter (loop guard)
 
         section .text
@@ -346,6 +347,23 @@ found:
         call cluster_lba            ; ebp = first sector of the cluster
         movzx ax, byte [BASE + BPB_SecPerClus]
         mov [v_insec], ax
+.extend:                            ; grow the run while the next cluster is adjacent
+        movzx ecx, word [v_insec]
+        cmp ecx, [v_left]
+        jae .chunk                  ; the run already covers the rest of the file
+        cmp cx, RUN_SECTORS
+        jae .chunk
+        mov eax, [v_clus]
+        call next_cluster
+        jc .chunk                   ; end of chain: noticed after this run
+        mov ebx, [v_clus]
+        inc ebx
+        cmp eax, ebx
+        jne .chunk                  ; not adjacent: read this run first
+        mov [v_clus], eax           ; v_clus = last cluster of the run
+        movzx ax, byte [BASE + BPB_SecPerClus]
+        add [v_insec], ax
+        jmp .extend
 .chunk:
         ; sectors until the next 64 KiB boundary (v_seg is sector aligned)
         mov cx, [v_seg]

@@ -5,7 +5,7 @@
  * 0:7C00 (HiddSec against the MBR it reads itself), and reports on COM1. Error paths are judged
  * by the VGA text screen (the only place real firmware shows them).
  */
-import { statSync } from 'node:fs';
+import { statSync, truncateSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootBios, type BiosBootOptions, type BootResult } from '../helpers/qemu.js';
@@ -218,13 +218,28 @@ describe('BIOS boot: failures show a message and halt', () => {
     assertScreen(r, 'File system damaged');
   });
 
-  test('BOOTMGR starting at a cluster beyond the end of the disk → "Disk read error"', async () => {
+  test('BOOTMGR starting at a cluster number beyond the FAT → "File system damaged"', async () => {
     const { r, cleanup } = await bootDisk('simple', 8, {
       tweak: async (img, start) => {
         const at = await rootEntryOffset(img, start, 'BOOTMGR    ');
         const hi = Buffer.alloc(2);
-        hi.writeUInt16LE(0x0fff, 0); // cluster 0x0FFFxxxx: a valid number, ~8 TiB into the disk
+        hi.writeUInt16LE(0x0fff, 0); // cluster 0x0FFFxxxx: below the reserved values, far past this FAT
         writeAt(img, at + 20, hi);
+      },
+    });
+    cleanup();
+    assertScreen(r, 'File system damaged');
+  });
+
+  test('disk ends in the middle of BOOTMGR → "Disk read error"', async () => {
+    const { r, cleanup } = await bootDisk('simple', 8, {
+      tweak: async (img, start) => {
+        const at = await rootEntryOffset(img, start, 'BOOTMGR    ');
+        const e = readAt(img, at, 32);
+        const first = (e.readUInt16LE(20) << 16) | e.readUInt16LE(26);
+        const g = geometry(img, start);
+        // keep BOOTMGR's first 10 clusters, cut the rest of the disk off
+        truncateSync(img, (g.dataLba + (first - 2 + 10) * g.spc) * SECTOR);
       },
     });
     cleanup();
@@ -233,14 +248,18 @@ describe('BIOS boot: failures show a message and halt', () => {
 });
 
 /** Byte offset of a root-directory entry (first root cluster only; enough for 'simple' disks). */
-async function rootEntryOffset(img: string, start: number, name83: string): Promise<number> {
+/** FAT32 geometry from the BPB (fatgen103 offsets), for the tests that edit a disk. */
+function geometry(img: string, start: number): { spc: number; dataLba: number; rootClus: number } {
   const bs = readAt(img, start * SECTOR, SECTOR);
   const rsvd = bs.readUInt16LE(0x0e);
   const nfats = bs[0x10];
   const fatsz = bs.readUInt32LE(0x24);
-  const spc = bs[0x0d];
-  const rootClus = bs.readUInt32LE(0x2c);
-  const rootAt = (start + rsvd + nfats * fatsz + (rootClus - 2) * spc) * SECTOR;
+  return { spc: bs[0x0d], dataLba: start + rsvd + nfats * fatsz, rootClus: bs.readUInt32LE(0x2c) };
+}
+
+async function rootEntryOffset(img: string, start: number, name83: string): Promise<number> {
+  const { spc, dataLba, rootClus } = geometry(img, start);
+  const rootAt = (dataLba + (rootClus - 2) * spc) * SECTOR;
   const dir = readAt(img, rootAt, spc * SECTOR);
   for (let i = 0; i < dir.length; i += 32) {
     if (dir.toString('latin1', i, i + 11) === name83) return rootAt + i;

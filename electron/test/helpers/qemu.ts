@@ -105,6 +105,7 @@ export function decodeVgaText(buf: Buffer): string {
 class Qmp {
   private buf = '';
   private waiters: ((reply: { return?: unknown; error?: unknown }) => void)[] = [];
+  private closed = false;
   private constructor(private readonly sock: Socket) {
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => {
@@ -125,6 +126,7 @@ class Qmp {
     });
     sock.on('error', () => undefined);
     sock.on('close', () => {
+      this.closed = true;
       for (const w of this.waiters.splice(0)) w({ error: 'closed' });
     });
   }
@@ -151,7 +153,18 @@ class Qmp {
 
   command(execute: string, args?: Record<string, unknown>): Promise<{ return?: unknown; error?: unknown }> {
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
+      // QEMU may be gone already (a socket that closed never answers)
+      if (this.closed || this.sock.destroyed) return resolve({ error: 'closed' });
+      // a QEMU that stopped answering: give up on this connection (replies are matched in order)
+      const timer = setTimeout(() => {
+        this.closed = true;
+        this.sock.destroy();
+        resolve({ error: 'timeout' });
+      }, 5_000);
+      this.waiters.push((reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
       this.sock.write(JSON.stringify(args ? { execute, arguments: args } : { execute }) + '\n');
     });
   }
