@@ -136,6 +136,15 @@ export async function fsckPartition(img: string): Promise<{ code: number; output
   }
 }
 
+/**
+ * True if fsck.fat -n found nothing at all: exit 0 AND only its banner and summary lines (it exits 0
+ * on "mostly harmless" findings such as a backup boot sector that differs).
+ */
+export function fsckClean(f: { code: number; output: string }): boolean {
+  const lines = f.output.split('\n').map((l) => l.trim()).filter(Boolean);
+  return f.code === 0 && lines.length === 2 && /^fsck\.fat /.test(lines[0] ?? '') && /: \d+ files, \d+\/\d+ clusters$/.test(lines[1] ?? '');
+}
+
 /** Cluster runs of a file or directory, by mtools' mshowfat (e.g. "<9-14> <21-26>" → 2 runs). */
 export async function clusterRuns(img: string, path: string): Promise<{ runs: number; clusters: number; text: string }> {
   const r = await runOk('mshowfat', ['-i', `${img}@@1M`, path], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
