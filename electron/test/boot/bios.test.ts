@@ -125,6 +125,19 @@ describe('BIOS boot: our MBR + FAT32 boot code load BOOTMGR', () => {
     assertProbeOk(r);
   });
 
+  for (const spc of [2, 4, 16, 32]) {
+    test(`BOOTMGR in several cluster runs (${spc * 512}-byte clusters)`, async () => {
+      const { r, img, cleanup } = await bootDisk('fragmented', spc);
+      try {
+        const runs = await clusterRuns(img, '::BOOTMGR');
+        assert.ok(runs.runs >= 4, `BOOTMGR should be fragmented: ${runs.text}`);
+      } finally {
+        cleanup();
+      }
+      assertProbeOk(r);
+    });
+  }
+
   test('root directory over many fragmented clusters, BOOTMGR in the last one', async () => {
     const { r, img, cleanup } = await bootDisk('bigroot', 1);
     try {
