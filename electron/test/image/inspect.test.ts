@@ -251,3 +251,15 @@ test('WIM XML parsing: UTF-16 text as wimlib writes it, hex numbers, missing fie
   assert.deepEqual(eds[1], { index: 4, name: '', editionId: '', arch: 'unknown', languages: [] });
   assert.throws(() => parseWimXml('<WIM><IMAGE'), isCode('E_FORMAT'));
 });
+
+test('pasted checksums and catalog validation', async () => {
+  const { matchChecksum, parseCatalog } = await import('../../engine/index.js');
+  const d = { sha1: 'a'.repeat(40), sha256: 'b'.repeat(64) };
+  assert.deepEqual(matchChecksum(d, ' AAAA' + 'a'.repeat(36) + '\n'), { algorithm: 'sha1', matches: true });
+  assert.deepEqual(matchChecksum(d, 'c'.repeat(64)), { algorithm: 'sha256', matches: false });
+  assert.equal(matchChecksum(d, 'not a checksum'), null);
+  const c = parseCatalog({ entries: [{ file: 'a.iso', sha1: 'A'.repeat(40) }, { file: 'b.iso', sha1: 'xyz' }, { sha256: 'b'.repeat(64) }, 7] }, 'user.json');
+  assert.deepEqual(c.entries, [{ file: 'a.iso', sha1: 'a'.repeat(40), origin: 'user.json' }]);
+  assert.equal(c.warnings.length, 3);
+  assert.equal(parseCatalog('nonsense', 'x').entries.length, 0);
+});
