@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SevenStickError, inspectImage, loadCatalog, parseWimXml } from '../../engine/index.js';
+import { SevenStickError, inspectImage, loadCatalog, editionsFromWimXml } from '../../engine/index.js';
 import { REPO, fixture, runOk, tempDir } from '../helpers/tools.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof SevenStickError && e.code === code;
@@ -246,10 +246,10 @@ test('Windows media variants: multi-edition non-Professional, install.esd, insta
 });
 
 test('WIM XML parsing: UTF-16 text as wimlib writes it, hex numbers, missing fields', () => {
-  const eds = parseWimXml('<WIM><IMAGE INDEX="3"><NAME>N &amp; M</NAME><WINDOWS><ARCH>9</ARCH><EDITIONID>Professional</EDITIONID><LANGUAGES><LANGUAGE>en-US</LANGUAGE><LANGUAGE>fr-FR</LANGUAGE></LANGUAGES><VERSION><BUILD>0x1DB1</BUILD></VERSION></WINDOWS></IMAGE><IMAGE INDEX="4"></IMAGE></WIM>');
+  const eds = editionsFromWimXml('<WIM><IMAGE INDEX="3"><NAME>N &amp; M</NAME><WINDOWS><ARCH>9</ARCH><EDITIONID>Professional</EDITIONID><LANGUAGES><LANGUAGE>en-US</LANGUAGE><LANGUAGE>fr-FR</LANGUAGE></LANGUAGES><VERSION><BUILD>0x1DB1</BUILD></VERSION></WINDOWS></IMAGE><IMAGE INDEX="4"></IMAGE></WIM>');
   assert.deepEqual(eds[0], { index: 3, name: 'N & M', editionId: 'Professional', arch: 'x64', languages: ['en-US', 'fr-FR'], build: 7601 });
   assert.deepEqual(eds[1], { index: 4, name: '', editionId: '', arch: 'unknown', languages: [] });
-  assert.throws(() => parseWimXml('<WIM><IMAGE'), isCode('E_FORMAT'));
+  assert.throws(() => editionsFromWimXml('<WIM><IMAGE'), isCode('E_FORMAT'));
 });
 
 test('pasted checksums and catalog validation', async () => {
