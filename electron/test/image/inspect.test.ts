@@ -263,3 +263,27 @@ test('pasted checksums and catalog validation', async () => {
   assert.equal(c.warnings.length, 3);
   assert.equal(parseCatalog('nonsense', 'x').entries.length, 0);
 });
+
+test('hashing can be cancelled (E_CANCELLED) and reports progress in order', async () => {
+  const { hashReader, BufferReader } = await import('../../engine/index.js');
+  const data = Buffer.alloc(32 * 1024 * 1024, 7);
+  const ac = new AbortController();
+  const seen: number[] = [];
+  await assert.rejects(
+    hashReader(new BufferReader(data), {
+      chunkSize: 1024 * 1024,
+      signal: ac.signal,
+      onProgress: (p) => {
+        seen.push(p.bytes);
+        ac.abort(); // the first event comes before any chunk is read
+      },
+    }),
+    isCode('E_CANCELLED'),
+  );
+  assert.deepEqual([...seen].sort((a, b) => a - b), seen);
+  // and the same data hashed fully matches node:crypto
+  const { createHash } = await import('node:crypto');
+  const d = await hashReader(new BufferReader(data), { chunkSize: 3 * 1024 * 1024 + 5 });
+  assert.equal(d.sha1, createHash('sha1').update(data).digest('hex'));
+  assert.equal(d.sha256, createHash('sha256').update(data).digest('hex'));
+});
