@@ -1,0 +1,13 @@
+/**
+ * Reading images: the filesystem in an ISO (UDF preferred, else Joliet, else ISO 9660),
+ * a depth-first walk, El Torito, hybrid detection, Windows media facts and inspect().
+ */
+export type { FsNode, ImageFileSystem } from './fs.js';
+export { openFileSystem, walk, type WalkOptions } from './open.js';
+export { UdfFileSystem, detectUdf, type UdfInfo, type UdfPartitionMapInfo } from './udf/index.js';
+export { Iso9660FileSystem, readElTorito, type ElTorito, type ElToritoEntry, type Iso9660Info } from './iso9660/index.js';
+export { readPartitionTable, parseMbr, type PartitionTable, type MbrPartition } from './partition-table.js';
+export { readWindowsMedia, editionsFromWimXml, parseIni, type WindowsInfo, type WindowsEdition, type WindowsArch, type WindowsWarning, type WindowsWarningCode } from './windows-media.js';
+export { hashReader, type Digests, type HashOptions } from './checksum.js';
+export { loadCatalog, matchCatalog, matchChecksum, parseCatalog, userCatalogPath, BUILTIN_CATALOG, type Catalog, type CatalogEntry, type CatalogMatch } from './catalog.js';
+export { inspectImage, inspectReader, type InspectResult, type InspectOptions, type FilesystemInfo } from './inspect.js';
