@@ -30,7 +30,7 @@ const LEN_SYMS = 249;
 const PRE_SYMS = 20;
 const ALIGNED_SYMS = 8;
 const MAX_CODE_LEN = 16;
-const MAIN_TABLEBITS = 11;
+const MAIN_TABLEBITS = 12;
 const LEN_TABLEBITS = 10;
 const PRE_TABLEBITS = 8;
 const ALIGNED_TABLEBITS = 7;
@@ -69,6 +69,12 @@ export class LzxDecoder {
   private readonly preTable = new Int32Array(decodeTableSize(PRE_SYMS, PRE_TABLEBITS, MAX_CODE_LEN));
   private readonly alignedTable = new Int32Array(1 << ALIGNED_TABLEBITS);
 
+  /**
+   * The chunk's compressed bytes, copied behind zero padding: the bit reader reads ahead up to two
+   * words past the end of a valid stream, and past the padding (only in corrupt data) typed-array
+   * reads give undefined, which the bit operations turn into 0 — so the hot loop has no bounds test.
+   */
+  private padded = new Uint8Array(0);
   // Bit reader state (copied into locals by the hot loop).
   private inp: Uint8Array = new Uint8Array(0);
   private ip = 0;
@@ -95,7 +101,7 @@ export class LzxDecoder {
 
   private refill(): void {
     const ip = this.ip;
-    const w = ip + 1 < this.iend ? (this.inp[ip] as number) | ((this.inp[ip + 1] as number) << 8) : 0;
+    const w = (this.inp[ip] as number) | ((this.inp[ip + 1] as number) << 8);
     this.bitbuf |= w << (16 - this.bitcount);
     this.bitcount += 16;
     this.ip = ip + 2;
@@ -159,12 +165,16 @@ export class LzxDecoder {
    * Decompresses one chunk: `input` holds exactly the chunk's compressed bytes; `out` is filled
    * completely (its length is the chunk's uncompressed size). Throws E_FORMAT on corrupt data.
    */
-  decompress(input: Uint8Array, out: Uint8Array): void {
+  decompress(compressed: Uint8Array, out: Uint8Array): void {
     const outEnd = out.length;
     if (outEnd > 1 << this.windowOrder) throw lzxError(`chunk of ${outEnd} bytes exceeds the window`);
+    if (this.padded.length < compressed.length + 16) this.padded = new Uint8Array(Math.max(compressed.length + 16, (1 << this.windowOrder) + 64));
+    const input = this.padded;
+    input.set(compressed);
+    input.fill(0, compressed.length, compressed.length + 16);
     this.inp = input;
     this.ip = 0;
-    this.iend = input.length;
+    this.iend = compressed.length;
     this.bitbuf = 0;
     this.bitcount = 0;
     this.mainLens.fill(0);
@@ -224,19 +234,18 @@ export class LzxDecoder {
       const mainTable = this.mainTable;
       const lenTable = this.lenTable;
       const alignedTable = this.alignedTable;
-      const iend = this.iend;
       let ip = this.ip;
       let bitbuf = this.bitbuf;
       let bitcount = this.bitcount;
       const blockEnd = op + size;
       while (op < blockEnd) {
         if (bitcount < 16) {
-          bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+          bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
           bitcount += 16;
           ip += 2;
         }
-        let e = mainTable[bitbuf >>> 21]!;
-        if (e & 0x80) e = mainTable[(e >>> 8) + ((bitbuf << 11) >>> (32 - (e & 0x1f)))]!;
+        let e = mainTable[bitbuf >>> 20]!;
+        if (e & 0x80) e = mainTable[(e >>> 8) + ((bitbuf << 12) >>> (32 - (e & 0x1f)))]!;
         let l = e & 0x1f;
         bitbuf <<= l;
         bitcount -= l;
@@ -250,7 +259,7 @@ export class LzxDecoder {
         const slot = sym >>> 3;
         if (matchLen === NUM_PRIMARY_LENS) {
           if (bitcount < 16) {
-            bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+            bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
             bitcount += 16;
             ip += 2;
           }
@@ -281,7 +290,7 @@ export class LzxDecoder {
             const verb = extra - 3;
             if (verb > 0) {
               while (bitcount < verb) {
-                bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+                bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
                 bitcount += 16;
                 ip += 2;
               }
@@ -290,7 +299,7 @@ export class LzxDecoder {
               bitcount -= verb;
             }
             if (bitcount < 16) {
-              bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+              bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
               bitcount += 16;
               ip += 2;
             }
@@ -301,7 +310,7 @@ export class LzxDecoder {
             offset += e >>> 8;
           } else if (extra > 0) {
             while (bitcount < extra) {
-              bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+              bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
               bitcount += 16;
               ip += 2;
             }
