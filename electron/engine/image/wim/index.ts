@@ -8,3 +8,13 @@ export { LzxDecoder, undoE8 } from './lzx.js';
 export { XpressDecoder } from './xpress.js';
 export { ResourceReader } from './resource.js';
 export { parseBlobTable, type BlobEntry, type BlobTable } from './blobtable.js';
+export {
+  parseImagePath,
+  splitWimSpec,
+  openWimInFileSystem,
+  findWimFile,
+  openBootx64Source,
+  INSTALL_WIM_PATH,
+  BOOTMGFW_PATH,
+  type Bootx64Source,
+} from './source.js';
