@@ -104,3 +104,33 @@ export function buildDecodeTable(
     code <<= 1;
   }
 }
+
+/**
+ * LZ77 match copy shared by the decoders: `len` bytes from `offset` back, overlapping allowed
+ * (the caller has checked 1 ≤ offset ≤ op and op + len ≤ out.length). Short matches go byte by
+ * byte; long ones use native copies — a run (offset 1) is a fill, a short period is replicated
+ * in doubling steps. Returns the new output position.
+ */
+export function copyMatch(out: Uint8Array, op: number, offset: number, len: number): number {
+  let src = op - offset;
+  const end = op + len;
+  if (len <= 24) {
+    while (op < end) out[op++] = out[src++]!;
+    return end;
+  }
+  if (offset >= len) {
+    out.copyWithin(op, src, src + len);
+    return end;
+  }
+  if (offset === 1) {
+    out.fill(out[src]!, op, end);
+    return end;
+  }
+  // [src, op) repeats with period `offset`; copying from src keeps the distance a multiple of it.
+  while (op < end) {
+    const n = Math.min(op - src, end - op);
+    out.copyWithin(op, src, src + n);
+    op += n;
+  }
+  return end;
+}

@@ -20,7 +20,7 @@
  * no allocation per chunk.
  */
 import { SevenStickError } from '../../io/errors.js';
-import { buildDecodeTable, decodeTableSize } from './huffman.js';
+import { buildDecodeTable, copyMatch, decodeTableSize } from './huffman.js';
 
 const NUM_CHARS = 256;
 const NUM_LEN_HEADERS = 8;
@@ -327,14 +327,7 @@ export class LzxDecoder {
           throw lzxError(`match of ${matchLen} bytes at ${op} runs past the block`);
         }
         if (offset > op) throw lzxError(`match offset ${offset} at ${op} reaches before the chunk`);
-        let src = op - offset;
-        if (offset >= matchLen && matchLen > 32) {
-          out.copyWithin(op, src, src + matchLen);
-          op += matchLen;
-        } else {
-          const mEnd = op + matchLen;
-          while (op < mEnd) out[op++] = out[src++]!;
-        }
+        op = copyMatch(out, op, offset, matchLen);
       }
       this.ip = ip;
       this.bitbuf = bitbuf;

@@ -13,7 +13,7 @@
  * symbol, ≥16 before offset bits), because the position of those extra bytes depends on it.
  */
 import { SevenStickError } from '../../io/errors.js';
-import { buildDecodeTable, decodeTableSize } from './huffman.js';
+import { buildDecodeTable, copyMatch, decodeTableSize } from './huffman.js';
 
 const NUM_SYMS = 512;
 const MAX_CODE_LEN = 15;
@@ -94,14 +94,7 @@ export class XpressDecoder {
       len += MIN_MATCH;
       if (len > outEnd - op) throw xpressError(`match of ${len} bytes at ${op} runs past the chunk`);
       if (offset > op) throw xpressError(`match offset ${offset} at ${op} reaches before the chunk`);
-      let src = op - offset;
-      if (offset >= len && len > 32) {
-        out.copyWithin(op, src, src + len);
-        op += len;
-      } else {
-        const mEnd = op + len;
-        while (op < mEnd) out[op++] = out[src++]!;
-      }
+      op = copyMatch(out, op, offset, len);
     }
   }
 }
