@@ -45,6 +45,8 @@ const MAX_METADATA = 1024 * 1024 * 1024;
 /** Chunk size used when streaming a file out. */
 const STREAM_CHUNK = 1024 * 1024;
 const DIR_CACHE = 64;
+/** readFile() holds the whole file in memory: meant for boot files, not multi-GB blobs. */
+const MAX_READ_FILE = 256 * 1024 * 1024;
 
 interface ImageMeta {
   reader: ResourceReader;
@@ -289,6 +291,11 @@ export class Wim {
   async readFile(imageIndex: number, path: string): Promise<Buffer> {
     const entry = await this.lookup(imageIndex, path);
     if (!entry) throw new SevenStickError('E_NOT_FOUND', `${path} is not in image ${imageIndex} of ${this.label}`, { path });
+    if (entry.size > MAX_READ_FILE) {
+      throw new SevenStickError('E_LIMIT', `${entry.path} (${entry.size} bytes) is too large to read into memory; stream it with chunks() or extractTo()`, {
+        path: entry.path,
+      });
+    }
     const parts: Buffer[] = [];
     for await (const c of this.chunks(entry)) parts.push(c);
     return Buffer.concat(parts);
