@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { SevenStickError, toSevenStickError } from '../../engine/io/errors.js';
 import { FileReader, readChunks, type ByteReader } from '../../engine/io/reader.js';
 import { openFileSystem } from '../../engine/image/index.js';
-import { WIM_MAGIC } from '../../engine/image/wim/header.js';
+import { PWM_MAGIC, WIM_MAGIC } from '../../engine/image/wim/header.js';
 import { openWim, type Wim } from '../../engine/image/wim/wim.js';
 import { findWimFile, openWimInFileSystem, parseImagePath, splitWimSpec } from '../../engine/image/wim/source.js';
 import { ProgressMeter } from '../../engine/job/progress.js';
@@ -29,7 +29,9 @@ interface Source {
 }
 
 async function isWim(reader: ByteReader): Promise<boolean> {
-  return reader.size >= WIM_MAGIC.length && (await reader.read(0, WIM_MAGIC.length)).equals(WIM_MAGIC);
+  if (reader.size < WIM_MAGIC.length) return false;
+  const magic = await reader.read(0, WIM_MAGIC.length);
+  return magic.equals(WIM_MAGIC) || magic.equals(PWM_MAGIC);
 }
 
 async function wimSource(wim: Wim, inner: string): Promise<Source> {

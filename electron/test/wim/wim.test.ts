@@ -213,7 +213,7 @@ test('a damaged blob is refused with E_CHECKSUM naming the file; a sequential re
   }
 });
 
-test('LZMS/solid (.esd-style) and split (.swm) WIMs are refused with E_UNSUPPORTED naming them', async () => {
+test('LZMS/solid (.esd-style), split (.swm) and pipable WIMs are refused with E_UNSUPPORTED naming them', async () => {
   const fx = await fixture('wim-tree.sh', ['LZX']);
   const t = tempDir();
   try {
@@ -228,6 +228,12 @@ test('LZMS/solid (.esd-style) and split (.swm) WIMs are refused with E_UNSUPPORT
     const r2 = await FileReader.open(join(t.path, 'part.swm'));
     await assert.rejects(openWim(r2), (e: unknown) => isCode('E_UNSUPPORTED')(e) && /\.swm|split/.test((e as Error).message));
     await r2.close();
+
+    const pipable = join(t.path, 'pipable.wim');
+    await runOk('wimlib-imagex', ['capture', join(fx, 'src2'), pipable, '--pipable']);
+    const r4 = await FileReader.open(pipable);
+    await assert.rejects(openWim(r4), (e: unknown) => isCode('E_UNSUPPORTED')(e) && /pipable/.test((e as Error).message));
+    await r4.close();
 
     const r3 = new BufferReader(Buffer.alloc(4096, 0x41), 'not.wim');
     await assert.rejects(openWim(r3), isCode('E_FORMAT'));
