@@ -111,10 +111,20 @@ export function buildDecodeTable(
  * byte; long ones use native copies — a run (offset 1) is a fill, a short period is replicated
  * in doubling steps. Returns the new output position.
  */
-export function copyMatch(out: Uint8Array, op: number, offset: number, len: number): number {
+export function copyMatch(out: Uint8Array, view: DataView, op: number, offset: number, len: number): number {
   let src = op - offset;
   const end = op + len;
   if (len <= 24) {
+    // 4 bytes at a time when the source stays 4 bytes behind and the overshoot fits in the buffer
+    // (bytes written past `end` are overwritten by later output).
+    if (offset >= 4 && end + 3 < out.length) {
+      while (op < end) {
+        view.setUint32(op, view.getUint32(src, true), true);
+        op += 4;
+        src += 4;
+      }
+      return end;
+    }
     while (op < end) out[op++] = out[src++]!;
     return end;
   }

@@ -53,6 +53,9 @@ for (let s = 0, base = 0; s < 50; s++) {
   SLOT_BASE[s + 1] = base;
 }
 
+/** Word reads go through a Uint16Array, which uses the host's byte order: little-endian (x86, ARM) only. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function lzxError(what: string): SevenStickError {
   return new SevenStickError('E_FORMAT', `Corrupt LZX data: ${what}`);
 }
@@ -75,8 +78,9 @@ export class LzxDecoder {
    * reads give undefined, which the bit operations turn into 0 — so the hot loop has no bounds test.
    */
   private padded = new Uint8Array(0);
+  /** The same bytes as 16-bit words (the bitstream's unit; word reads are always at even offsets). */
+  private words = new Uint16Array(0);
   // Bit reader state (copied into locals by the hot loop).
-  private inp: Uint8Array = new Uint8Array(0);
   private ip = 0;
   private iend = 0;
   private bitbuf = 0;
@@ -89,6 +93,7 @@ export class LzxDecoder {
     if (maxChunkSize < 1 || 1 << order < maxChunkSize) {
       throw new SevenStickError('E_UNSUPPORTED', `LZX chunk size ${maxChunkSize} is not supported (at most 2 MiB)`);
     }
+    if (!LITTLE_ENDIAN) throw new SevenStickError('E_UNSUPPORTED', 'LZX decoding needs a little-endian CPU');
     this.windowOrder = order;
     // The largest offset is window - 3 (+2 adjustment); count the slots that reach it.
     const maxAdjusted = (1 << order) - MIN_MATCH - 1 + 2;
@@ -101,7 +106,7 @@ export class LzxDecoder {
 
   private refill(): void {
     const ip = this.ip;
-    const w = (this.inp[ip] as number) | ((this.inp[ip + 1] as number) << 8);
+    const w = this.words[ip >>> 1] as number;
     this.bitbuf |= w << (16 - this.bitcount);
     this.bitcount += 16;
     this.ip = ip + 2;
@@ -167,12 +172,16 @@ export class LzxDecoder {
    */
   decompress(compressed: Uint8Array, out: Uint8Array): void {
     const outEnd = out.length;
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     if (outEnd > 1 << this.windowOrder) throw lzxError(`chunk of ${outEnd} bytes exceeds the window`);
-    if (this.padded.length < compressed.length + 16) this.padded = new Uint8Array(Math.max(compressed.length + 16, (1 << this.windowOrder) + 64));
+    if (this.padded.length < compressed.length + 16) {
+      this.padded = new Uint8Array(Math.max((compressed.length + 17) & ~1, (1 << this.windowOrder) + 64));
+      this.words = new Uint16Array(this.padded.buffer);
+    }
     const input = this.padded;
+    const words = this.words;
     input.set(compressed);
     input.fill(0, compressed.length, compressed.length + 16);
-    this.inp = input;
     this.ip = 0;
     this.iend = compressed.length;
     this.bitbuf = 0;
@@ -240,7 +249,7 @@ export class LzxDecoder {
       const blockEnd = op + size;
       while (op < blockEnd) {
         if (bitcount < 16) {
-          bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
+          bitbuf |= words[ip >>> 1]! << (16 - bitcount);
           bitcount += 16;
           ip += 2;
         }
@@ -259,7 +268,7 @@ export class LzxDecoder {
         const slot = sym >>> 3;
         if (matchLen === NUM_PRIMARY_LENS) {
           if (bitcount < 16) {
-            bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
+            bitbuf |= words[ip >>> 1]! << (16 - bitcount);
             bitcount += 16;
             ip += 2;
           }
@@ -290,7 +299,7 @@ export class LzxDecoder {
             const verb = extra - 3;
             if (verb > 0) {
               while (bitcount < verb) {
-                bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
+                bitbuf |= words[ip >>> 1]! << (16 - bitcount);
                 bitcount += 16;
                 ip += 2;
               }
@@ -299,7 +308,7 @@ export class LzxDecoder {
               bitcount -= verb;
             }
             if (bitcount < 16) {
-              bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
+              bitbuf |= words[ip >>> 1]! << (16 - bitcount);
               bitcount += 16;
               ip += 2;
             }
@@ -310,7 +319,7 @@ export class LzxDecoder {
             offset += e >>> 8;
           } else if (extra > 0) {
             while (bitcount < extra) {
-              bitbuf |= (input[ip]! | (input[ip + 1]! << 8)) << (16 - bitcount);
+              bitbuf |= words[ip >>> 1]! << (16 - bitcount);
               bitcount += 16;
               ip += 2;
             }
@@ -327,7 +336,7 @@ export class LzxDecoder {
           throw lzxError(`match of ${matchLen} bytes at ${op} runs past the block`);
         }
         if (offset > op) throw lzxError(`match offset ${offset} at ${op} reaches before the chunk`);
-        op = copyMatch(out, op, offset, matchLen);
+        op = copyMatch(out, view, op, offset, matchLen);
       }
       this.ip = ip;
       this.bitbuf = bitbuf;

@@ -32,6 +32,7 @@ export class XpressDecoder {
   /** Decompresses one chunk (`input` = its compressed bytes) filling `out` completely. */
   decompress(input: Uint8Array, out: Uint8Array): void {
     const outEnd = out.length;
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     if (outEnd > XPRESS_MAX_CHUNK) throw xpressError(`chunk of ${outEnd} bytes is larger than 64 KiB`);
     if (input.length < NUM_SYMS / 2) throw xpressError('chunk too short for its code lengths');
     const lens = this.lens;
@@ -94,7 +95,7 @@ export class XpressDecoder {
       len += MIN_MATCH;
       if (len > outEnd - op) throw xpressError(`match of ${len} bytes at ${op} runs past the chunk`);
       if (offset > op) throw xpressError(`match offset ${offset} at ${op} reaches before the chunk`);
-      op = copyMatch(out, op, offset, len);
+      op = copyMatch(out, view, op, offset, len);
     }
   }
 }
