@@ -241,3 +241,28 @@ test('LZMS/solid (.esd-style), split (.swm) and pipable WIMs are refused with E_
     t.cleanup();
   }
 });
+
+test('extractTo streams a file into a Writable with backpressure and checks its SHA-1', async () => {
+  const fx = await fixture('wim-tree.sh', ['LZX']);
+  const r = await FileReader.open(join(fx, 'test.wim'));
+  try {
+    const wim = await openWim(r);
+    const entry = (await wim.lookup(1, 'big.txt'))!;
+    const parts: Buffer[] = [];
+    const { Writable } = await import('node:stream');
+    let progress = 0;
+    const sink = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, cb) {
+        parts.push(chunk);
+        setImmediate(cb);
+      },
+    });
+    const n = await wim.extractTo(entry, sink, undefined, (k) => (progress += k));
+    assert.equal(n, entry.size);
+    assert.equal(progress, entry.size);
+    assert.ok(Buffer.concat(parts).equals(readFileSync(join(fx, 'out1', 'big.txt'))));
+  } finally {
+    await r.close();
+  }
+});
