@@ -18,7 +18,7 @@ function lastJson(stdout: string): Record<string, unknown> {
 
 for (const style of ['udf-only', 'bridge']) {
   test(`extract from a ${style} Win7-like ISO: install.wim:1/…/bootmgfw.efi and sources/install.wim equal 7z + wimlib`, async () => {
-    const iso = await fixture('win7-iso.sh', ['--style', style]);
+    const iso = await fixture('win7-iso.sh', ['--style', style, '--label', 'WIM_EXTRACT_TEST']);
     const t = tempDir();
     try {
       // Oracle: 7z takes install.wim out of the ISO, wimlib takes bootmgfw.efi out of the WIM.
@@ -54,7 +54,7 @@ for (const style of ['udf-only', 'bridge']) {
 }
 
 test('extract exit codes: missing paths, bad specs, unsupported and damaged WIMs → 2, and no output left behind', async () => {
-  const fx = await fixture('wim-tree.sh', ['none']);
+  const fx = await fixture('wim-tree.sh', ['none', '', 'cli']);
   const wim = join(fx, 'test.wim');
   const t = tempDir();
   try {

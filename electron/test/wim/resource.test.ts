@@ -24,7 +24,7 @@ import { fixture } from '../helpers/tools.js';
 import { lzxEncodeChunk } from './lzx-encoder.js';
 
 test('wimlib stores an incompressible chunk raw inside a compressed resource, and we read it', async () => {
-  const fx = await fixture('wim-tree.sh', ['LZX']);
+  const fx = await fixture('wim-tree.sh', ['LZX', '', 'resource']);
   const bytes = readFileSync(join(fx, 'test.wim'));
   const want = readFileSync(join(fx, 'out1', 'mixed.bin'));
   const h = WimHeaderFields.decode(bytes);
