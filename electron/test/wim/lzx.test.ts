@@ -56,6 +56,8 @@ test('verbatim, aligned and uncompressed blocks (alone and mixed in one chunk) d
   }
   const blocks: BlockSpec[] = [
     { type: 'verbatim', size: 1000 },
+    { type: 'verbatim', size: 0 },
+    { type: 'uncompressed', size: 0 },
     { type: 'uncompressed', size: 777 },
     { type: 'aligned', size: 5001 },
     { type: 'uncompressed', size: 2 },

@@ -204,7 +204,9 @@ export class LzxDecoder {
         size = (this.bits(8) << 8) | this.bits(8);
         if (this.windowOrder >= 16) size = (size << 8) | this.bits(8);
       }
-      if (size === 0 || size > outEnd - op) throw lzxError(`block of ${size} bytes at ${op} overruns the ${outEnd}-byte chunk`);
+      // Empty blocks are legal (wimlib accepts them); each header consumes input, and past the end
+      // the stream reads as zeros = block type 0, an error — so runs of them cannot loop forever.
+      if (size > outEnd - op) throw lzxError(`block of ${size} bytes at ${op} overruns the ${outEnd}-byte chunk`);
 
       if (type === BLOCK_UNCOMPRESSED) {
         // Align: bits consumed so far, rounded up to the next 16-bit word (a full word if aligned).
