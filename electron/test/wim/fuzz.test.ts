@@ -1,7 +1,7 @@
 /**
  * Hostile input: fuzzed WIM headers, blob tables, chunk tables, metadata and compressed streams
- * must end in a typed SevenStickError (or a correct result), never a crash, hang or a write
- * outside the output buffer.
+ * must end in a typed SevenStickError (or a correct result), never a crash, hang (each test has a
+ * timeout) or a write outside the output buffer.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,7 +49,7 @@ function mutate(src: Uint8Array, muts: readonly [number, number][], truncate?: n
 
 const mutations = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 });
 
-test('LZX: random and mutated streams end in E_FORMAT or output, never past the buffer', () => {
+test('LZX: random and mutated streams end in E_FORMAT or output, never past the buffer', { timeout: 60_000 }, () => {
   const lzx = new LzxDecoder(32768);
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 32768 }), (input, size) => decodeGuarded(lzx, input, size)),
@@ -130,7 +130,7 @@ async function exercise(bytes: Buffer): Promise<number> {
 }
 
 for (const comp of ['LZX', 'XPRESS']) {
-  test(`${comp} WIM: fuzzed header, blob table, chunk tables, metadata and data end in SevenStickErrors`, async () => {
+  test(`${comp} WIM: fuzzed header, blob table, chunk tables, metadata and data end in SevenStickErrors`, { timeout: 120_000 }, async () => {
     const w = await makeSmallWim(comp);
     assert.equal(await exercise(w.bytes), 4, 'the clean file reads');
     outcomes.clear();
@@ -164,7 +164,7 @@ for (const comp of ['LZX', 'XPRESS']) {
   });
 }
 
-test('XPRESS: random and mutated chunks end in E_FORMAT or output, never past the buffer', async () => {
+test('XPRESS: random and mutated chunks end in E_FORMAT or output, never past the buffer', { timeout: 60_000 }, async () => {
   const xp = new XpressDecoder();
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 200, maxLength: 3000 }), fc.integer({ min: 1, max: 65536 }), (input, size) => decodeGuarded(xp, input, size)),
