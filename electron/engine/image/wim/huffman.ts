@@ -83,9 +83,9 @@ export function buildDecodeTable(
       const entry = ((sorted[i] as number) << 8) | l;
       if (l <= tableBits) {
         const start = code << (tableBits - l);
-        const n = 1 << (tableBits - l);
-        if (n > 16) table.fill(entry, start, start + n);
-        else for (let j = start; j < start + n; j++) table[j] = entry;
+        const span = 1 << (tableBits - l);
+        if (span > 16) table.fill(entry, start, start + span);
+        else for (let j = start; j < start + span; j++) table[j] = entry;
       } else {
         const extra = l - tableBits;
         const prefix = code >>> extra;
@@ -96,9 +96,9 @@ export function buildDecodeTable(
         }
         const sub = (table[prefix] as number) >>> 8;
         const start = sub + ((code & ((1 << extra) - 1)) << (subBits - extra));
-        const n = 1 << (subBits - extra);
-        if (n > 16) table.fill(entry, start, start + n);
-        else for (let j = start; j < start + n; j++) table[j] = entry;
+        const span = 1 << (subBits - extra);
+        if (span > 16) table.fill(entry, start, start + span);
+        else for (let j = start; j < start + span; j++) table[j] = entry;
       }
     }
     code <<= 1;
