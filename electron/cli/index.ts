@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerInspect } from './commands/inspect.js';
+import { registerExtract } from './commands/extract.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -20,6 +21,7 @@ program
 
 // Commands register here (one line each).
 registerInspect(program);
+registerExtract(program);
 
 async function main(): Promise<void> {
   try {

@@ -4,3 +4,4 @@
  */
 export * from './io/index.js';
 export * from './image/index.js';
+export * from './image/wim/index.js';
