@@ -24,6 +24,7 @@ NEEDED=(
   "make|make"
   "cmp|diffutils"
   "xorriso|xorriso"
+  "mkntfs|ntfs-3g"
 )
 
 missing=()

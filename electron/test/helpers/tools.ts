@@ -91,6 +91,12 @@ export async function fixture(script: string, args: readonly string[] = [], outN
   rmSync(tmp, { recursive: true, force: true });
   const interp = script.endsWith('.py') ? '/usr/bin/python3' : 'bash';
   await runOk(interp, [scriptPath, tmp, ...args], { timeoutMs: 600_000 });
-  renameSync(tmp, out);
+  try {
+    renameSync(tmp, out);
+  } catch (e) {
+    // Another test process built the same fixture at the same time: keep theirs.
+    if (!existsSync(out)) throw e;
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return out;
 }
