@@ -3,3 +3,4 @@
  * or code from main/, preload/ or renderer/ (enforced by eslint).
  */
 export * from './io/index.js';
+export * from './layout/index.js';
