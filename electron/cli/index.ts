@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerInspect } from './commands/inspect.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -18,6 +19,7 @@ program
   .showHelpAfterError();
 
 // Commands register here (one line each).
+registerInspect(program);
 
 async function main(): Promise<void> {
   try {

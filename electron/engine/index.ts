@@ -3,4 +3,5 @@
  * or code from main/, preload/ or renderer/ (enforced by eslint).
  */
 export * from './io/index.js';
+export * from './image/index.js';
 export * from './layout/index.js';
