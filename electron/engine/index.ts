@@ -4,4 +4,5 @@
  */
 export * from './io/index.js';
 export * from './image/index.js';
+export * from './image/wim/index.js';
 export * from './layout/index.js';
