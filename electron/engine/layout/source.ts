@@ -22,12 +22,47 @@ export interface SourceEntry {
 export const MAX_SOURCE_DEPTH = 128;
 export const MAX_SOURCE_ENTRIES = 1_000_000;
 
+/**
+ * A reader over an image file that hands reads lying inside one recorded extent straight to the
+ * image reader (one buffer, no copy); anything else (extent boundaries, sparse parts) goes
+ * through the filesystem's own reader.
+ */
+export function directExtentReader(fs: ImageFileSystem, node: FsNode): ByteReader {
+  const general = fs.open(node);
+  const starts: number[] = [];
+  let pos = 0;
+  for (const e of node.extents) {
+    starts.push(pos);
+    pos += e.length;
+  }
+  if (pos !== general.size) return general;
+  return {
+    size: general.size,
+    label: general.label,
+    read(offset: number, length: number): Promise<Buffer> {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((starts[mid] as number) <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const e = node.extents[lo];
+      const within = offset - (starts[lo] ?? 0);
+      if (e && e.offset !== null && length > 0 && within >= 0 && within + length <= e.length && offset + length <= general.size) {
+        return fs.reader.read(e.offset + within, length);
+      }
+      return general.read(offset, length);
+    },
+  };
+}
+
 /** Walks an image filesystem into a SourceEntry tree (names, sizes, times; file bytes stay in the image). */
 export async function sourceFromImageFs(fs: ImageFileSystem): Promise<SourceEntry> {
   let count = 0;
   const walk = async (node: FsNode, depth: number): Promise<SourceEntry> => {
     if (!node.isDirectory) {
-      return { name: node.name, isDirectory: false, size: node.size, mtime: node.mtime, open: () => fs.open(node) };
+      return { name: node.name, isDirectory: false, size: node.size, mtime: node.mtime, open: () => directExtentReader(fs, node) };
     }
     if (depth > MAX_SOURCE_DEPTH) {
       throw new SevenStickError('E_LIMIT', `${fs.reader.label}: folders nested deeper than ${MAX_SOURCE_DEPTH} levels at "${node.path}"`, {
