@@ -8,7 +8,7 @@
  */
 import { SevenStickError } from '../io/errors.js';
 import type { ByteReader, ClosableReader } from '../io/reader.js';
-import { FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from './bootcode-standin.js';
+import { FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from './bootcode.js';
 import { BPB_END, BPB_START, encodeBpb, SECTOR } from './fat32/bpb.js';
 import { encodeFsInfo } from './fat32/fsinfo.js';
 import { encodeMbr, PARTITION_TYPE_FAT32_LBA } from './mbr.js';
