@@ -4,6 +4,7 @@
  * (tests), or by hand; extra files (efi/boot/bootx64.efi) are merged in with addSourceFile.
  */
 import { SevenStickError } from '../io/errors.js';
+import { fatUpper } from './shortname.js';
 import type { ByteReader } from '../io/reader.js';
 import type { FsNode, ImageFileSystem } from '../image/fs.js';
 
@@ -83,8 +84,8 @@ export async function sourceFromImageFs(fs: ImageFileSystem): Promise<SourceEntr
 
 /** Case-insensitive child lookup. */
 export function findChild(dir: SourceEntry, name: string): SourceEntry | undefined {
-  const u = name.toUpperCase();
-  return dir.children?.find((c) => c.name.toUpperCase() === u);
+  const u = fatUpper(name);
+  return dir.children?.find((c) => fatUpper(c.name) === u);
 }
 
 /** Case-insensitive lookup of a '/'-separated path. */
@@ -108,8 +109,8 @@ export function addSourceFile(root: SourceEntry, path: string, file: SourceEntry
   const insert = (dir: SourceEntry, i: number): SourceEntry => {
     const name = parts[i] as string;
     const children = [...(dir.children ?? [])];
-    const u = name.toUpperCase();
-    const at = children.findIndex((c) => c.name.toUpperCase() === u);
+    const u = fatUpper(name);
+    const at = children.findIndex((c) => fatUpper(c.name) === u);
     if (i === parts.length - 1) {
       const entry = { ...file, name: at >= 0 ? (children[at] as SourceEntry).name : name };
       if (at >= 0) children[at] = entry;

@@ -85,6 +85,23 @@ test('Win7-like x86 ISO: no UEFI file is added, everything else is copied', asyn
   }
 });
 
+test('two sticks from the same ISO are byte-identical', async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
+  const t = tempDir();
+  try {
+    const sums: string[] = [];
+    for (const n of ['a.img', 'b.img']) {
+      const stick = await createWindowsStick(iso, { targetSize: 96 * MiB });
+      await writeStreamToFile(stick.stream, join(t.path, n));
+      await stick.close();
+      sums.push((await runOk('sha256sum', [join(t.path, n)])).stdout.split(' ')[0] as string);
+    }
+    assert.equal(sums[0], sums[1]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('an ISO that is not Windows media is refused with E_UNSUPPORTED', async () => {
   const t = tempDir();
   try {
