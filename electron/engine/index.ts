@@ -5,3 +5,4 @@
 export * from './io/index.js';
 export * from './image/index.js';
 export * from './image/wim/index.js';
+export * from './layout/index.js';
