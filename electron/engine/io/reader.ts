@@ -18,6 +18,20 @@ export interface ByteReader {
   readonly label: string;
   /** Exactly `length` bytes starting at `offset`, or a SevenStickError (E_RANGE / E_IO). */
   read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Optional: the same bytes written into `buf` at `at` instead of a new buffer (lets a stream
+   * recycle its buffers). Use `readInto()` below, which falls back to read + copy.
+   */
+  readInto?(offset: number, length: number, buf: Buffer, at: number): Promise<void>;
+}
+
+/** Reads `length` bytes at `offset` of `reader` into `buf` at `at`, without a copy where the reader allows. */
+export async function readInto(reader: ByteReader, offset: number, length: number, buf: Buffer, at: number): Promise<void> {
+  if (!Number.isSafeInteger(at) || at < 0 || at + length > buf.length) {
+    throw new SevenStickError('E_RANGE', `${reader.label}: target buffer too small for ${length} bytes at ${at}`);
+  }
+  if (reader.readInto) return reader.readInto(offset, length, buf, at);
+  (await reader.read(offset, length)).copy(buf, at);
 }
 
 export interface ClosableReader extends ByteReader {
@@ -52,6 +66,10 @@ export class BufferReader implements ClosableReader {
   async read(offset: number, length: number): Promise<Buffer> {
     checkRange(this, offset, length);
     return Buffer.from(this.buf.subarray(offset, offset + length));
+  }
+  async readInto(offset: number, length: number, buf: Buffer, at: number): Promise<void> {
+    checkRange(this, offset, length);
+    this.buf.copy(buf, at, offset, offset + length);
   }
   async close(): Promise<void> {}
 }
@@ -102,13 +120,18 @@ export class FileReader implements ClosableReader {
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
-    checkRange(this, offset, length);
     const buf = Buffer.allocUnsafe(length);
+    await this.readInto(offset, length, buf, 0);
+    return buf;
+  }
+
+  async readInto(offset: number, length: number, buf: Buffer, at: number): Promise<void> {
+    checkRange(this, offset, length);
     let done = 0;
     while (done < length) {
       let n: number;
       try {
-        ({ bytesRead: n } = await this.handle.read(buf, done, length - done, offset + done));
+        ({ bytesRead: n } = await this.handle.read(buf, at + done, length - done, offset + done));
       } catch (e) {
         throw toSevenStickError(e, 'E_IO', `Read error in ${this.label} at byte ${offset + done}`, {
           path: this.label,
@@ -123,7 +146,6 @@ export class FileReader implements ClosableReader {
       }
       done += n;
     }
-    return buf;
   }
 
   async close(): Promise<void> {
@@ -147,6 +169,10 @@ export class SliceReader implements ByteReader {
   async read(offset: number, length: number): Promise<Buffer> {
     checkRange(this, offset, length);
     return this.base.read(this.start + offset, length);
+  }
+  async readInto(offset: number, length: number, buf: Buffer, at: number): Promise<void> {
+    checkRange(this, offset, length);
+    return readInto(this.base, this.start + offset, length, buf, at);
   }
 }
 
@@ -196,18 +222,31 @@ export class ExtentReader implements ByteReader {
   async read(offset: number, length: number): Promise<Buffer> {
     checkRange(this, offset, length);
     if (length === 0) return Buffer.alloc(0);
-    const out = Buffer.alloc(length);
+    // Inside one recorded extent: the underlying reader's buffer, no copy.
+    const i = this.indexOf(offset);
+    const e = this.extents[i] as Extent;
+    const within = offset - (this.starts[i] as number);
+    if (e.offset !== null && within + length <= e.length) return this.base.read(e.offset + within, length);
+    const out = Buffer.allocUnsafe(length);
+    await this.readInto(offset, length, out, 0);
+    return out;
+  }
+
+  async readInto(offset: number, length: number, buf: Buffer, at: number): Promise<void> {
+    checkRange(this, offset, length);
     let done = 0;
     let i = this.indexOf(offset);
     while (done < length) {
       const e = this.extents[i] as Extent;
       const within = offset + done - (this.starts[i] as number);
       const n = Math.min(e.length - within, length - done);
-      if (n > 0 && e.offset !== null) (await this.base.read(e.offset + within, n)).copy(out, done);
-      done += Math.max(n, 0);
+      if (n > 0) {
+        if (e.offset === null) buf.fill(0, at + done, at + done + n);
+        else await readInto(this.base, e.offset + within, n, buf, at + done);
+        done += n;
+      }
       i++;
     }
-    return out;
   }
 }
 

@@ -7,7 +7,7 @@
  * their chunk is produced, a few chunks ahead of the consumer (READ_AHEAD); memory stays bounded.
  */
 import { SevenStickError } from '../io/errors.js';
-import type { ByteReader, ClosableReader } from '../io/reader.js';
+import { readInto, type ByteReader, type ClosableReader } from '../io/reader.js';
 import { FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from './bootcode.js';
 import { BPB_END, BPB_START, encodeBpb, SECTOR } from './fat32/bpb.js';
 import { encodeFsInfo } from './fat32/fsinfo.js';
@@ -215,15 +215,15 @@ function readerFor(ctx: StreamContext, n: PlannedNode): ByteReader {
 }
 
 async function dataPiece(plan: DiskPlan, ctx: StreamContext, a: number, b: number, index: number): Promise<Buffer> {
-  // Recycled buffer: one file's bytes fill the whole piece and the source can read into a buffer.
+  // Recycled buffer: one file's bytes fill the whole piece.
   if (ctx.ring) {
     const i = firstNodeAfter(plan, a);
     const n = plan.allocated[i];
-    if (n && !n.isDirectory && n.source.readInto) {
+    if (n && !n.isDirectory) {
       const start = clusterOffset(plan, n.firstCluster);
       if (start <= a && start + n.size >= b) {
         const buf = (ctx.ring[index % ctx.ring.length] as Buffer).subarray(0, b - a);
-        await n.source.readInto(a - start, b - a, buf, 0);
+        await readInto(readerFor(ctx, n), a - start, b - a, buf, 0);
         return buf;
       }
     }

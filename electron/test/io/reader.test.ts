@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BufferReader, ExtentReader, FileReader, SliceReader, SevenStickError, defineStruct, readChunks } from '../../engine/index.js';
+import { BufferReader, ExtentReader, FileReader, SliceReader, SevenStickError, defineStruct, readChunks, readInto } from '../../engine/index.js';
 import { tempDir } from '../helpers/tools.js';
 
 const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => i & 0xff));
@@ -60,4 +60,27 @@ test('defineStruct decodes and encodes fields by table', () => {
   assert.deepEqual(S.decode(buf), { a: 0x1234, b: 0xdeadbeef, c: 7, d: 'OK' });
   assert.equal(buf.readUInt32BE(10), 7);
   assert.throws(() => S.decode(buf, 1), (e: unknown) => e instanceof SevenStickError && e.code === 'E_FORMAT');
+});
+
+test('readInto fills a caller buffer through every reader kind, sparse parts as zeros', async () => {
+  const t = tempDir();
+  try {
+    const p = join(t.path, 'f.bin');
+    writeFileSync(p, data);
+    const file = await FileReader.open(p);
+    const x = new ExtentReader(new SliceReader(file, 100, 200), [
+      { offset: 10, length: 3 },
+      { offset: null, length: 2 },
+      { offset: 0, length: 4 },
+    ]);
+    const buf = Buffer.alloc(12, 0xee);
+    await readInto(x, 1, 7, buf, 2);
+    assert.deepEqual(buf, Buffer.from([0xee, 0xee, 111, 112, 0, 0, 100, 101, 102, 0xee, 0xee, 0xee]));
+    // A read inside one extent is the underlying bytes.
+    assert.deepEqual(await x.read(5, 3), Buffer.from([100, 101, 102]));
+    await assert.rejects(readInto(x, 0, 9, Buffer.alloc(8), 0), (e: unknown) => e instanceof SevenStickError && e.code === 'E_RANGE');
+    await file.close();
+  } finally {
+    t.cleanup();
+  }
 });
