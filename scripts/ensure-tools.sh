@@ -25,6 +25,10 @@ NEEDED=(
   "cmp|diffutils"
   "xorriso|xorriso"
   "mkntfs|ntfs-3g"
+  "desktop-file-validate|desktop-file-utils"
+  "file|file"
+  "makensis|nsis"
+  "findmnt|util-linux"
 )
 
 missing=()
