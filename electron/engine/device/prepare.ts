@@ -4,6 +4,8 @@
  * (Linux is the one the tests run; macOS and Windows follow their documented tools).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { SevenStickError } from '../io/errors.js';
 import { readMounts, type Drive } from './drives.js';
@@ -46,6 +48,9 @@ export const linuxPlatform: DevicePlatform = {
   },
   async rereadPartitions(drive) {
     if (drive.kind !== 'block') return undefined;
+    // A loop device set up without partition scanning (losetup without -P) has no table to re-read.
+    const name = basename(drive.device);
+    if (name.startsWith('loop') && readFileSync(`/sys/block/${name}/loop/partscan`, { encoding: 'utf8', flag: 'r' }).trim() !== '1') return undefined;
     const a = await tryRun('blockdev', ['--rereadpt', drive.device]);
     if (a.ok) return undefined;
     const b = await tryRun('partx', ['-u', drive.device]);
