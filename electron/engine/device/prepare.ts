@@ -50,7 +50,15 @@ export const linuxPlatform: DevicePlatform = {
     if (drive.kind !== 'block') return undefined;
     // A loop device set up without partition scanning (losetup without -P) has no table to re-read.
     const name = basename(drive.device);
-    if (name.startsWith('loop') && readFileSync(`/sys/block/${name}/loop/partscan`, { encoding: 'utf8', flag: 'r' }).trim() !== '1') return undefined;
+    if (name.startsWith('loop')) {
+      let scan = '0';
+      try {
+        scan = readFileSync(`/sys/block/${name}/loop/partscan`, 'utf8').trim();
+      } catch {
+        // not a configured loop device
+      }
+      if (scan !== '1') return undefined;
+    }
     const a = await tryRun('blockdev', ['--rereadpt', drive.device]);
     if (a.ok) return undefined;
     const b = await tryRun('partx', ['-u', drive.device]);
