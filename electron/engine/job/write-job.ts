@@ -166,10 +166,10 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
           continue;
         }
         r.verified = true;
-        r.differences = v.differences;
+        r.differences = [...v.differences].sort((a, b) => a.offset - b.offset);
         r.differingBytes = v.differingBytes;
         if (v.differences.length) {
-          const first = v.differences[0] as Difference;
+          const first = r.differences[0] as Difference;
           r.error = {
             code: 'E_VERIFY',
             message: `${v.name}: ${v.differingBytes} bytes read back differ, first at byte ${first.offset} (${first.what})`,
