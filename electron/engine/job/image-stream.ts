@@ -4,7 +4,8 @@
  */
 import { SevenStickError } from '../io/errors.js';
 import { FileReader, type ClosableReader } from '../io/reader.js';
-import { rawStreamOf, type DiskImageStream } from '../device/stream.js';
+import type { DiskImageStream } from '../device/stream.js';
+import { createRawStream } from '../layout/stream.js';
 
 export type WriteMode = 'auto' | 'windows' | 'raw';
 
@@ -41,7 +42,7 @@ export const openImageStream: StreamFactory = async (req) => {
     const mode = req.mode === 'auto' ? ((await looksRaw(reader)) ? 'raw' : 'windows') : req.mode;
     if (mode === 'raw') {
       if (req.vhd) throw new SevenStickError('E_UNSUPPORTED', 'A .vhd target needs windows mode; raw images are copied byte for byte to a drive or a .img file');
-      return { stream: rawStreamOf(reader), mode, close: () => reader.close() };
+      return { stream: createRawStream(reader), mode, close: () => reader.close() };
     }
     throw new SevenStickError('E_UNSUPPORTED', `${req.image}: the Windows stick layout is not part of this build yet`, { path: req.image });
   } catch (e) {
