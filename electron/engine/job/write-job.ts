@@ -50,6 +50,8 @@ export interface TargetResult {
 
 export interface WriteJobResult {
   ok: boolean;
+  /** About the image (e.g. no UEFI boot file on this media). */
+  warnings: string[];
   mode: 'windows' | 'raw';
   imageSize: number;
   bytesToWrite: number;
@@ -206,6 +208,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   emit(onProgress, 'done');
   return {
     ok: list.every((r) => r.ok),
+    warnings: img.warnings ?? [],
     mode: img.mode,
     imageSize: stream.size,
     bytesToWrite: stream.bytesToWrite,
