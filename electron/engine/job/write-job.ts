@@ -120,7 +120,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
       const r = results.get(d.device) as TargetResult;
       const unmounted = await platform.unmount(d);
       if (unmounted.length) r.notes.push(`unmounted ${unmounted.join(', ')}`);
-      const t = await Target.open(d, { write: true, size: d.kind === 'file' ? sizes[i] : undefined, direct: true });
+      const isVhd = vhd && d.kind === 'file';
+      const t = await Target.open(d, { write: true, size: isVhd ? stream.size : d.kind === 'file' ? sizes[i] : undefined, exactSize: isVhd, direct: true });
       targets.push(t);
       r.directIo = t.direct;
       if (t.directNote) r.notes.push(t.directNote);
