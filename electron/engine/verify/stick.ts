@@ -11,12 +11,11 @@ import { inspectImage } from '../image/inspect.js';
 import { openFileSystem, walk } from '../image/index.js';
 import { openWim } from '../image/wim/index.js';
 import type { FsNode, ImageFileSystem } from '../image/fs.js';
-import { planDisk } from '../layout/plan.js';
+import { planDisk, RESERVED_SECTORS } from '../layout/plan.js';
 import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../layout/stick.js';
 import { sourceFromImageFs } from '../layout/source.js';
-import { bootSectors, createRawStream } from '../layout/stream.js';
+import { bootSectors, createRawStream, diskStream } from '../layout/stream.js';
 import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
-import { FAT32_STAGE2_SECTOR } from '../layout/bootcode-standin.js';
 import { ProgressMeter, type ProgressListener } from '../job/progress.js';
 import { DeviceReader } from './device-reader.js';
 import { Fat32Reader, type FatNode } from './fat32.js';
@@ -100,9 +99,15 @@ async function expectedBootx64(fs: ImageFileSystem, notes: string[]): Promise<By
 /** MBR code, the boot sector's code around the BPB, and stage 2 against what the layout writes. */
 async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteReader, failures: StickFailure[], notes: string[]): Promise<void> {
   let expected;
+  let stage2Sector = -1;
   try {
     const plan = planDisk(await sourceFromImageFs(fs), { targetSize: disk.size, label: fs.label });
     expected = bootSectors(plan);
+    // Where the layout puts stage 2: the reserved sector its stream describes as such.
+    const layout = diskStream(plan);
+    for (let s = 0; s < RESERVED_SECTORS && stage2Sector < 0; s++) {
+      if (/stage 2/.test(layout.describe(plan.partitionOffset + s * SECTOR))) stage2Sector = s;
+    }
   } catch (e) {
     notes.push(`boot code not checked: ${(e as Error).message}`);
     return;
@@ -120,8 +125,9 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
     const at = jmpSame ? BPB_END + firstDifference(vbr.subarray(BPB_END), expected.vbr.subarray(BPB_END)) : firstDifference(vbr, expected.vbr);
     failures.push({ path: 'boot sector', problem: 'boot-code', message: 'the partition boot sector’s code is not SevenStick’s', offset: part + at });
   }
-  if (expected.stage2.length > 0) {
-    const stage2At = part + FAT32_STAGE2_SECTOR * SECTOR;
+  if (expected.stage2.length > 0 && stage2Sector < 0) notes.push('stage 2 boot code not checked: its place is unknown');
+  if (expected.stage2.length > 0 && stage2Sector >= 0) {
+    const stage2At = part + stage2Sector * SECTOR;
     const got = await disk.read(stage2At, expected.stage2.length);
     if (!got.equals(expected.stage2)) {
       failures.push({ path: 'boot code (stage 2)', problem: 'boot-code', message: 'the stage 2 boot code differs', offset: stage2At + firstDifference(got, expected.stage2) });

@@ -15,7 +15,7 @@ const lastJson = (s: string): Record<string, unknown> => JSON.parse(s.trim().spl
 
 interface StickResult {
   ok: boolean;
-  failures: { path: string; problem: string }[];
+  failures: { path: string; problem: string; offset?: number }[];
   extras: { path: string; known: boolean }[];
   files: number;
   directIo: boolean;
@@ -75,6 +75,24 @@ test('Win7 ISO → loop device (auto mode): oracles accept it; re-verify passes,
     const human = await cli(['verify', dev, '--image', iso]);
     assert.equal(human.code, 1);
     assert.match(human.stdout, /setup\.exe differs from the image at byte 1000/);
+
+    // Boot code changed behind its back (MBR code byte 17, boot sector code byte 200).
+    const fsm = await import('node:fs');
+    const fd = fsm.openSync(l?.file as string, 'r+');
+    for (const at of [17, MiB + 200]) {
+      const one = Buffer.alloc(1);
+      fsm.readSync(fd, one, 0, 1, at);
+      one[0] = (one[0] as number) ^ 0x81;
+      fsm.writeSync(fd, one, 0, 1, at);
+    }
+    fsm.closeSync(fd);
+    const v3 = await cli(['verify', dev, '--image', iso, '--json']);
+    assert.equal(v3.code, 1);
+    const r3 = lastJson(v3.stdout) as unknown as StickResult;
+    assert.deepEqual(
+      r3.failures.filter((f) => f.problem === 'boot-code').map((f) => [f.path, f.offset]),
+      [['MBR', 17], ['boot sector', MiB + 200]],
+    );
   });
 });
 
