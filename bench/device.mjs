@@ -78,9 +78,10 @@ log(`making a ${GIB} GiB random raw image`);
 sh('dd', ['if=/dev/urandom', `of=${rawImg}`, 'bs=4M', `count=${bytes / (4 * MiB)}`, 'status=none']);
 sh('cat', [rawImg], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
 
-const raw = { ddWrite: [], ddRead: [], ourWrite: [], ourVerify: [], rssKiB: [] };
+const raw = { ddWrite: [], ddWriteFromFile: [], ddRead: [], ourWrite: [], ourVerify: [], rssKiB: [] };
 for (let i = 0; i < REPS; i++) {
   raw.ddWrite.push(ddRate(['if=/dev/zero', `of=${dev}`, 'bs=4M', `count=${bytes / (4 * MiB)}`, 'oflag=direct']));
+  raw.ddWriteFromFile.push(ddRate([`if=${rawImg}`, `of=${dev}`, 'bs=4M', 'oflag=direct']));
   raw.ddRead.push(ddRate([`if=${dev}`, 'of=/dev/null', 'bs=4M', `count=${bytes / (4 * MiB)}`, 'iflag=direct']));
   const s = sevenstick(['write', rawImg, '--target', dev, '--mode', 'raw', '--yes']);
   raw.ourWrite.push(s.result.bytesToWrite / s.result.seconds.writing);
@@ -146,6 +147,9 @@ const results = {
     ddWriteMBs: +(median(raw.ddWrite) / 1e6).toFixed(1),
     ourWriteMBs: +(median(raw.ourWrite) / 1e6).toFixed(1),
     writeRatio: +(median(raw.ourWrite) / median(raw.ddWrite)).toFixed(3),
+    ddWriteFromImageMBs: +(median(raw.ddWriteFromFile) / 1e6).toFixed(1),
+    writeRatioVsDdFromImage: +(median(raw.ourWrite) / median(raw.ddWriteFromFile)).toFixed(3),
+    samplesMBs: Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'rssKiB').map(([k, v]) => [k, v.map((x) => +(x / 1e6).toFixed(0))])),
     ddReadMBs: +(median(raw.ddRead) / 1e6).toFixed(1),
     ourVerifyMBs: +(median(raw.ourVerify) / 1e6).toFixed(1),
     verifyRatio: +(median(raw.ourVerify) / median(raw.ddRead)).toFixed(3),

@@ -11,7 +11,7 @@
 import { SevenStickError } from '../io/errors.js';
 import type { DiskChunk, DiskImageStream } from './stream.js';
 import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
-import { collectGarbage, GC_EVERY_BYTES } from './memory.js';
+import { keepMemoryFlat, MEMORY_CHECK_BYTES } from './memory.js';
 
 export interface Block {
   /** Device offset of buf[0]; a multiple of the alignment. */
@@ -214,9 +214,9 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
       sawBoot ||= block.boot;
       if (barrier) await drain();
       sinceGc += block.length;
-      if (sinceGc >= GC_EVERY_BYTES) {
+      if (sinceGc >= MEMORY_CHECK_BYTES) {
         sinceGc = 0;
-        collectGarbage();
+        keepMemoryFlat();
       }
       running.push(processBlock(block));
       if (barrier || running.length >= inflight) await running.shift();

@@ -33,6 +33,8 @@ export class WriteSink implements Sink {
     readonly target: Target,
     private readonly meter?: ProgressMeter,
     private readonly syncEvery = SYNC_EVERY_BYTES,
+    /** Told when the final flush starts (the 'flushing' phase). */
+    private readonly onFlush?: () => void,
   ) {}
 
   get name(): string {
@@ -68,6 +70,7 @@ export class WriteSink implements Sink {
   }
 
   async finish(): Promise<void> {
+    this.onFlush?.();
     await this.target.sync();
   }
 }

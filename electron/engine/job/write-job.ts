@@ -148,13 +148,14 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     }
 
     const tw = now();
-    const writers = targets.map((t) => new WriteSink(t, new ProgressMeter('writing', stream.bytesToWrite, onProgress, 200, t.path)));
+    const writers = targets.map(
+      (t) => new WriteSink(t, new ProgressMeter('writing', stream.bytesToWrite, onProgress, 200, t.path), undefined, () => emit(onProgress, 'flushing', t.path)),
+    );
     await runPipeline(stream, writers, { align, signal, pool });
     for (const w of writers) {
       const r = results.get(w.name) as TargetResult;
       r.bytesWritten = w.written;
       if (w.error) r.error = { code: w.error.code, message: w.error.message, offset: w.error.details.offset };
-      else emit(onProgress, 'flushing', w.name);
     }
     tWrite = (now() - tw) / 1000;
     checkCancel();
