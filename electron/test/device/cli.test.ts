@@ -187,6 +187,9 @@ test('a mounted partition is unmounted first (ext4 on a partitioned loop device)
     await runOk('mkfs.ext4', ['-q', part]);
     await runOk('mkdir', ['-p', mnt]);
     await runOk('mount', [part, mnt]);
+    const p1 = await cli(['write', img, '--target', part, '--yes', '--mode', 'raw']);
+    assert.equal(p1.code, 2, p1.stderr);
+    assert.match(p1.stderr, /is a partition: choose the whole drive/);
     const r = await cli(['write', img, '--target', dev, '--yes', '--mode', 'raw', '--json']);
     const res = jsonLines(r.stdout).pop() as { type: string; targets: { notes: string[] }[] };
     assert.equal(r.code, 0, r.stdout + r.stderr);
