@@ -29,7 +29,7 @@ export function collectGarbage(): void {
 /** Bytes between two looks at the memory held by buffers during a pass. */
 export const MEMORY_CHECK_BYTES = 16 * 1024 * 1024;
 /** Growth of buffer memory (dead or alive) since the last collection that triggers the next one. */
-export const BUFFER_GROWTH_LIMIT = 32 * 1024 * 1024;
+export const BUFFER_GROWTH_LIMIT = 16 * 1024 * 1024;
 
 let afterLastGc = -1;
 

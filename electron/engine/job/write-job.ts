@@ -4,7 +4,8 @@
  * from one pass over the image; a target that fails is reported and dropped, the others finish.
  */
 import { SevenStickError, type ErrorCode } from '../io/errors.js';
-import { assertCapacity, checkCapacity } from '../device/capacity.js';
+import { assertCapacity, checkCapacity, markerOffsets } from '../device/capacity.js';
+import { VHD_FOOTER_SIZE } from '../layout/vhd.js';
 import { assertDriveUsable, locateImage, type Constraint } from '../device/constraints.js';
 import { describePath, type Drive } from '../device/drives.js';
 import { BufferPool, DEFAULT_BLOCK_SIZE, runPipeline } from '../device/pipeline.js';
@@ -108,7 +109,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     const warnings: { target: string; constraints: Constraint[] }[] = [];
     drives.forEach((d, i) => {
       const sized: Drive = { ...d, size: sizes[i] ?? d.size };
-      const w = assertDriveUsable(sized, { image, requiredBytes: stream.size });
+      // A .vhd file grows by its footer; the disk inside must fit the size asked for.
+      const w = assertDriveUsable(sized, { image, requiredBytes: vhd ? stream.size - VHD_FOOTER_SIZE : stream.size });
       if (w.length) warnings.push({ target: d.device, constraints: w });
       results.set(d.device, { target: d.device, ok: false, bytesWritten: 0, verified: false, directIo: false, differences: [], differingBytes: 0, notes: [] });
     });
@@ -133,7 +135,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     if (opts.checkCapacity) {
       for (const t of targets) {
         if (t.drive.kind !== 'block') continue;
-        const meter = new ProgressMeter('checking-capacity', 2 * 256 * t.sectorSize, onProgress, 200, t.path);
+        const meter = new ProgressMeter('checking-capacity', 2 * markerOffsets(t.size, t.sectorSize).length * t.sectorSize, onProgress, 200, t.path);
         const c = await checkCapacity(t, { meter, signal });
         meter.finish();
         assertCapacity(c, t.path);
