@@ -58,7 +58,9 @@ async function* bootLast(stream: DiskImageStream, signal?: AbortSignal): AsyncGe
   const deferred: DiskChunk[] = [];
   let held = 0;
   let last = -1;
-  for await (const c of stream.chunks(signal)) {
+  // Chunk buffers may be recycled by the stream: each is copied (into a block, or here for the held-back
+  // boot chunks) before the next one is asked for.
+  for await (const c of stream.chunks(signal, { reuseBuffers: true })) {
     if (signal?.aborted) throw cancelled();
     if (!Number.isSafeInteger(c.offset) || c.offset < 0 || c.offset + c.data.length > stream.size) {
       throw new SevenStickError('E_RANGE', `The image stream produced bytes outside the disk (${c.offset}+${c.data.length} of ${stream.size})`, { offset: c.offset });
@@ -67,7 +69,7 @@ async function* bootLast(stream: DiskImageStream, signal?: AbortSignal): AsyncGe
     if (c.boot || c.offset < 512) {
       held += c.data.length;
       if (held > MAX_DEFERRED_BOOT_BYTES) throw new SevenStickError('E_LIMIT', 'The image stream marks too many bytes as boot-critical', { offset: c.offset });
-      deferred.push(c);
+      deferred.push({ offset: c.offset, data: Buffer.from(c.data), boot: true });
       continue;
     }
     if (c.offset < last) throw new SevenStickError('E_FORMAT', `The image stream went backwards at byte ${c.offset}`, { offset: c.offset });
