@@ -76,10 +76,10 @@ test('Win7 ISO → loop device (auto mode): oracles accept it; re-verify passes,
     assert.equal(human.code, 1);
     assert.match(human.stdout, /setup\.exe differs from the image at byte 1000/);
 
-    // Boot code changed behind its back (MBR code byte 17, boot sector code byte 200).
+    // Boot code changed behind its back (MBR code byte 17, boot sector code byte 200, stage 2 byte 40).
     const fsm = await import('node:fs');
     const fd = fsm.openSync(l?.file as string, 'r+');
-    for (const at of [17, MiB + 200]) {
+    for (const at of [17, MiB + 200, MiB + 12 * 512 + 40]) {
       const one = Buffer.alloc(1);
       fsm.readSync(fd, one, 0, 1, at);
       one[0] = (one[0] as number) ^ 0x81;
@@ -91,7 +91,7 @@ test('Win7 ISO → loop device (auto mode): oracles accept it; re-verify passes,
     const r3 = lastJson(v3.stdout) as unknown as StickResult;
     assert.deepEqual(
       r3.failures.filter((f) => f.problem === 'boot-code').map((f) => [f.path, f.offset]),
-      [['MBR', 17], ['boot sector', MiB + 200]],
+      [['MBR', 17], ['boot sector', MiB + 200], ['boot code (stage 2)', MiB + 12 * 512 + 40]],
     );
   });
 });
