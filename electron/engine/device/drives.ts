@@ -117,6 +117,14 @@ function swapDevices(): string[] {
     .filter((s) => s.startsWith('/dev/'));
 }
 
+/** The serial udev recorded for a device (USB sticks: ID_SERIAL_SHORT), where udev runs. */
+function udevSerial(dev: string): string | undefined {
+  const db = readSys(`/run/udev/data/b${dev}`);
+  if (!db) return undefined;
+  const get = (k: string): string | undefined => db.split('\n').find((l) => l.startsWith(`E:${k}=`))?.slice(k.length + 3);
+  return get('ID_SERIAL_SHORT') || get('ID_SERIAL') || undefined;
+}
+
 /** Describes a Linux block device from sysfs. */
 function describeLinuxBlock(path: string, rdev: number): Drive {
   const name = sysName(rdev);
@@ -133,7 +141,7 @@ function describeLinuxBlock(path: string, rdev: number): Drive {
   const holdsSwap = swaps.some((s) => partNodes.includes(s));
   const model = base ? [readSys(`${base}/device/vendor`), readSys(`${base}/device/model`)].filter(Boolean).join(' ') : '';
   const backing = base ? (readSys(`${base}/loop/backing_file`) ?? null) : null;
-  const serial = (base && (readSys(`${base}/device/serial`) || readSys(`${base}/serial`) || readSys(`${base}/device/wwid`))) || null;
+  const serial = (base && (readSys(`${base}/device/serial`) || readSys(`${base}/serial`) || udevSerial(devNumber(rdev)) || readSys(`${base}/device/wwid`))) || null;
   const lss = Number(base ? readSys(`${base}/queue/logical_block_size`) : undefined);
   let bus = 'unknown';
   try {

@@ -134,3 +134,56 @@ test('Windows ISO → new .vhd file: qemu-img sees a fixed VHD of the asked size
     t.cleanup();
   }
 });
+
+test('Windows stream read-back: bytes flipped behind the device are each found and named by the file they belong to', root, async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64']);
+  const { createWindowsStick, verifyTargetAgainstStream } = await import('../../engine/index.js');
+  await withLoops([{ sizeMiB: 96, directIo: true }], async ([l]) => {
+    const dev = l?.dev as string;
+    assert.equal((await cli(['write', iso, '--target', dev, '--yes'])).code, 0);
+    const stick = await createWindowsStick(iso, { targetSize: 96 * MiB });
+    try {
+      // Find where two files and a FAT live, from the stream's own description.
+      const plan = stick.plan;
+      const setup = plan.files.find((f) => f.path === 'setup.exe');
+      const wim = plan.files.find((f) => f.path === 'sources/install.wim');
+      assert.ok(setup && wim);
+      const at = (n: { firstCluster: number }, plus: number): number => plan.dataOffset + (n.firstCluster - 2) * plan.clusterSize + plus;
+      const hits = [plan.fatOffset + 100, at(setup, 5000), at(wim, 70_000)];
+      const fsm = await import('node:fs');
+      const fd = fsm.openSync(l?.file as string, 'r+');
+      for (const h of hits) {
+        const one = Buffer.alloc(1);
+        fsm.readSync(fd, one, 0, 1, h);
+        one[0] = (one[0] as number) ^ 0x10;
+        fsm.writeSync(fd, one, 0, 1, h);
+      }
+      fsm.closeSync(fd);
+      const v = await verifyTargetAgainstStream(dev, stick.stream);
+      assert.equal(v.ok, false);
+      assert.deepEqual(
+        v.differences.map((d) => [d.offset, d.length, d.what]),
+        [
+          [hits[0], 1, 'FAT #1'],
+          [hits[1], 1, 'setup.exe'],
+          [hits[2], 1, 'sources/install.wim'],
+        ],
+      );
+    } finally {
+      await stick.close();
+    }
+  });
+});
+
+test('Windows ISO onto a stick too small for FAT32 → exit 2 before anything is written', root, async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64']);
+  await withLoops([{ sizeMiB: 24, fill: Buffer.alloc(MiB, 0x77) }], async ([l]) => {
+    const before = readFileSync(l?.file as string);
+    const r = await cli(['write', iso, '--target', l?.dev as string, '--yes', '--json']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    const e = lastJson(r.stdout) as { type: string; code: string };
+    assert.equal(e.type, 'error');
+    assert.match(e.code, /E_TARGET_TOO_SMALL|E_UNSUPPORTED/);
+    assert.ok(readFileSync(l?.file as string).equals(before), 'nothing written');
+  });
+});
