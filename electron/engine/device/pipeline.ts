@@ -11,7 +11,7 @@
 import { SevenStickError } from '../io/errors.js';
 import type { DiskChunk, DiskImageStream } from './stream.js';
 import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
-import { keepMemoryFlat, MEMORY_CHECK_BYTES } from './memory.js';
+import { collectGarbage, keepMemoryFlat, MEMORY_CHECK_BYTES } from './memory.js';
 
 export interface Block {
   /** Device offset of buf[0]; a multiple of the alignment. */
@@ -201,6 +201,8 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
   };
   let sawBoot = false;
   let sinceGc = 0;
+  // What an earlier pass left behind (its stream's buffers) goes before this pass allocates its own.
+  collectGarbage();
   try {
     for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
       if (signal?.aborted) {

@@ -8,7 +8,17 @@ import { describePath } from '../device/drives.js';
 import { SevenStickError } from '../io/errors.js';
 
 export class DeviceReader implements ClosableReader {
+  /** Aligned buffers are native memory V8 does not see: reuse them instead of allocating per read. */
+  private readonly spare: Buffer[] = [];
   private constructor(private readonly target: Target) {}
+
+  private take(size: number): Buffer {
+    const i = this.spare.findIndex((b) => b.length >= size);
+    return i >= 0 ? (this.spare.splice(i, 1)[0] as Buffer) : alignedBuffer(Math.max(size, 64 * 1024));
+  }
+  private give(b: Buffer): void {
+    if (this.spare.length < 2) this.spare.push(b);
+  }
 
   static async open(path: string): Promise<DeviceReader> {
     const d = await describePath(path);
@@ -36,15 +46,15 @@ export class DeviceReader implements ClosableReader {
     const s = this.target.sectorSize;
     const start = Math.floor(offset / s) * s;
     const end = Math.min(Math.ceil((offset + length) / s) * s, Math.floor(this.size / s) * s);
-    if (end < offset + length) {
-      // The device's size is not a whole number of sectors: the tail is read plainly.
-      const buf = alignedBuffer(Math.ceil((offset + length - start) / s) * s);
-      await this.target.readAt(buf, this.size - start, start);
+    const tail = end < offset + length; // the device's size is not a whole number of sectors
+    const span = tail ? Math.ceil((offset + length - start) / s) * s : end - start;
+    const buf = this.take(span);
+    try {
+      await this.target.readAt(buf, span, start); // regular files read zeros past their end
       return Buffer.from(buf.subarray(offset - start, offset - start + length));
+    } finally {
+      this.give(buf);
     }
-    const buf = alignedBuffer(end - start);
-    await this.target.readAt(buf, end - start, start);
-    return Buffer.from(buf.subarray(offset - start, offset - start + length));
   }
 
   async close(): Promise<void> {

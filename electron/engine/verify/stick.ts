@@ -16,8 +16,10 @@ import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../layout/stick.js';
 import { sourceFromImageFs } from '../layout/source.js';
 import { bootSectors, createRawStream, diskStream } from '../layout/stream.js';
 import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
+import { Mbr } from '../layout/mbr.js';
 import { ProgressMeter, type ProgressListener } from '../job/progress.js';
 import { DeviceReader } from './device-reader.js';
+import { keepMemoryFlat } from '../device/memory.js';
 import { Fat32Reader, type FatNode } from './fat32.js';
 import { verifyTargetAgainstStream } from './stream-verify.js';
 
@@ -53,7 +55,7 @@ export interface StickVerifyResult {
 export const KNOWN_EXTRAS = ['system volume information', '$recycle.bin', 'recycled', 'recycler', 'wpsettings.dat', 'indexervolumeguid', 'desktop.ini', 'thumbs.db', 'autorun.inf.bak', '.trashes', '.spotlight-v100', '.fseventsd', '.ds_store', '.trash-1000', '._.trashes'];
 
 
-const COMPARE_CHUNK = 4 * 1024 * 1024;
+const COMPARE_CHUNK = 2 * 1024 * 1024;
 
 function firstDifference(a: Buffer, b: Buffer): number {
   const n = Math.min(a.length, b.length);
@@ -68,6 +70,7 @@ async function compareReaders(want: ByteReader, got: ByteReader, meter: Progress
     if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
     const n = Math.min(COMPARE_CHUNK, want.size - pos);
     const [a, b] = await Promise.all([want.read(pos, n), got.read(pos, n)]);
+    keepMemoryFlat();
     if (!a.equals(b)) return pos + firstDifference(a, b);
     meter?.add(n);
   }
@@ -113,7 +116,7 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
     return;
   }
   const mbr = await disk.read(0, SECTOR);
-  const codeEnd = 440;
+  const codeEnd = Mbr.offsetOf('diskSignature'); // the MBR's code ends where the disk signature starts
   if (!mbr.subarray(0, codeEnd).equals(expected.mbr.subarray(0, codeEnd))) {
     failures.push({ path: 'MBR', problem: 'boot-code', message: 'the MBR boot code is not SevenStick’s', offset: firstDifference(mbr, expected.mbr) });
   }
