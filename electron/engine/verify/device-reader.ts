@@ -1,0 +1,63 @@
+/**
+ * A ByteReader over a target that reads around the page cache: every read is widened to whole sectors
+ * and done with direct I/O into an aligned buffer (where the OS and filesystem allow it).
+ */
+import { checkRange, type ClosableReader } from '../io/reader.js';
+import { alignedBuffer, Target } from '../device/target.js';
+import { describePath } from '../device/drives.js';
+import { SevenStickError } from '../io/errors.js';
+
+export class DeviceReader implements ClosableReader {
+  /** Aligned buffers are native memory V8 does not see: reuse them instead of allocating per read. */
+  private readonly spare: Buffer[] = [];
+  private constructor(private readonly target: Target) {}
+
+  private take(size: number): Buffer {
+    const i = this.spare.findIndex((b) => b.length >= size);
+    return i >= 0 ? (this.spare.splice(i, 1)[0] as Buffer) : alignedBuffer(Math.max(size, 64 * 1024));
+  }
+  private give(b: Buffer): void {
+    if (this.spare.length < 2) this.spare.push(b);
+  }
+
+  static async open(path: string): Promise<DeviceReader> {
+    const d = await describePath(path);
+    if (!d.exists) throw new SevenStickError('E_NOT_FOUND', `${path} does not exist`, { path });
+    return new DeviceReader(await Target.open(d, { write: false, direct: true }));
+  }
+
+  get size(): number {
+    return this.target.size;
+  }
+  get label(): string {
+    return this.target.path;
+  }
+  /** Whether reads bypass the page cache, and why not when they don't. */
+  get direct(): boolean {
+    return this.target.direct;
+  }
+  get directNote(): string | undefined {
+    return this.target.directNote;
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    checkRange(this, offset, length);
+    if (length === 0) return Buffer.alloc(0);
+    const s = this.target.sectorSize;
+    const start = Math.floor(offset / s) * s;
+    const end = Math.min(Math.ceil((offset + length) / s) * s, Math.floor(this.size / s) * s);
+    const tail = end < offset + length; // the device's size is not a whole number of sectors
+    const span = tail ? Math.ceil((offset + length - start) / s) * s : end - start;
+    const buf = this.take(span);
+    try {
+      await this.target.readAt(buf, span, start); // regular files read zeros past their end
+      return Buffer.from(buf.subarray(offset - start, offset - start + length));
+    } finally {
+      this.give(buf);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.target.close();
+  }
+}
