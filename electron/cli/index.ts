@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerDrives } from './commands/drives.js';
+import { registerWrite } from './commands/write.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -18,6 +20,8 @@ program
   .showHelpAfterError();
 
 // Commands register here (one line each).
+registerDrives(program);
+registerWrite(program);
 
 async function main(): Promise<void> {
   try {

@@ -3,3 +3,5 @@
  * or code from main/, preload/ or renderer/ (enforced by eslint).
  */
 export * from './io/index.js';
+export * from './device/index.js';
+export * from './job/index.js';
