@@ -5,3 +5,4 @@
 export * from './io/index.js';
 export * from './device/index.js';
 export * from './job/index.js';
+export * from './image/index.js';

@@ -1,0 +1,299 @@
+/**
+ * Windows setup media facts from an image's filesystem: `sources/install.wim` XML (editions,
+ * architecture, build, languages), `sources/ei.cfg`, `sources/idwbinfo.txt`, `sources/cversion.ini`,
+ * and what that means for a USB stick (UEFI possible? what to warn about).
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { SevenStickError } from '../io/errors.js';
+import type { ByteReader } from '../io/reader.js';
+import type { FsNode, ImageFileSystem } from './fs.js';
+import { readWimHeader, readWimXmlText } from './wim/header.js';
+
+export type WindowsArch = 'x86' | 'x64' | 'arm' | 'ia64' | 'arm64' | 'unknown';
+
+export interface WindowsEdition {
+  index: number;
+  name: string;
+  editionId: string;
+  arch: WindowsArch;
+  languages: string[];
+  build?: number;
+  spBuild?: number;
+  spLevel?: number;
+}
+
+export type WindowsWarningCode =
+  | 'W_X86_NO_UEFI'
+  | 'W_UEFI_NEEDS_CSM'
+  | 'W_NO_USB3_DRIVERS'
+  | 'W_NOT_PROFESSIONAL'
+  | 'W_MULTI_EDITION'
+  | 'W_INSTALL_ESD'
+  | 'W_SPLIT_WIM'
+  | 'W_NOT_WINDOWS_7'
+  | 'W_NO_INSTALL_IMAGE'
+  | 'W_WIM_XML_UNREADABLE';
+
+export interface WindowsWarning {
+  code: WindowsWarningCode;
+  message: string;
+}
+
+export interface WindowsInfo {
+  /** e.g. "Windows 7". */
+  product: string;
+  /** "6.1.7601.17514" when known. */
+  version: string;
+  build: number | null;
+  /** Service pack level (0 for RTM), when known. */
+  sp: number | null;
+  arch: WindowsArch;
+  /** True when the media can boot via UEFI (x64 with bootmgr.efi or efi/microsoft/boot). */
+  uefi: boolean;
+  /** True when the stick needs efi/boot/bootx64.efi taken from install.wim (Win7 x64 media lack it). */
+  needsBootx64FromWim: boolean;
+  editions: WindowsEdition[];
+  languages: string[];
+  /** Path of the install image in the filesystem and its format. */
+  installImage: { path: string; format: 'wim' | 'esd' | 'swm' } | null;
+  eiCfg: { editionId?: string; channel?: string; volumeLicense?: boolean } | null;
+  idwbinfo: Record<string, string> | null;
+  cversion: Record<string, string> | null;
+  warnings: WindowsWarning[];
+}
+
+const MAX_SMALL_FILE = 64 * 1024;
+
+/** Parses an INI file into "Section.Key" → value (keys as written). Sections with bare values get "Section" → first line. */
+export function parseIni(text: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section = '';
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';')) continue;
+    const m = /^\[(.+)\]$/.exec(line);
+    if (m) {
+      section = (m[1] as string).trim();
+      out[section] ??= {};
+      continue;
+    }
+    const sec = (out[section] ??= {});
+    const eq = line.indexOf('=');
+    if (eq > 0) sec[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    else sec[''] ??= line;
+  }
+  return out;
+}
+
+function decodeText(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.toString('utf16le', 2);
+  return buf.toString('utf8');
+}
+
+async function readSmall(fs: ImageFileSystem, node: FsNode | undefined): Promise<string | undefined> {
+  if (!node || node.isDirectory || node.size > MAX_SMALL_FILE) return undefined;
+  return decodeText(await fs.open(node).read(0, node.size));
+}
+
+function archOf(n: number | undefined): WindowsArch {
+  switch (n) {
+    case 0:
+      return 'x86';
+    case 9:
+      return 'x64';
+    case 5:
+      return 'arm';
+    case 6:
+      return 'ia64';
+    case 12:
+      return 'arm64';
+    default:
+      return 'unknown';
+  }
+}
+
+type XmlValue = string | number | boolean | XmlObject | XmlValue[] | undefined;
+interface XmlObject {
+  [k: string]: XmlValue;
+}
+
+function asArray(v: XmlValue): XmlValue[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+function obj(v: XmlValue): XmlObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+function text(v: XmlValue): string | undefined {
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number') return String(v);
+  const o = obj(v);
+  return typeof o['#text'] === 'string' || typeof o['#text'] === 'number' ? String(o['#text']).trim() : undefined;
+}
+function num(v: XmlValue): number | undefined {
+  const t = text(v);
+  if (t === undefined || t === '') return undefined;
+  const n = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : Number(t);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Editions from a WIM's XML document (the IMAGE elements). */
+export function parseWimXml(xml: string): WindowsEdition[] {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, processEntities: true, htmlEntities: false });
+  let doc: XmlObject;
+  try {
+    doc = parser.parse(xml) as XmlObject;
+  } catch (e) {
+    throw new SevenStickError('E_FORMAT', `The WIM's XML description is malformed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const wim = obj(doc['WIM']);
+  const out: WindowsEdition[] = [];
+  for (const img of asArray(wim['IMAGE']).slice(0, 1024)) {
+    const o = obj(img);
+    const w = obj(o['WINDOWS']);
+    const ver = obj(w['VERSION']);
+    const langs = obj(w['LANGUAGES']);
+    const e: WindowsEdition = {
+      index: num(o['@INDEX']) ?? out.length + 1,
+      name: text(o['NAME']) ?? text(o['DISPLAYNAME']) ?? '',
+      editionId: text(w['EDITIONID']) ?? text(o['FLAGS']) ?? '',
+      arch: archOf(num(w['ARCH'])),
+      languages: asArray(langs['LANGUAGE'])
+        .map((l) => text(l))
+        .filter((l): l is string => !!l),
+    };
+    const build = num(ver['BUILD']);
+    const spBuild = num(ver['SPBUILD']);
+    const spLevel = num(ver['SPLEVEL']);
+    if (build !== undefined) e.build = build;
+    if (spBuild !== undefined) e.spBuild = spBuild;
+    if (spLevel !== undefined) e.spLevel = spLevel;
+    out.push(e);
+  }
+  return out;
+}
+
+/** Looks for Windows setup media in `fs`; undefined when it is not Windows media. */
+export async function readWindowsMedia(fs: ImageFileSystem): Promise<WindowsInfo | undefined> {
+  const find = (p: string): Promise<FsNode | undefined> => fs.lookup(p);
+  const wim = await find('sources/install.wim');
+  const esd = wim ? undefined : await find('sources/install.esd');
+  const swm = wim || esd ? undefined : await find('sources/install.swm');
+  const bootWim = await find('sources/boot.wim');
+  const bootmgr = await find('bootmgr');
+  const installNode = wim ?? esd ?? swm;
+  if (!installNode && !(bootWim && bootmgr)) return undefined;
+
+  const warnings: WindowsWarning[] = [];
+  const installImage = installNode
+    ? { path: installNode.path, format: (wim ? 'wim' : esd ? 'esd' : 'swm') as 'wim' | 'esd' | 'swm' }
+    : null;
+  let editions: WindowsEdition[] = [];
+  if (installNode && !installNode.isDirectory) {
+    try {
+      const r: ByteReader = fs.open(installNode);
+      const header = await readWimHeader(r);
+      editions = parseWimXml(await readWimXmlText(r, header));
+    } catch (e) {
+      if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
+      warnings.push({ code: 'W_WIM_XML_UNREADABLE', message: `Could not read the editions from ${installNode.path}: ${e.message}` });
+    }
+  } else {
+    warnings.push({ code: 'W_NO_INSTALL_IMAGE', message: 'This image has no sources/install.wim: it looks like Windows boot media without an install image.' });
+  }
+
+  const ei = await readSmall(fs, await find('sources/ei.cfg'));
+  const idw = await readSmall(fs, await find('sources/idwbinfo.txt'));
+  const cv = await readSmall(fs, await find('sources/cversion.ini'));
+  let eiCfg: WindowsInfo['eiCfg'] = null;
+  if (ei !== undefined) {
+    const ini = parseIni(ei);
+    eiCfg = {};
+    const edition = ini['EditionID']?.[''];
+    const channel = ini['Channel']?.[''];
+    const vl = ini['VL']?.[''];
+    if (edition) eiCfg.editionId = edition;
+    if (channel) eiCfg.channel = channel;
+    if (vl) eiCfg.volumeLicense = vl === '1';
+  }
+  const idwbinfo = idw !== undefined ? (parseIni(idw)['BUILDINFO'] ?? {}) : null;
+  const cversion = cv !== undefined ? (parseIni(cv)['HostBuild'] ?? {}) : null;
+
+  // Architecture: the first edition's, else idwbinfo's BuildArch.
+  let arch: WindowsArch = editions[0]?.arch ?? 'unknown';
+  if (arch === 'unknown' && idwbinfo?.['BuildArch']) {
+    const a = idwbinfo['BuildArch'].toLowerCase();
+    arch = a === 'amd64' ? 'x64' : a === 'x86' ? 'x86' : a === 'ia64' ? 'ia64' : 'unknown';
+  }
+  const first = editions[0];
+  let build: number | null = first?.build ?? null;
+  let spBuild: number | null = first?.spBuild ?? null;
+  const bs = idwbinfo?.['BuildString'];
+  if (bs) {
+    const m = /^(\d+)\.(\d+)\./.exec(bs);
+    if (m) {
+      build ??= Number(m[1]);
+      spBuild ??= Number(m[2]);
+    }
+  }
+  const sp = first?.spLevel ?? (build === 7601 ? 1 : build === 7600 ? 0 : null);
+  const product = build !== null && build >= 7600 && build <= 7601 ? 'Windows 7' : build !== null ? `Windows (build ${build})` : 'Windows';
+  const version = build !== null ? `6.1.${build}${spBuild !== null ? `.${spBuild}` : ''}` : '';
+
+  const efiDir = await find('efi/microsoft/boot');
+  const bootmgrEfi = await find('bootmgr.efi');
+  const uefi = arch === 'x64' && (bootmgrEfi !== undefined || (efiDir !== undefined && efiDir.isDirectory)) && installImage?.format !== 'esd';
+  const bootx64 = await find('efi/boot/bootx64.efi');
+  const languages = [...new Set(editions.flatMap((e) => e.languages))];
+
+  if (build !== null && build !== 7600 && build !== 7601) {
+    warnings.push({ code: 'W_NOT_WINDOWS_7', message: `This is not Windows 7 media (build ${build}); SevenStick is made for Windows 7.` });
+  }
+  if (arch === 'x86') {
+    warnings.push({ code: 'W_X86_NO_UEFI', message: '32-bit (x86) Windows 7 cannot boot via UEFI: the stick boots only in BIOS (Legacy/CSM) mode.' });
+  }
+  if (uefi) {
+    warnings.push({
+      code: 'W_UEFI_NEEDS_CSM',
+      message: 'Windows 7 started via UEFI hangs at "Starting Windows" on most PCs unless CSM (Compatibility Support Module) is enabled in the firmware; prefer booting the stick in Legacy/CSM mode.',
+    });
+  }
+  warnings.push({
+    code: 'W_NO_USB3_DRIVERS',
+    message: 'Windows 7 setup has no USB 3 drivers: plug the stick into a USB 2 port, or setup stops asking for a missing "CD/DVD drive device driver".',
+  });
+  if (editions.length > 0 && !editions.some((e) => e.editionId.toLowerCase() === 'professional')) {
+    warnings.push({
+      code: 'W_NOT_PROFESSIONAL',
+      message: `This is not Windows 7 Professional media (edition${editions.length > 1 ? 's' : ''}: ${[...new Set(editions.map((e) => e.editionId || e.name))].join(', ')}).`,
+    });
+  }
+  if (editions.length > 1) {
+    warnings.push({ code: 'W_MULTI_EDITION', message: `The install image holds ${editions.length} editions; setup will ask which one to install (unless ei.cfg picks one).` });
+  }
+  if (installImage?.format === 'esd') {
+    warnings.push({
+      code: 'W_INSTALL_ESD',
+      message: 'sources/install.esd is LZMS-compressed, which SevenStick cannot unpack: it cannot make the UEFI boot file, so the stick boots in BIOS mode only.',
+    });
+  }
+  if (installImage?.format === 'swm') {
+    warnings.push({ code: 'W_SPLIT_WIM', message: 'The install image is split (sources/install.swm, install2.swm, …); SevenStick reads its first part only.' });
+  }
+
+  return {
+    product,
+    version,
+    build,
+    sp,
+    arch,
+    uefi,
+    needsBootx64FromWim: uefi && bootx64 === undefined,
+    editions,
+    languages,
+    installImage,
+    eiCfg,
+    idwbinfo,
+    cversion,
+    warnings,
+  };
+}
