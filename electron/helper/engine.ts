@@ -1,11 +1,12 @@
 /**
- * What the helper needs from the engine, as one small interface: identify a target (size, serial,
+ * What the helper needs from the engine, as one small interface: identify a target (size, identity,
  * safety notices — the same predicates the GUI shows), write, verify. `defaultEngine()` binds it to
- * the real engine; functions the engine does not have yet answer E_NOT_AVAILABLE (never a fake result).
+ * the real engine; a function the engine does not have yet answers E_NOT_AVAILABLE (never a fake result).
  */
-import { promises as fsp } from 'node:fs';
+import { checkDrive, describePath, locateImage, runWriteJob, type WriteJobResult } from '../engine/index.js';
 import type { Notice, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
-import { AppError, notAvailable } from '../shared/errors.js';
+import { notAvailable } from '../shared/errors.js';
+import { identityOf } from './identity.js';
 
 export interface IdentifiedDrive {
   path: string;
@@ -22,30 +23,42 @@ export interface HelperEngine {
   verify(job: { image: string; target: string; signal: AbortSignal; onProgress: (p: Progress) => void }): Promise<VerifyReport>;
 }
 
-/**
- * A regular file used as a target (a VM disk image): its identity is device + inode, so a file
- * replaced after confirmation is a different target even at the same path and size.
- */
+/** Identifies any target path the way the GUI's drive list does. */
+export async function identifyPath(path: string, image: string | null): Promise<IdentifiedDrive> {
+  const d = await describePath(path);
+  return {
+    path: d.device,
+    size: d.size,
+    serial: identityOf(d),
+    system: d.isSystem,
+    notices: checkDrive(d, image ? { image: locateImage(image) } : {}),
+  };
+}
+
+/** Kept for callers that only deal with regular files. */
 export async function identifyRegularFile(path: string): Promise<IdentifiedDrive | null> {
-  let st;
-  try {
-    st = await fsp.lstat(path);
-  } catch (e) {
-    throw new AppError({ code: 'E_NOT_FOUND', message: `${path} is gone: ${(e as Error).message}` });
-  }
-  if (!st.isFile()) return null;
-  return { path, size: st.size, serial: `file:${st.dev}:${st.ino}`, system: false, notices: [] };
+  const d = await identifyPath(path, null);
+  return d.serial?.startsWith('file:') ? d : null;
+}
+
+export function toWriteResult(r: WriteJobResult): WriteResult {
+  return {
+    outcome: r.ok ? 'done' : 'failed',
+    seconds: r.seconds.total,
+    targets: r.targets.map((t) => {
+      const out: WriteResult['targets'][number] = { path: t.target, ok: t.ok, verified: t.verified && t.differences.length === 0 && t.ok };
+      if (t.error) out.error = { code: t.error.code, message: t.error.message };
+      return out;
+    }),
+  };
 }
 
 export function defaultEngine(): HelperEngine {
   return {
-    async identify(path) {
-      const f = await identifyRegularFile(path);
-      if (f) return f;
-      throw notAvailable('Identifying drives');
-    },
-    async write() {
-      throw notAvailable('Writing');
+    identify: identifyPath,
+    async write(job) {
+      const r = await runWriteJob({ image: job.image, targets: job.targets, mode: job.mode, verify: job.verify, signal: job.signal, onProgress: job.onProgress });
+      return toWriteResult(r);
     },
     async verify() {
       throw notAvailable('Verifying a stick');

@@ -60,8 +60,10 @@ export function cliEquivalent(kind: 'write' | 'verify', image: string, targets: 
   return `sudo sevenstick write ${shellArg(image)}${targets.map((t) => ` --target ${shellArg(t)}`).join('')}${mode}${nv}`;
 }
 
-export function createHandlers(deps: HandlerDeps): { handlers: Handlers; cancelAll(): void; running(): number } {
+export function createHandlers(deps: HandlerDeps): { handlers: Handlers; currentImage(): string | null; cancelAll(): void; running(): number } {
   const jobs = new Map<string, Job>();
+  /** The image the user picked last: drives holding it are flagged in every list. */
+  let currentImage: string | null = null;
   const log = deps.log ?? (() => {});
 
   const newJob = (jobId: string, kind: JobKind): Job => {
@@ -108,7 +110,13 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; cancelA
     },
     async 'image:inspect'({ path }) {
       if (!deps.engine.inspect) throw notAvailable('Inspecting images');
-      return deps.engine.inspect(path);
+      const info = await deps.engine.inspect(path);
+      if (currentImage !== path) {
+        currentImage = path;
+        // The drive that holds this image becomes unavailable: tell the list now, not at the next poll.
+        deps.engine.listDrives?.(path).then((d) => deps.emit('drives:changed', d), () => {});
+      }
+      return info;
     },
     async 'image:checksum'({ jobId, path }) {
       const checksum = deps.engine.checksum;
@@ -126,7 +134,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; cancelA
     },
     async 'drives:list'({ showAll }) {
       if (!deps.engine.listDrives) throw notAvailable('Listing drives');
-      const all = await deps.engine.listDrives();
+      const all = await deps.engine.listDrives(currentImage);
       return showAll ? all : all.filter((d) => !d.hiddenByDefault);
     },
     async 'write:start'(req) {
@@ -176,6 +184,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; cancelA
 
   return {
     handlers,
+    currentImage: () => currentImage,
     cancelAll() {
       for (const j of jobs.values()) {
         j.abort.abort();

@@ -74,7 +74,7 @@ const jobHooks = {
 
 const engine = bindEngine();
 const privileged = process.platform === 'win32' ? false : process.getuid?.() === 0;
-const { handlers, cancelAll, running } = createHandlers({
+const { handlers, cancelAll, running, currentImage } = createHandlers({
   engine,
   async startHelper(cliHint) {
     return HelperSession.start({
@@ -245,7 +245,7 @@ app.whenReady().then(() => {
   buildMenu();
   createWindow();
   if (engine.watchDrives) {
-    const stop = engine.watchDrives((drives) => emit('drives:changed', drives));
+    const stop = engine.watchDrives(currentImage, (drives) => emit('drives:changed', drives));
     app.on('will-quit', stop);
   }
   app.on('activate', () => {
