@@ -12,7 +12,7 @@ import { identifyRegularFile } from '../../helper/engine.js';
 import { socketPathFor } from '../../helper/protocol.js';
 import { HelperSession, prepareSessionDir } from '../../main/helper-client.js';
 import { AppError } from '../../shared/errors.js';
-import { REPO, tempDir } from '../helpers/tools.js';
+import { REPO, run, runOk, tempDir } from '../helpers/tools.js';
 
 const HELPER = join(REPO, 'build', 'electron', 'helper', 'index.js');
 
@@ -230,4 +230,38 @@ test('HelperSession.start launches the helper directly when already privileged a
   });
   s.close();
   await withTimeout(dead, 5000, 'helper exit after close');
+});
+
+test('a loop device re-attached to another file of the same size after confirmation is refused', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('needs root for losetup');
+    return;
+  }
+  const dir = tempDir();
+  let loop = '';
+  try {
+    const a = join(dir.path, 'a.img');
+    const b = join(dir.path, 'b.img');
+    const image = join(dir.path, 'image.iso');
+    writeFileSync(a, Buffer.alloc(4 * 1024 * 1024, 1));
+    writeFileSync(b, Buffer.alloc(4 * 1024 * 1024, 2));
+    writeFileSync(image, Buffer.alloc(64 * 1024, 3));
+    loop = (await runOk('losetup', ['-f', '--show', a])).stdout.trim();
+    const { identifyPath } = await import('../../helper/engine.js');
+    const confirmed = await identifyPath(loop, image);
+    assert.equal(confirmed.size, 4 * 1024 * 1024);
+    await runOk('losetup', ['-d', loop]);
+    await runOk('losetup', [loop, b]);
+    const h = await startHelper();
+    const s = await HelperSession.attach(socketPathFor(h.dir), h.token);
+    await assert.rejects(
+      s.write({ image, targets: [{ path: loop, size: confirmed.size ?? 0, serial: confirmed.serial }], mode: 'raw', verify: true }, () => {}),
+      (e: unknown) => e instanceof AppError && e.error.code === 'E_SAFETY' && /serial changed/.test(e.error.message),
+    );
+    assert.equal(await withTimeout(h.exit, 5000, 'helper exit'), 4);
+    assert.deepEqual(readFileSync(b), Buffer.alloc(4 * 1024 * 1024, 2), 'the swapped-in file is untouched');
+  } finally {
+    if (loop) await run('losetup', ['-d', loop]);
+    dir.cleanup();
+  }
 });
