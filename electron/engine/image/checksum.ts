@@ -95,7 +95,7 @@ export async function hashReader(reader: ByteReader, opts: HashOptions = {}): Pr
         sha1?.update(chunk);
         sha256.update(chunk);
       }
-      meter.update(done);
+      if (done < reader.size) meter.update(done);
     }
     const out = { sha1: worker ? await worker.digest() : (sha1 as ReturnType<typeof createHash>).digest('hex'), sha256: sha256.digest('hex') };
     meter.finish();

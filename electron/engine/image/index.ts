@@ -60,3 +60,8 @@ export async function* walk(fs: ImageFileSystem, opts: WalkOptions = {}): AsyncG
   }
   yield* visit(fs.root, 1);
 }
+export { readPartitionTable, parseMbr, type PartitionTable, type MbrPartition } from './partition-table.js';
+export { readWindowsMedia, parseWimXml, parseIni, type WindowsInfo, type WindowsEdition, type WindowsArch, type WindowsWarning, type WindowsWarningCode } from './windows-media.js';
+export { hashReader, type Digests, type HashOptions } from './checksum.js';
+export { loadCatalog, matchCatalog, matchChecksum, parseCatalog, userCatalogPath, BUILTIN_CATALOG, type Catalog, type CatalogEntry, type CatalogMatch } from './catalog.js';
+export { inspectImage, inspectReader, type InspectResult, type InspectOptions, type FilesystemInfo } from './inspect.js';

@@ -97,6 +97,11 @@ export class Iso9660FileSystem implements ImageFileSystem {
     if (d.logicalBlockSize !== ISO_SECTOR) {
       throw new SevenStickError('E_UNSUPPORTED', `ISO 9660 logical block size ${d.logicalBlockSize} is not supported`);
     }
+    if (d.volumeSpaceSize * ISO_SECTOR > reader.size) {
+      throw formatError(`${reader.label} is truncated: its volume is ${d.volumeSpaceSize * ISO_SECTOR} bytes, the file has ${reader.size}`, {
+        path: reader.label,
+      });
+    }
     const primaryId = vds.primary ? trimId(VolumeDescriptor.decode(vds.primary).volumeId, false) : '';
     const jolietId = vds.joliet ? trimId(VolumeDescriptor.decode(vds.joliet.buf).volumeId, true) : undefined;
     const info: Iso9660Info = {
