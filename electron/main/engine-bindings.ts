@@ -3,10 +3,8 @@
  * result to the plain view types the renderer gets. A binding the engine cannot back yet is absent
  * (the handler then answers E_NOT_AVAILABLE) — never a made-up result.
  */
-import { checkDrive, describePath, FileReader, isUsableByDefault, listDrives, locateImage, watchDrives, type Drive, type ImageLocation } from '../engine/index.js';
-// TODO(image): switch to inspectImage(path, {hash}) from engine/index.ts once it is exported there.
-import { hashReader } from '../engine/image/checksum.js';
-import { loadCatalog, matchCatalog } from '../engine/image/catalog.js';
+import { basename } from 'node:path';
+import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, watchDrives, type Drive, type ImageLocation, type InspectResult } from '../engine/index.js';
 import type { Progress as EngineProgress } from '../engine/job/progress.js';
 import type { ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
@@ -49,21 +47,41 @@ export function driveView(d: Drive, image: ImageLocation | undefined): DriveView
   };
 }
 
+/** An inspected image as the wizard's card shows it. */
+export function imageView(path: string, r: InspectResult): ImageView {
+  const view: ImageView = { path, fileName: basename(path), kind: r.kind, label: r.label, size: r.size, notices: [] };
+  const w = r.windows;
+  if (w) {
+    view.windows = {
+      build: w.version || (w.build !== null ? String(w.build) : 'unknown'),
+      servicePack: w.sp ? `Service Pack ${w.sp}` : null,
+      arch: w.arch,
+      uefi: w.uefi,
+      bios: true,
+      editions: w.editions.map((e) => ({ index: e.index, name: e.name, editionId: e.editionId, arch: e.arch })),
+      languages: w.languages,
+    };
+    view.notices = w.warnings.map((x) => ({ severity: 'warning' as const, code: x.code, message: x.message }));
+  }
+  if (r.kind === 'hybrid') view.notices.push({ severity: 'warning', code: 'W_HYBRID', message: 'This image already has a partition table: it will be copied byte for byte (raw mode).' });
+  if (r.kind === 'raw') view.notices.push({ severity: 'warning', code: 'W_RAW', message: 'This is a raw disk image: it will be copied byte for byte.' });
+  return view;
+}
+
 function locate(image: string | null): ImageLocation | undefined {
   return image ? locateImage(image) : undefined;
 }
 
 export function bindEngine(): EngineBindings {
   return {
+    async inspect(path) {
+      return imageView(path, await inspectImage(path));
+    },
     async checksum(path, { signal, onProgress }) {
-      const reader = await FileReader.open(path);
-      try {
-        const digests = await hashReader(reader, { signal, onProgress });
-        const m = matchCatalog(digests, loadCatalog());
-        return { ...digests, catalogMatch: m ? { file: m.file, source: m.source ?? m.origin } : null };
-      } finally {
-        await reader.close();
-      }
+      const r = await inspectImage(path, { hash: true, signal, onProgress });
+      if (!r.sha1 || !r.sha256) throw new AppError({ code: 'E_IO', message: 'The checksums could not be computed.' });
+      const m = r.catalogMatch;
+      return { sha1: r.sha1, sha256: r.sha256, catalogMatch: m ? { file: m.file, source: m.source ?? m.origin } : null };
     },
     async listDrives(image) {
       const loc = locate(image);
