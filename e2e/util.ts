@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './host.js';
 
@@ -74,4 +74,31 @@ export async function until<T>(fn: () => Promise<T | undefined | false> | T | un
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Slows writes to one block device for this process and its children (the helper), through a cgroup
+ * v1 blkio throttle — so "cancel mid-write" has a write to cancel. Returns an undo function, or null
+ * where the controller is not available.
+ */
+export function throttleWrites(device: string, bytesPerSecond: number): (() => void) | null {
+  const root = '/sys/fs/cgroup/blkio';
+  if (!existsSync(join(root, 'cgroup.procs'))) return null;
+  const dir = join(root, `sevenstick-e2e-${process.pid}`);
+  try {
+    const mm = execFileSync('lsblk', ['-dno', 'MAJ:MIN', device], { encoding: 'utf8' }).trim();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'blkio.throttle.write_bps_device'), `${mm} ${bytesPerSecond}\n`);
+    writeFileSync(join(dir, 'cgroup.procs'), `${process.pid}\n`);
+  } catch {
+    return null;
+  }
+  return () => {
+    try {
+      writeFileSync(join(root, 'cgroup.procs'), `${process.pid}\n`);
+      rmdirSync(dir);
+    } catch {
+      // a child still in it: the directory goes with the next run
+    }
+  };
 }

@@ -154,7 +154,9 @@ export function canGoBack(s: WizardState): boolean {
 
 /** Overall write progress across targets, 0..1, for the taskbar and the headline. */
 export function overallFraction(s: WizardState): number {
-  const ps = Object.values(s.write.progress);
+  // Per-target events when there are any; job-wide ones (no target) only before the first of those.
+  const targeted = Object.entries(s.write.progress).filter(([k]) => k !== '');
+  const ps = targeted.length ? targeted.map(([, p]) => p) : Object.values(s.write.progress);
   if (ps.length === 0) return 0;
   const phaseWeight = (p: Progress): number => {
     const f = p.total > 0 ? Math.min(1, p.bytes / p.total) : 0;

@@ -384,7 +384,11 @@ export function DoneStep({ state, dispatch }: StepProps) {
                     <p>{t.verified ? 'Written and verified: every sector was read back from the drive and matches.' : 'Written (not verified).'}</p>
                   ) : (
                     <>
-                      <p>{t.error ? t.error.message : r.outcome === 'cancelled' ? 'Cancelled: the drive was left without a boot sector, so it will not pass as a working stick.' : 'Not finished.'}</p>
+                      <p>
+                        {r.outcome === 'cancelled' || t.error?.code === 'E_CANCELLED'
+                          ? 'Cancelled. The drive was left without a boot sector, so it cannot be mistaken for a working stick. Write it again to use it.'
+                          : (t.error?.message ?? 'Not finished.')}
+                      </p>
                       {t.error && t.error.code !== 'E_CANCELLED' && <p className="muted">Try another USB port or another stick; if it fails at the same place again, the stick is probably worn out or fake.</p>}
                     </>
                   )}

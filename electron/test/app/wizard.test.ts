@@ -117,3 +117,11 @@ test('number formatting is stable', () => {
   assert.equal(formatEta(null), '–:––');
   assert.equal(formatEta(125), '2:05');
 });
+
+test('overall progress ignores job-wide events once per-drive events arrive', () => {
+  let s = run([...toDrives, { type: 'toggle-drive', path: '/dev/sdb' }, { type: 'next' }, { type: 'write-started', jobId: 'j', verify: false }]);
+  const base: Progress = { type: 'progress', phase: 'preparing', bytes: 0, total: 0, bytesPerSecond: 0, etaSeconds: 0 };
+  s = reducer(s, { type: 'job-progress', jobId: 'j', progress: base });
+  s = reducer(s, { type: 'job-progress', jobId: 'j', progress: { ...base, phase: 'writing', bytes: 30, total: 100, target: '/dev/sdb' } });
+  assert.equal(overallFraction(s), 0.3);
+});
