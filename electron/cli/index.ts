@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerDrives } from './commands/drives.js';
 import { registerWrite } from './commands/write.js';
+import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -23,6 +24,7 @@ program
 // Commands register here (one line each).
 registerDrives(program);
 registerWrite(program);
+registerVerify(program);
 registerInspect(program);
 
 async function main(): Promise<void> {

@@ -37,14 +37,20 @@ export interface CapacityResult {
   badPositions: number;
 }
 
-/** Marker offsets: `count` sector-aligned positions spread over [0, size), the last sector included. */
+/**
+ * Marker offsets: every multiple of a power-of-two stride (about `count` of them, at most 2×) plus the last
+ * sector. A counterfeit controller wraps addresses modulo a power of two, so a wrapped marker lands exactly
+ * on a lower marker and is seen.
+ */
 export function markerOffsets(size: number, sectorSize: number, count = 256): number[] {
   const sectors = Math.floor(size / sectorSize);
   if (sectors <= 0) return [];
-  const n = Math.min(count, sectors);
-  const out = new Set<number>();
-  for (let i = 0; i < n; i++) out.add(Math.floor((i * (sectors - 1)) / Math.max(1, n - 1)) * sectorSize);
-  return [...out].sort((a, b) => a - b);
+  let stride = 1;
+  while (stride * 2 <= sectors / count) stride *= 2;
+  const out: number[] = [];
+  for (let s = 0; s < sectors; s += stride) out.push(s * sectorSize);
+  if (out[out.length - 1] !== (sectors - 1) * sectorSize) out.push((sectors - 1) * sectorSize);
+  return out;
 }
 
 export async function checkCapacity(dev: CapacityDevice, opts: { count?: number; meter?: ProgressMeter; signal?: AbortSignal } = {}): Promise<CapacityResult> {
@@ -62,25 +68,32 @@ export async function checkCapacity(dev: CapacityDevice, opts: { count?: number;
     opts.meter?.add(dev.sectorSize);
   }
   await dev.sync();
-  const good: boolean[] = [];
+  // A position is bad when its sector reads back garbage (dropped writes). Positions that read back the
+  // same marker share one physical sector (wrapped writes): only the lowest of them can be genuine.
+  const index = new Map(offsets.map((o, i) => [o, i]));
+  const bad = new Set<number>();
+  const aliases = new Map<number, number[]>();
   for (const [i, off] of offsets.entries()) {
     check();
     await dev.readAt(buf, dev.sectorSize, off);
     const m = Marker.decode(buf);
-    good.push(m.magic === MAGIC && m.runId.equals(runId) && m.offset === off && m.index === i);
+    const valid = m.magic === MAGIC && m.runId.equals(runId) && index.get(m.offset) === m.index;
+    if (!valid) bad.add(i);
+    else aliases.set(m.index, [...(aliases.get(m.index) ?? []), i]);
     opts.meter?.add(dev.sectorSize);
   }
-  // Wipe the markers' sector 0 so a half-written stick never keeps a stale first sector.
+  for (const [owner, readers] of aliases) {
+    const group = [...new Set([owner, ...readers])];
+    if (group.length < 2) continue;
+    const low = Math.min(...group);
+    for (const g of group) if (g !== low) bad.add(g);
+  }
+  // Wipe sector 0 so a stick that fails here keeps no stale first sector.
   buf.fill(0);
   if (offsets[0] === 0) await dev.writeAt(buf, dev.sectorSize, 0);
-  const bad = good.filter((g) => !g).length;
-  if (bad === 0) return { ok: true, claimedSize: dev.size, usableSize: dev.size, positions: offsets.length, badPositions: 0 };
-  // The real size lies below the lowest position from which every marker is gone (wrapped writes also
-  // clobber low markers, so isolated low failures don't lower the estimate).
-  let k = good.length;
-  while (k > 0 && !good[k - 1]) k--;
-  const usableSize = k < offsets.length ? (offsets[k] as number) : dev.size;
-  return { ok: false, claimedSize: dev.size, usableSize, positions: offsets.length, badPositions: bad };
+  if (bad.size === 0) return { ok: true, claimedSize: dev.size, usableSize: dev.size, positions: offsets.length, badPositions: 0 };
+  const first = Math.min(...bad);
+  return { ok: false, claimedSize: dev.size, usableSize: offsets[first] as number, positions: offsets.length, badPositions: bad.size };
 }
 
 /** Throws E_DEVICE for a stick that lies about its size. */

@@ -1,4 +1,3 @@
-export * from './stream.js';
 export * from './drives.js';
 export * from './constraints.js';
 export * from './prepare.js';

@@ -52,6 +52,8 @@ export interface OpenOptions {
   size?: number;
   /** Ask for direct I/O (bypassing the page cache); falls back where the filesystem refuses it. */
   direct?: boolean;
+  /** Regular files: make the file exactly `size` bytes (a .vhd's footer must be its last sector). */
+  exactSize?: boolean;
 }
 
 function errnoCode(e: unknown): string | undefined {
@@ -61,6 +63,8 @@ function errnoCode(e: unknown): string | undefined {
 export class Target {
   /** Bytes written since the last sync. */
   private unsynced = 0;
+  /** A regular file grown past its size by a whole-sector write at its end (cut back on close). */
+  private grown = false;
 
   private constructor(
     readonly drive: Drive,
@@ -130,7 +134,7 @@ export class Target {
         size = drive.size ?? 0;
       } else {
         size = st.size;
-        if (opts.write && opts.size !== undefined && opts.size > size) {
+        if (opts.write && opts.size !== undefined && (opts.size > size || (opts.exactSize && opts.size !== size))) {
           await handle.truncate(opts.size);
           size = opts.size;
         }
@@ -157,7 +161,10 @@ export class Target {
 
   /** Writes buf[0, length) at offset (all aligned), retrying transient errors. */
   async writeAt(buf: Buffer, length: number, offset: number): Promise<void> {
-    if (offset + length > this.size) {
+    // A regular file whose size is not a whole number of sectors takes a last whole-sector write.
+    const limit = this.drive.kind === 'file' ? Math.ceil(this.size / this.sectorSize) * this.sectorSize : this.size;
+    if (offset + length > this.size && offset + length <= limit) this.grown = true;
+    else if (offset + length > limit) {
       throw new SevenStickError('E_TARGET_TOO_SMALL', `${this.path} ends at byte ${this.size}; the image needs bytes up to ${offset + length}`, { path: this.path, offset });
     }
     let done = 0;
@@ -183,6 +190,11 @@ export class Target {
     for (let attempt = 0; done < length; ) {
       try {
         const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);
+        if (bytesRead <= 0 && this.drive.kind === 'file' && offset + done >= this.size) {
+          // Past the end of a regular file (its last partial sector): reads as zeros.
+          buf.fill(0, done, length);
+          return;
+        }
         if (bytesRead <= 0) throw Object.assign(new Error(`${this.path} ended early`), { code: 'ENXIO' });
         done += bytesRead;
         attempt = 0;
@@ -211,6 +223,7 @@ export class Target {
   }
 
   async close(): Promise<void> {
+    if (this.grown) await this.handle.truncate(this.size).catch(() => undefined);
     await this.handle.close().catch(() => undefined);
   }
 

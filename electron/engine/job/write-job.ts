@@ -50,6 +50,8 @@ export interface TargetResult {
 
 export interface WriteJobResult {
   ok: boolean;
+  /** About the image (e.g. no UEFI boot file on this media). */
+  warnings: string[];
   mode: 'windows' | 'raw';
   imageSize: number;
   bytesToWrite: number;
@@ -118,7 +120,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
       const r = results.get(d.device) as TargetResult;
       const unmounted = await platform.unmount(d);
       if (unmounted.length) r.notes.push(`unmounted ${unmounted.join(', ')}`);
-      const t = await Target.open(d, { write: true, size: d.kind === 'file' ? sizes[i] : undefined, direct: true });
+      const isVhd = vhd && d.kind === 'file';
+      const t = await Target.open(d, { write: true, size: isVhd ? stream.size : d.kind === 'file' ? sizes[i] : undefined, exactSize: isVhd, direct: true });
       targets.push(t);
       r.directIo = t.direct;
       if (t.directNote) r.notes.push(t.directNote);
@@ -166,10 +169,10 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
           continue;
         }
         r.verified = true;
-        r.differences = v.differences;
+        r.differences = [...v.differences].sort((a, b) => a.offset - b.offset);
         r.differingBytes = v.differingBytes;
         if (v.differences.length) {
-          const first = v.differences[0] as Difference;
+          const first = r.differences[0] as Difference;
           r.error = {
             code: 'E_VERIFY',
             message: `${v.name}: ${v.differingBytes} bytes read back differ, first at byte ${first.offset} (${first.what})`,
@@ -206,6 +209,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   emit(onProgress, 'done');
   return {
     ok: list.every((r) => r.ok),
+    warnings: img.warnings ?? [],
     mode: img.mode,
     imageSize: stream.size,
     bytesToWrite: stream.bytesToWrite,
