@@ -3,9 +3,8 @@
  * safety notices — the same predicates the GUI shows), write, verify. `defaultEngine()` binds it to
  * the real engine; a function the engine does not have yet answers E_NOT_AVAILABLE (never a fake result).
  */
-import { checkDrive, describePath, locateImage, runWriteJob, type WriteJobResult } from '../engine/index.js';
+import { checkDrive, describePath, locateImage, runWriteJob, verifyStick, type StickVerifyResult, type WriteJobResult } from '../engine/index.js';
 import type { Notice, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
-import { notAvailable } from '../shared/errors.js';
 import { identityOf } from './identity.js';
 
 export interface IdentifiedDrive {
@@ -53,6 +52,17 @@ export function toWriteResult(r: WriteJobResult): WriteResult {
   };
 }
 
+export function toVerifyReport(r: StickVerifyResult, image: string): VerifyReport {
+  return {
+    ok: r.ok,
+    target: r.target,
+    image,
+    checkedFiles: r.files,
+    problems: r.failures.map((f) => ({ path: f.path, problem: f.message })),
+    extras: r.extras.map((e) => ({ path: e.path, known: e.known })),
+  };
+}
+
 export function defaultEngine(): HelperEngine {
   return {
     identify: identifyPath,
@@ -60,8 +70,8 @@ export function defaultEngine(): HelperEngine {
       const r = await runWriteJob({ image: job.image, targets: job.targets, mode: job.mode, verify: job.verify, signal: job.signal, onProgress: job.onProgress });
       return toWriteResult(r);
     },
-    async verify() {
-      throw notAvailable('Verifying a stick');
+    async verify(job) {
+      return toVerifyReport(await verifyStick(job.target, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
     },
   };
 }

@@ -96,6 +96,6 @@ export function bindEngine(): EngineBindings {
       return { path: d.device, size: d.size, serial: identityOf(d) };
     },
     canWrite: true,
-    canVerify: false,
+    canVerify: true,
   };
 }

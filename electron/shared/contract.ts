@@ -165,8 +165,8 @@ export interface VerifyReport {
   checkedFiles: number;
   /** Missing or different files, boot code mismatches: each one is a failure. */
   problems: Array<{ path: string; problem: string }>;
-  /** Files Windows adds by itself (System Volume Information…): reported, not failures. */
-  extras: string[];
+  /** Files on the stick that are not on the ISO; `known` ones are what Windows/macOS add by themselves. */
+  extras: Array<{ path: string; known: boolean }>;
 }
 
 export interface AppInfo {

@@ -504,10 +504,24 @@ export function VerifyStep(props: StepProps) {
             </ul>
           )}
           {!v.report.ok && <p>Write the stick again to repair it.</p>}
-          {v.report.extras.length > 0 && (
+          {v.report.extras.some((e) => !e.known) && (
+            <p>
+              Files on the stick that are not on the ISO:{' '}
+              {v.report.extras
+                .filter((e) => !e.known)
+                .slice(0, 20)
+                .map((e) => e.path)
+                .join(', ')}
+            </p>
+          )}
+          {v.report.extras.some((e) => e.known) && (
             <p className="muted">
-              Added by Windows (not a problem): {v.report.extras.slice(0, 20).join(', ')}
-              {v.report.extras.length > 20 ? '…' : ''}
+              Added by Windows or macOS (not a problem):{' '}
+              {v.report.extras
+                .filter((e) => e.known)
+                .slice(0, 20)
+                .map((e) => e.path)
+                .join(', ')}
             </p>
           )}
         </section>
