@@ -34,7 +34,7 @@ function Notices({ notices, label }: { notices: Notice[]; label: string }) {
       {notices.map((n) => (
         <li key={n.code + n.message} className={`notice ${n.severity}`}>
           <span className="notice-icon" aria-hidden="true">
-            {n.severity === 'error' ? '⛔' : '⚠'}
+            {n.severity === 'error' ? '✗' : '⚠'}
           </span>
           <span>
             <span className="sr-only">{n.severity === 'error' ? 'Unavailable: ' : 'Warning: '}</span>
@@ -498,7 +498,13 @@ export function VerifyStep(props: StepProps) {
             <ul className="problems">
               {v.report.problems.slice(0, 200).map((p) => (
                 <li key={p.path + p.problem}>
-                  <code>{p.path}</code>: {p.problem}
+                  {p.problem.includes(p.path) ? (
+                    p.problem
+                  ) : (
+                    <>
+                      <code>{p.path}</code>: {p.problem}
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
