@@ -96,7 +96,12 @@ export function App() {
 
   // Move focus to the new step's heading, so keyboard and screen reader users land on it.
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const firstStep = useRef(true);
   useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
     headingRef.current?.focus();
   }, [state.step]);
 
