@@ -9,7 +9,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync 
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { bindEngine } from '../electron/main/engine-bindings.js';
 import { createHandlers, dispatch } from '../electron/main/handlers.js';
 import { HelperSession } from '../electron/main/helper-client.js';
@@ -54,12 +54,10 @@ export interface HostOptions {
 
 export interface Host {
   page: Page;
-  context: BrowserContext;
-  /** What the native open dialog returns next (null = the user cancelled). */
-  nextChoice: string | null;
-  /** Path the shim's pathForFile gives a dropped file of this name (the preload uses webUtils). */
-  dropPaths: Record<string, string>;
-  setDevices(devices: string[]): void;
+  /** Sets what the native open dialog returns next (null = the user cancelled). */
+  choose(path: string | null): Promise<void>;
+  /** Drops a file of this name (standing for `path`) on the window. */
+  drop(name: string, path: string): Promise<void>;
   shot(step: string): Promise<string>;
   close(): Promise<void>;
   /** Console errors and page errors seen so far. */
@@ -95,14 +93,17 @@ export async function launch(opts: HostOptions): Promise<Host> {
     page.evaluate(([ch, p]) => (window as unknown as { __sevenstickEmit: (c: string, p: unknown) => void }).__sevenstickEmit(ch, p), [channel, payload] as [string, unknown]).catch(() => {});
   };
 
+  let nextChoice: string | null = null;
+  const dropPaths: Record<string, string> = {};
   const host: Host = {
     page,
-    context,
-    nextChoice: null,
-    dropPaths: {},
     errors,
-    setDevices(devices) {
-      process.env.SEVENSTICK_TEST_DEVICES = devices.join(',');
+    async choose(path) {
+      nextChoice = path;
+    },
+    async drop(name, path) {
+      dropPaths[name] = path;
+      await dropOnPage(page, name);
     },
     async shot(step) {
       const file = join(shotsDir, `${String(++shotNo).padStart(2, '0')}-${step}.png`);
@@ -127,7 +128,7 @@ export async function launch(opts: HostOptions): Promise<Host> {
         cliHint,
         connectTimeoutMs: 20_000,
       }),
-    chooseImage: async () => host.nextChoice,
+    chooseImage: async () => nextChoice,
     openLog: async () => true,
     emit,
     info: { version: 'e2e', platform: process.platform, needsElevation: process.getuid?.() !== 0, logPath: join(tmpdir(), 'sevenstick-e2e.log') },
@@ -144,7 +145,7 @@ export async function launch(opts: HostOptions): Promise<Host> {
     }
     return dispatch(h.handlers, channel as InvokeChannel, payload);
   });
-  await page.exposeBinding('__sevenstickDropPath', (_source, name: unknown) => (typeof name === 'string' ? (host.dropPaths[name] ?? '') : ''));
+  await page.exposeBinding('__sevenstickDropPath', (_source, name: unknown) => (typeof name === 'string' ? (dropPaths[name] ?? '') : ''));
   await page.addInitScript(
     ({ invoke, events }) => {
       type Listener = (p: unknown) => void;
@@ -180,10 +181,9 @@ export async function launch(opts: HostOptions): Promise<Host> {
   return host;
 }
 
-/** Drops a file (by name, with a host-registered path) on the window, like a user dragging it in. */
-export async function dropFile(host: Host, name: string, path: string): Promise<void> {
-  host.dropPaths[name] = path;
-  await host.page.evaluate(async (n) => {
+/** Drops a file (by name; the host knows its path) on the window, like a user dragging it in. */
+async function dropOnPage(page: Page, name: string): Promise<void> {
+  await page.evaluate(async (n) => {
     const w = window as unknown as { __sevenstickPrimeDrop: (n: string) => Promise<void> };
     await w.__sevenstickPrimeDrop(n);
     const dt = new DataTransfer();

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 echo "== e2e: build renderer"
 npx vite build --config renderer/vite.config.ts --logLevel warn
 echo "== e2e: compile"
-npx tsc -b electron e2e
+npx tsc -b electron
+rm -f build/tsbuildinfo/e2e.tsbuildinfo  # always emit (build/e2e may have been cleaned)
+npx tsc -p e2e
 echo "== e2e: run"
 node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec build/e2e/*.e2e.js
