@@ -19,7 +19,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const timeout = Number(arg('--hello-timeout-ms') ?? 20_000);
-  const pkexecUid = process.env.PKEXEC_UID !== undefined ? Number(process.env.PKEXEC_UID) : undefined;
+  const pkexecUid = process.env.PKEXEC_UID ? Number(process.env.PKEXEC_UID) : undefined;
   const outcome = await runHelper({
     dir,
     engine: defaultEngine(),

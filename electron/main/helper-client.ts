@@ -16,6 +16,10 @@ import type { IpcError, Progress, VerifyReport, WriteResult } from '../shared/co
 import { AppError } from '../shared/errors.js';
 import { encode, LineSplitter, PROTOCOL_VERSION, socketPathFor, TOKEN_FILE, type HelperMessage, type VerifyJob, type WriteJob } from '../helper/protocol.js';
 
+/** Where Linux packages install the launcher the polkit action names (assets/linux/). */
+export const LINUX_LAUNCHER = '/usr/lib/sevenstick/sevenstick-helper';
+export const POLKIT_ACTION = 'org.sevenstick.helper.write-drive';
+
 export interface LaunchSpec {
   command: string;
   args: string[];

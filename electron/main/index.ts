@@ -10,7 +10,7 @@ import type { EventChannel, EventContract, InvokeChannel, MenuCommand } from '..
 import { INVOKE_METHODS } from '../shared/contract.js';
 import { bindEngine } from './engine-bindings.js';
 import { createHandlers, dispatch, type JobKind } from './handlers.js';
-import { HelperSession } from './helper-client.js';
+import { HelperSession, LINUX_LAUNCHER } from './helper-client.js';
 import { LogFile } from './log.js';
 import { isAllowedNavigation, isTrustedSender } from './sender.js';
 
@@ -18,8 +18,6 @@ const ROOT = join(__dirname, '..', '..', '..');
 const RENDERER_INDEX = join(ROOT, 'build', 'renderer', 'index.html');
 const PRELOAD = join(__dirname, '..', 'preload', 'index.js');
 const HELPER = join(__dirname, '..', 'helper', 'index.js');
-/** Installed by Linux packages next to the polkit action (assets/linux/). */
-const LINUX_LAUNCHER = '/usr/lib/sevenstick/sevenstick-helper';
 const DEV_URL = process.env.SEVENSTICK_DEV_URL;
 const APP_URL = DEV_URL && /^http:\/\/(localhost|127\.0\.0\.1):\d+\/?$/.test(DEV_URL) ? DEV_URL : pathToFileURL(RENDERER_INDEX).href;
 
@@ -237,7 +235,7 @@ app.whenReady().then(() => {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': ["default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
+        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
       },
     });
   });

@@ -162,3 +162,17 @@ test('dispatch validates first, wraps errors with their code, and says clearly w
   assert.ok(info.ok && info.value.features.write === false);
   assert.equal(cliEquivalent('write', "/my isos/it's.iso", ['/dev/sdb']), `sudo sevenstick write '/my isos/it'\\''s.iso' --target /dev/sdb`);
 });
+
+test('the shipped polkit action names exactly the launcher main starts, and never caches authorisation', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { REPO } = await import('../helpers/tools.js');
+  const { LINUX_LAUNCHER, POLKIT_ACTION } = await import('../../main/helper-client.js');
+  const xml = readFileSync(join(REPO, 'assets', 'linux', 'org.sevenstick.helper.policy'), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+  assert.match(xml, new RegExp(`<action id="${POLKIT_ACTION.replace(/\./g, '\\.')}">`));
+  assert.match(xml, new RegExp(`key="org.freedesktop.policykit.exec.path">${LINUX_LAUNCHER}<`));
+  assert.doesNotMatch(xml, /auth_admin_keep|<allow_\w+>yes</, 'every write asks for the password');
+  const launcher = readFileSync(join(REPO, 'assets', 'linux', 'sevenstick-helper'), 'utf8');
+  assert.match(launcher, /env -i /, 'clean environment');
+  assert.match(launcher, /helper\/index\.js" "\$@"/);
+});
