@@ -4,6 +4,7 @@
  * (tests), or by hand; extra files (efi/boot/bootx64.efi) are merged in with addSourceFile.
  */
 import { SevenStickError } from '../io/errors.js';
+import { fatUpper } from './shortname.js';
 import type { ByteReader } from '../io/reader.js';
 import type { FsNode, ImageFileSystem } from '../image/fs.js';
 
@@ -22,12 +23,47 @@ export interface SourceEntry {
 export const MAX_SOURCE_DEPTH = 128;
 export const MAX_SOURCE_ENTRIES = 1_000_000;
 
+/**
+ * A reader over an image file that hands reads lying inside one recorded extent straight to the
+ * image reader (one buffer, no copy); anything else (extent boundaries, sparse parts) goes
+ * through the filesystem's own reader.
+ */
+export function directExtentReader(fs: ImageFileSystem, node: FsNode): ByteReader {
+  const general = fs.open(node);
+  const starts: number[] = [];
+  let pos = 0;
+  for (const e of node.extents) {
+    starts.push(pos);
+    pos += e.length;
+  }
+  if (pos !== general.size) return general;
+  return {
+    size: general.size,
+    label: general.label,
+    read(offset: number, length: number): Promise<Buffer> {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((starts[mid] as number) <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const e = node.extents[lo];
+      const within = offset - (starts[lo] ?? 0);
+      if (e && e.offset !== null && length > 0 && within >= 0 && within + length <= e.length && offset + length <= general.size) {
+        return fs.reader.read(e.offset + within, length);
+      }
+      return general.read(offset, length);
+    },
+  };
+}
+
 /** Walks an image filesystem into a SourceEntry tree (names, sizes, times; file bytes stay in the image). */
 export async function sourceFromImageFs(fs: ImageFileSystem): Promise<SourceEntry> {
   let count = 0;
   const walk = async (node: FsNode, depth: number): Promise<SourceEntry> => {
     if (!node.isDirectory) {
-      return { name: node.name, isDirectory: false, size: node.size, mtime: node.mtime, open: () => fs.open(node) };
+      return { name: node.name, isDirectory: false, size: node.size, mtime: node.mtime, open: () => directExtentReader(fs, node) };
     }
     if (depth > MAX_SOURCE_DEPTH) {
       throw new SevenStickError('E_LIMIT', `${fs.reader.label}: folders nested deeper than ${MAX_SOURCE_DEPTH} levels at "${node.path}"`, {
@@ -48,8 +84,8 @@ export async function sourceFromImageFs(fs: ImageFileSystem): Promise<SourceEntr
 
 /** Case-insensitive child lookup. */
 export function findChild(dir: SourceEntry, name: string): SourceEntry | undefined {
-  const u = name.toUpperCase();
-  return dir.children?.find((c) => c.name.toUpperCase() === u);
+  const u = fatUpper(name);
+  return dir.children?.find((c) => fatUpper(c.name) === u);
 }
 
 /** Case-insensitive lookup of a '/'-separated path. */
@@ -73,8 +109,8 @@ export function addSourceFile(root: SourceEntry, path: string, file: SourceEntry
   const insert = (dir: SourceEntry, i: number): SourceEntry => {
     const name = parts[i] as string;
     const children = [...(dir.children ?? [])];
-    const u = name.toUpperCase();
-    const at = children.findIndex((c) => c.name.toUpperCase() === u);
+    const u = fatUpper(name);
+    const at = children.findIndex((c) => fatUpper(c.name) === u);
     if (i === parts.length - 1) {
       const entry = { ...file, name: at >= 0 ? (children[at] as SourceEntry).name : name };
       if (at >= 0) children[at] = entry;
