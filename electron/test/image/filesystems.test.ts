@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readElTorito, Iso9660FileSystem, UdfFileSystem } from '../../engine/index.js';
 import { fixture, tempDir } from '../helpers/tools.js';
@@ -107,5 +108,34 @@ test('El Torito entries are the ones genisoimage and xorriso were asked for', as
     assert.equal(await readElTorito(plain.reader), undefined);
   } finally {
     await plain.reader.close();
+  }
+});
+
+test('ISO 9660 multi-extent file (flag 0x80 records) agrees with 7z', async () => {
+  // Turn SIZES/S2047.BIN, S2048.BIN, S2049.BIN of the plain ISO into one three-extent file by
+  // setting the multi-extent flag on the first two records and giving all three the same name.
+  const src = await fixture('iso-build.sh', ['plain']);
+  const t = tempDir();
+  try {
+    const img = Buffer.from(readFileSync(src));
+    for (const n of ['S2047.BIN;1', 'S2048.BIN;1']) img[img.indexOf(n, 0, 'latin1') - 33 + 25] |= 0x80;
+    for (const n of ['S2048.BIN;1', 'S2049.BIN;1']) img.write('S2047.BIN;1', img.indexOf(n, 0, 'latin1'), 'latin1');
+    const iso = join(t.path, 'multi.iso');
+    writeFileSync(iso, img);
+    const { reader, fs } = await openImage(iso);
+    try {
+      const node = (await fs.lookup('sizes/s2047.bin'))!;
+      assert.equal(node.extents.length, 3);
+      assert.equal(node.size, 2047 + 2048 + 2049);
+      const seven = await sevenZipList(iso, 'Iso');
+      assert.deepEqual(seven.get('SIZES/S2047.BIN'), { dir: false, size: node.size });
+      assert.equal(seven.has('SIZES/S2048.BIN'), false);
+      await sevenZipExtract(iso, 'Iso', join(t.path, 'x'));
+      assert.equal(await sha256Of(fs, node), sha256File(join(t.path, 'x', 'SIZES', 'S2047.BIN')));
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    t.cleanup();
   }
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SevenStickError, inspectImage, loadCatalog, parseWimXml } from '../../engine/index.js';
+import { SevenStickError, inspectImage, loadCatalog, editionsFromWimXml } from '../../engine/index.js';
 import { REPO, fixture, runOk, tempDir } from '../helpers/tools.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof SevenStickError && e.code === code;
@@ -246,8 +246,44 @@ test('Windows media variants: multi-edition non-Professional, install.esd, insta
 });
 
 test('WIM XML parsing: UTF-16 text as wimlib writes it, hex numbers, missing fields', () => {
-  const eds = parseWimXml('<WIM><IMAGE INDEX="3"><NAME>N &amp; M</NAME><WINDOWS><ARCH>9</ARCH><EDITIONID>Professional</EDITIONID><LANGUAGES><LANGUAGE>en-US</LANGUAGE><LANGUAGE>fr-FR</LANGUAGE></LANGUAGES><VERSION><BUILD>0x1DB1</BUILD></VERSION></WINDOWS></IMAGE><IMAGE INDEX="4"></IMAGE></WIM>');
+  const eds = editionsFromWimXml('<WIM><IMAGE INDEX="3"><NAME>N &amp; M</NAME><WINDOWS><ARCH>9</ARCH><EDITIONID>Professional</EDITIONID><LANGUAGES><LANGUAGE>en-US</LANGUAGE><LANGUAGE>fr-FR</LANGUAGE></LANGUAGES><VERSION><BUILD>0x1DB1</BUILD></VERSION></WINDOWS></IMAGE><IMAGE INDEX="4"></IMAGE></WIM>');
   assert.deepEqual(eds[0], { index: 3, name: 'N & M', editionId: 'Professional', arch: 'x64', languages: ['en-US', 'fr-FR'], build: 7601 });
   assert.deepEqual(eds[1], { index: 4, name: '', editionId: '', arch: 'unknown', languages: [] });
-  assert.throws(() => parseWimXml('<WIM><IMAGE'), isCode('E_FORMAT'));
+  assert.throws(() => editionsFromWimXml('<WIM><IMAGE'), isCode('E_FORMAT'));
+});
+
+test('pasted checksums and catalog validation', async () => {
+  const { matchChecksum, parseCatalog } = await import('../../engine/index.js');
+  const d = { sha1: 'a'.repeat(40), sha256: 'b'.repeat(64) };
+  assert.deepEqual(matchChecksum(d, ' AAAA' + 'a'.repeat(36) + '\n'), { algorithm: 'sha1', matches: true });
+  assert.deepEqual(matchChecksum(d, 'c'.repeat(64)), { algorithm: 'sha256', matches: false });
+  assert.equal(matchChecksum(d, 'not a checksum'), null);
+  const c = parseCatalog({ entries: [{ file: 'a.iso', sha1: 'A'.repeat(40) }, { file: 'b.iso', sha1: 'xyz' }, { sha256: 'b'.repeat(64) }, 7] }, 'user.json');
+  assert.deepEqual(c.entries, [{ file: 'a.iso', sha1: 'a'.repeat(40), origin: 'user.json' }]);
+  assert.equal(c.warnings.length, 3);
+  assert.equal(parseCatalog('nonsense', 'x').entries.length, 0);
+});
+
+test('hashing can be cancelled (E_CANCELLED) and reports progress in order', async () => {
+  const { hashReader, BufferReader } = await import('../../engine/index.js');
+  const data = Buffer.alloc(32 * 1024 * 1024, 7);
+  const ac = new AbortController();
+  const seen: number[] = [];
+  await assert.rejects(
+    hashReader(new BufferReader(data), {
+      chunkSize: 1024 * 1024,
+      signal: ac.signal,
+      onProgress: (p) => {
+        seen.push(p.bytes);
+        ac.abort(); // the first event comes before any chunk is read
+      },
+    }),
+    isCode('E_CANCELLED'),
+  );
+  assert.deepEqual([...seen].sort((a, b) => a - b), seen);
+  // and the same data hashed fully matches node:crypto
+  const { createHash } = await import('node:crypto');
+  const d = await hashReader(new BufferReader(data), { chunkSize: 3 * 1024 * 1024 + 5 });
+  assert.equal(d.sha1, createHash('sha1').update(data).digest('hex'));
+  assert.equal(d.sha256, createHash('sha256').update(data).digest('hex'));
 });
