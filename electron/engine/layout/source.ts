@@ -17,7 +17,15 @@ export interface SourceEntry {
   children?: SourceEntry[];
   /** A reader over the file's bytes; called when the stream needs them (possibly more than once). */
   open?(): ByteReader;
+  /**
+   * Optional fast path: reads `length` bytes at `offset` of the file into `buf` at `at` (no new
+   * buffer). Used by streams that recycle their chunk buffers (DiskImageStream.chunks' reuseBuffers).
+   */
+  readInto?(offset: number, length: number, buf: Buffer, at: number): Promise<void>;
 }
+
+/** Reads bytes of the image into a caller's buffer (e.g. through a file handle of the image). */
+export type ImageReadInto = (imageOffset: number, length: number, buf: Buffer, at: number) => Promise<void>;
 
 /** Guards against hostile trees (directory cycles, absurd sizes). */
 export const MAX_SOURCE_DEPTH = 128;
@@ -58,12 +66,50 @@ export function directExtentReader(fs: ImageFileSystem, node: FsNode): ByteReade
   };
 }
 
-/** Walks an image filesystem into a SourceEntry tree (names, sizes, times; file bytes stay in the image). */
-export async function sourceFromImageFs(fs: ImageFileSystem): Promise<SourceEntry> {
+/**
+ * readInto for an image file: straight from the image when the range lies inside one recorded
+ * extent, else through the filesystem's reader and a copy.
+ */
+function extentReadInto(fs: ImageFileSystem, node: FsNode, imageReadInto: ImageReadInto): SourceEntry['readInto'] {
+  const starts: number[] = [];
+  let pos = 0;
+  for (const e of node.extents) {
+    starts.push(pos);
+    pos += e.length;
+  }
+  let general: ByteReader | undefined;
+  return async (offset, length, buf, at) => {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > node.size || at + length > buf.length) {
+      throw new SevenStickError('E_RANGE', `${node.path}: read of ${length} bytes at ${offset} lies outside the file`, { path: node.path });
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const e = node.extents[lo];
+    const within = offset - (starts[lo] ?? 0);
+    if (pos === node.size && e && e.offset !== null && within >= 0 && within + length <= e.length && e.offset + within + length <= fs.reader.size) {
+      return imageReadInto(e.offset + within, length, buf, at);
+    }
+    general ??= fs.open(node);
+    (await general.read(offset, length)).copy(buf, at);
+  };
+}
+
+/**
+ * Walks an image filesystem into a SourceEntry tree (names, sizes, times; file bytes stay in the
+ * image). With `imageReadInto`, files also get the readInto fast path.
+ */
+export async function sourceFromImageFs(fs: ImageFileSystem, imageReadInto?: ImageReadInto): Promise<SourceEntry> {
   let count = 0;
   const walk = async (node: FsNode, depth: number): Promise<SourceEntry> => {
     if (!node.isDirectory) {
-      return { name: node.name, isDirectory: false, size: node.size, mtime: node.mtime, open: () => directExtentReader(fs, node) };
+      const entry: SourceEntry = { name: node.name, isDirectory: false, size: node.size, mtime: node.mtime, open: () => directExtentReader(fs, node) };
+      if (imageReadInto) entry.readInto = extentReadInto(fs, node, imageReadInto);
+      return entry;
     }
     if (depth > MAX_SOURCE_DEPTH) {
       throw new SevenStickError('E_LIMIT', `${fs.reader.label}: folders nested deeper than ${MAX_SOURCE_DEPTH} levels at "${node.path}"`, {

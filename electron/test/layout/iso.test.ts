@@ -109,6 +109,35 @@ test('an ISO that has its own bootx64.efi keeps it (folders matched case-insensi
   }
 });
 
+test('recycled chunk buffers (reuseBuffers) give the same image, big files included', async () => {
+  const extra = await fixture('layout-extra-big.sh');
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'bridge', '--extra', extra], 'layout-win7-big');
+  const t = tempDir();
+  try {
+    const imgs: string[] = [];
+    for (const reuse of [false, true]) {
+      const stick = await createWindowsStick(iso, { targetSize: 128 * MiB });
+      const img = join(t.path, `stick-${reuse}.img`);
+      const st = await writeStreamToFile(stick.stream, img, undefined, reuse);
+      await stick.close();
+      imgs.push(img);
+      // The FATs of a 128 MiB stick are under 4 MiB; the 29 MiB file gives 6+ full chunks (more than the ring).
+      assert.ok(st.fullChunks >= 6, `${st.fullChunks} full chunks`);
+      if (reuse) assert.ok(st.fullChunkBuffers < st.fullChunks, 'recycled buffers were not used');
+      else assert.equal(st.fullChunkBuffers, st.fullChunks);
+    }
+    await runOk('cmp', imgs);
+    await assertFsckClean(imgs[1]!, t.path);
+    const out = join(t.path, 'out');
+    mkdirSync(out);
+    await mcopyAll(imgs[1]!, out);
+    const expected = readFileSync(join(extra, 'sources', 'extra', 'Big File.bin'));
+    assert.ok(readFileSync(join(out, 'sources', 'extra', 'Big File.bin')).equals(expected));
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('two sticks from the same ISO are byte-identical', async () => {
   const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
   const t = tempDir();
