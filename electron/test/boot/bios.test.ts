@@ -125,6 +125,19 @@ describe('BIOS boot: our MBR + FAT32 boot code load BOOTMGR', () => {
     assertProbeOk(r);
   });
 
+  for (const spc of [2, 4, 16, 32]) {
+    test(`BOOTMGR in several cluster runs (${spc * 512}-byte clusters)`, async () => {
+      const { r, img, cleanup } = await bootDisk('fragmented', spc);
+      try {
+        const runs = await clusterRuns(img, '::BOOTMGR');
+        assert.ok(runs.runs >= 4, `BOOTMGR should be fragmented: ${runs.text}`);
+      } finally {
+        cleanup();
+      }
+      assertProbeOk(r);
+    });
+  }
+
   test('root directory over many fragmented clusters, BOOTMGR in the last one', async () => {
     const { r, img, cleanup } = await bootDisk('bigroot', 1);
     try {
@@ -133,6 +146,22 @@ describe('BIOS boot: our MBR + FAT32 boot code load BOOTMGR', () => {
     } finally {
       cleanup();
     }
+    assertProbeOk(r);
+  });
+
+  test('FAT mirroring off (ExtFlags: active FAT 1) and FAT 0 wiped: the chain is read from FAT 1', async () => {
+    const { r, cleanup } = await bootDisk('fragmented', 1, {
+      tweak: (img, start) => {
+        const bs = readAt(img, start * SECTOR, SECTOR);
+        const rsvd = bs.readUInt16LE(0x0e);
+        const fatsz = bs.readUInt32LE(0x24);
+        const ext = Buffer.alloc(2);
+        ext.writeUInt16LE(0x0081, 0); // BPB_ExtFlags: bit 7 = only one FAT active, bits 0..3 = FAT 1
+        for (const sector of [0, 6]) writeAt(img, (start + sector) * SECTOR + 0x28, ext);
+        writeAt(img, (start + rsvd) * SECTOR, Buffer.alloc(fatsz * SECTOR));
+      },
+    });
+    cleanup();
     assertProbeOk(r);
   });
 
