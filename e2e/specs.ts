@@ -117,7 +117,7 @@ export function defineSpecs(launch: Launcher, opts: { id: 'chromium' | 'electron
       await host.page.getByText(stick.device, { exact: false }).first().waitFor();
       await step(host, 'confirm');
       await host.page.getByRole('button', { name: /Erase drive and write/ }).click();
-      await waitHeading(host, /Your stick is ready|did not finish|cancelled/, 120_000);
+      await waitHeading(host, /Your sticks? (is|are) ready|did not finish|cancelled/, 120_000);
       await step(host, 'done');
       assert.equal(await heading(host).textContent(), 'Your stick is ready');
       await host.page.getByText(/Written and verified/).waitFor();
@@ -130,28 +130,33 @@ export function defineSpecs(launch: Launcher, opts: { id: 'chromium' | 'electron
     }
   });
 
-  test(prefix + 'happy path (raw image): written byte for byte and verified; the bytes on the device match', { skip: skipAll || (!isRoot && 'needs root (loop devices)') }, async () => {
+  test(prefix + 'happy path (raw image, two sticks at once): written byte for byte and verified; the bytes on both devices match', { skip: skipAll || (!isRoot && 'needs root (loop devices)') }, async () => {
     const w = world();
     try {
       const img = rawImage(w.dir, 24);
-      const stick = loopDevice(w.dir, 64);
-      w.loops.push(stick);
-      w.host = await launch({ name: dir + 'happy-path-raw', devices: [stick.device] });
+      const a = loopDevice(w.dir, 64, 'a.img');
+      const b = loopDevice(w.dir, 48, 'b.img');
+      w.loops.push(a, b);
+      w.host = await launch({ name: dir + 'happy-path-raw', devices: [a.device, b.device] });
       const host = w.host;
       await pickImage(host, img);
       await host.page.getByText('Raw disk image', { exact: true }).waitFor();
       await step(host, 'image');
       await host.page.getByRole('button', { name: 'Next' }).click();
-      await driveBox(host, stick.device).check();
+      await driveBox(host, a.device).check();
+      await driveBox(host, b.device).check();
       await step(host, 'drives-selected');
       await host.page.getByRole('button', { name: 'Next' }).click();
+      const erase = host.page.getByRole('listitem').filter({ hasText: /\/dev\/loop/ });
+      assert.equal(await erase.count(), 2, 'the confirmation names both drives');
       await step(host, 'confirm');
-      await host.page.getByRole('button', { name: /Erase drive and write/ }).click();
-      await waitHeading(host, /Your stick is ready|did not finish|cancelled/, 120_000);
+      await host.page.getByRole('button', { name: /Erase 2 drives and write/ }).click();
+      await waitHeading(host, /Your sticks? (is|are) ready|did not finish|cancelled/, 120_000);
       await step(host, 'done');
-      assert.equal(await heading(host).textContent(), 'Your stick is ready');
-      await host.page.getByText(/Written and verified/).waitFor();
-      assert.ok(cmpDeviceWithFile(stick.device, img, 24 * 1024 * 1024), 'device bytes equal the image (cmp)');
+      assert.equal(await heading(host).textContent(), 'Your sticks are ready');
+      assert.equal(await host.page.getByText(/Written and verified/).count(), 2);
+      assert.ok(cmpDeviceWithFile(a.device, img, 24 * 1024 * 1024), `${a.device} bytes equal the image (cmp)`);
+      assert.ok(cmpDeviceWithFile(b.device, img, 24 * 1024 * 1024), `${b.device} bytes equal the image (cmp)`);
     } finally {
       await teardown(w);
     }

@@ -222,6 +222,7 @@ export function reducer(s: WizardState, a: Action): WizardState {
       return { ...s, image: { ...s.image, checksum: { ...s.image.checksum, status: 'done', value: a.value } } };
     case 'checksum-failed':
       if (s.image.checksum.jobId !== a.jobId) return s;
+      if (a.error.code === 'E_CANCELLED') return { ...s, image: { ...s.image, checksum: emptyImage.checksum } };
       return { ...s, image: { ...s.image, checksum: { ...s.image.checksum, status: 'error', error: a.error } } };
     case 'drives-changed': {
       const { selected, dropped } = dropUnavailable(s, a.drives);

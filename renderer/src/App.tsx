@@ -203,7 +203,7 @@ function stepHeading(s: WizardState): string {
       return 'Writing';
     case 'done': {
       const r = s.write.result;
-      if (r?.outcome === 'done') return 'Your stick is ready';
+      if (r?.outcome === 'done') return r.targets.length > 1 ? 'Your sticks are ready' : 'Your stick is ready';
       if (r?.outcome === 'cancelled' || s.write.error?.code === 'E_CANCELLED') return 'Writing cancelled';
       return 'Writing did not finish';
     }

@@ -178,6 +178,9 @@ function ImageCard({ state, dispatch }: Pick<StepProps, 'state' | 'dispatch'>) {
             <p className="num small muted">
               {pct(ck.progress)} · {mbps(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
             </p>
+            <button type="button" className="secondary" onClick={() => ck.jobId && void bridge().cancelJob({ jobId: ck.jobId })}>
+              Stop
+            </button>
           </div>
         )}
         {ck.status === 'done' && ck.value && (
@@ -398,7 +401,7 @@ export function DoneStep({ state, dispatch }: StepProps) {
           })}
         </ul>
       )}
-      {r?.outcome === 'done' && (
+      {r?.outcome === 'done' && state.image.info?.kind === 'windows' && (
         <div className="callout info">
           <p className="callout-title">Before you boot it</p>
           <ul>

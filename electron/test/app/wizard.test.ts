@@ -125,3 +125,11 @@ test('overall progress ignores job-wide events once per-drive events arrive', ()
   s = reducer(s, { type: 'job-progress', jobId: 'j', progress: { ...base, phase: 'writing', bytes: 30, total: 100, target: '/dev/sdb' } });
   assert.equal(overallFraction(s), 0.3);
 });
+
+test('a cancelled checksum goes back to idle; a failed one shows its error', () => {
+  let s = run([...toDrives.slice(0, 3), { type: 'checksum-started', jobId: 'c1' }, { type: 'checksum-failed', jobId: 'c1', error: { code: 'E_CANCELLED', message: 'Cancelled' } }]);
+  assert.equal(s.image.checksum.status, 'idle');
+  s = run([{ type: 'checksum-started', jobId: 'c2' }, { type: 'checksum-failed', jobId: 'c2', error: { code: 'E_IO', message: 'read error' } }], s);
+  assert.equal(s.image.checksum.status, 'error');
+  assert.equal(s.image.checksum.error?.message, 'read error');
+});
