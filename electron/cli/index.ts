@@ -6,6 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerDrives } from './commands/drives.js';
+import { registerWrite } from './commands/write.js';
+import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerExtract } from './commands/extract.js';
 
@@ -20,6 +23,9 @@ program
   .showHelpAfterError();
 
 // Commands register here (one line each).
+registerDrives(program);
+registerWrite(program);
+registerVerify(program);
 registerInspect(program);
 registerExtract(program);
 

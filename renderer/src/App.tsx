@@ -1,8 +1,213 @@
-export function App() {
+import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
+import type { AppInfo } from '../../electron/shared/contract.js';
+import { canGoBack, canProceed, initialState, reducer, WRITE_STEPS, type Step, type WizardState } from '../../electron/shared/wizard.js';
+import { asIpcError, bridge, newJobId, unwrap } from './api.js';
+import { ConfirmStep, DoneStep, DrivesStep, ImageStep, StartStep, VerifyStep, WriteStep } from './steps.js';
+
+const STEP_TITLES: Record<Step, string> = {
+  start: 'Welcome',
+  image: 'Image',
+  drives: 'Drives',
+  confirm: 'Confirm',
+  write: 'Write',
+  done: 'Done',
+  verify: 'Verify a stick',
+};
+
+export type Dispatch = (a: Parameters<typeof reducer>[1]) => void;
+
+export interface StepProps {
+  state: WizardState;
+  dispatch: Dispatch;
+  info: AppInfo | null;
+  /** Asks main for an image (native dialog) and inspects it. */
+  chooseImage(): Promise<void>;
+  inspect(path: string): Promise<void>;
+}
+
+function Stepper({ step }: { step: Step }) {
+  if (!WRITE_STEPS.includes(step)) return null;
+  const current = WRITE_STEPS.indexOf(step);
   return (
-    <main>
-      <h1>SevenStick</h1>
-      <p>Windows 7 ISO to a USB stick that boots.</p>
-    </main>
+    <nav aria-label="Progress" className="stepper">
+      <ol>
+        {WRITE_STEPS.map((s, i) => (
+          <li key={s} className={i < current ? 'past' : i === current ? 'current' : 'future'} aria-current={i === current ? 'step' : undefined}>
+            <span className="dot" aria-hidden="true">
+              {i < current ? '✓' : i + 1}
+            </span>
+            <span className="label">{STEP_TITLES[s]}</span>
+          </li>
+        ))}
+      </ol>
+    </nav>
   );
+}
+
+export function App() {
+  const [state, dispatch] = useReducer(reducer, initialState);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
+  const inspect = useCallback(async (path: string) => {
+    dispatch({ type: 'image-chosen', path });
+    try {
+      const v = await unwrap(bridge().inspectImage({ path }));
+      dispatch({ type: 'image-inspected', path, info: v });
+    } catch (e) {
+      dispatch({ type: 'image-failed', path, error: asIpcError(e) });
+    }
+  }, []);
+
+  const chooseImage = useCallback(async () => {
+    try {
+      const path = await unwrap(bridge().chooseImage({}));
+      if (path) await inspect(path);
+    } catch (e) {
+      dispatch({ type: 'image-failed', path: stateRef.current.image.path ?? '', error: asIpcError(e) });
+    }
+  }, [inspect]);
+
+  // Bridge subscriptions: live drive list, job progress, menu commands.
+  useEffect(() => {
+    const api = bridge();
+    void unwrap(api.appInfo({})).then(setInfo, () => {});
+    void unwrap(api.listDrives({ showAll: true })).then(
+      (drives) => dispatch({ type: 'drives-changed', drives }),
+      () => {},
+    );
+    const offs = [
+      api.onDrivesChanged((drives) => dispatch({ type: 'drives-changed', drives })),
+      api.onJobProgress(({ jobId, progress }) => dispatch({ type: 'job-progress', jobId, progress })),
+      api.onMenuCommand((cmd) => {
+        const s = stateRef.current;
+        if (s.step === 'write' || s.verify.jobId) return;
+        if (cmd === 'open-image') {
+          if (s.step === 'start') dispatch({ type: 'start', flow: 'write' });
+          void chooseImage();
+        } else if (cmd === 'verify-stick') dispatch({ type: 'start', flow: 'verify' });
+        else dispatch({ type: 'reset' });
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [chooseImage]);
+
+  // Move focus to the new step's heading, so keyboard and screen reader users land on it.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const firstStep = useRef(true);
+  useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+  }, [state.step]);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const s = stateRef.current;
+    if (s.step === 'write' || s.step === 'confirm' || s.verify.jobId) return;
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    const path = bridge().pathForFile(file);
+    if (!path) return;
+    if (s.step === 'start' || s.step === 'done') dispatch({ type: 'start', flow: 'write' });
+    void inspect(path);
+  };
+
+  const next = async () => {
+    const s = stateRef.current;
+    if (s.step === 'confirm') {
+      const jobId = newJobId();
+      const verify = true;
+      dispatch({ type: 'write-started', jobId, verify });
+      try {
+        const result = await unwrap(bridge().startWrite({ jobId, image: s.image.path ?? '', targets: s.write.targets, mode: 'auto', verify }));
+        dispatch({ type: 'write-finished', jobId, result });
+      } catch (e) {
+        dispatch({ type: 'write-failed', jobId, error: asIpcError(e) });
+      }
+      return;
+    }
+    dispatch({ type: 'next' });
+  };
+
+  const props: StepProps = { state, dispatch, info, chooseImage, inspect };
+  const showNav = state.step === 'image' || state.step === 'drives' || state.step === 'confirm';
+  const nextLabel = state.step === 'confirm' ? `Erase ${state.write.targets.length === 1 ? 'drive' : `${state.write.targets.length} drives`} and write` : 'Next';
+
+  return (
+    <div
+      className={`app${dragging ? ' dragging' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            7
+          </span>
+          <span>SevenStick</span>
+        </div>
+        <Stepper step={state.step} />
+      </header>
+      <main className="content" aria-labelledby="step-heading">
+        <h1 id="step-heading" ref={headingRef} tabIndex={-1} className="step-heading">
+          {stepHeading(state)}
+        </h1>
+        {state.step === 'start' && <StartStep {...props} />}
+        {state.step === 'image' && <ImageStep {...props} />}
+        {state.step === 'drives' && <DrivesStep {...props} />}
+        {state.step === 'confirm' && <ConfirmStep {...props} />}
+        {state.step === 'write' && <WriteStep {...props} />}
+        {state.step === 'done' && <DoneStep {...props} />}
+        {state.step === 'verify' && <VerifyStep {...props} />}
+      </main>
+      {showNav && (
+        <footer className="navbar">
+          <button type="button" className="secondary" onClick={() => dispatch({ type: 'back' })} disabled={!canGoBack(state)}>
+            Back
+          </button>
+          <button type="button" className={state.step === 'confirm' ? 'danger' : 'primary'} onClick={() => void next()} disabled={!canProceed(state)}>
+            {nextLabel}
+          </button>
+        </footer>
+      )}
+      <div className="drop-hint" aria-hidden="true">
+        Drop the ISO to use it
+      </div>
+    </div>
+  );
+}
+
+function stepHeading(s: WizardState): string {
+  switch (s.step) {
+    case 'start':
+      return 'Make a Windows 7 USB stick';
+    case 'image':
+      return 'Choose the Windows 7 image';
+    case 'drives':
+      return 'Choose the USB drive';
+    case 'confirm':
+      return 'Erase and write?';
+    case 'write':
+      return 'Writing';
+    case 'done': {
+      const r = s.write.result;
+      if (r?.outcome === 'done') return 'Your stick is ready';
+      if (r?.outcome === 'cancelled' || s.write.error?.code === 'E_CANCELLED') return 'Writing cancelled';
+      return 'Writing did not finish';
+    }
+    case 'verify':
+      return 'Verify a stick';
+  }
 }

@@ -1,0 +1,195 @@
+/**
+ * The e2e test host: the built renderer in Debian's Chromium (playwright-core), talking to the SAME
+ * main-side handlers the Electron app uses (electron/main/handlers.ts → real engine → real privileged
+ * helper process), through a `window.sevenstick` shim that offers the contract's API exactly as the
+ * preload does. Each launch gets a fresh browser profile, its own injected test devices, and a
+ * screenshot folder under test-results/.
+ */
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { bindEngine } from '../electron/main/engine-bindings.js';
+import { createHandlers, dispatch } from '../electron/main/handlers.js';
+import { HelperSession } from '../electron/main/helper-client.js';
+import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type EventContract, type InvokeChannel } from '../electron/shared/contract.js';
+
+export const REPO = resolve(__dirname, '..', '..');
+const RENDERER = join(REPO, 'build', 'renderer');
+const HELPER = join(REPO, 'build', 'electron', 'helper', 'index.js');
+export const RESULTS = join(REPO, 'test-results');
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+function serveRenderer(): Promise<{ server: Server; url: string }> {
+  if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('build/renderer is missing: run `npx vite build --config renderer/vite.config.ts`');
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '') || 'index.html';
+    const file = join(RENDERER, rel);
+    if (!file.startsWith(RENDERER) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    r({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/` });
+  }));
+}
+
+export interface HostOptions {
+  /** Folder name under test-results/ for this test's screenshots. */
+  name: string;
+  /** Devices the drive list shows besides the OS's (SEVENSTICK_TEST_DEVICES). */
+  devices: string[];
+  colorScheme?: 'light' | 'dark';
+  /** Poll interval of the live drive list. */
+  watchMs?: number;
+}
+
+export interface Host {
+  page: Page;
+  /** Sets what the native open dialog returns next (null = the user cancelled). */
+  choose(path: string | null): Promise<void>;
+  /** Drops a file of this name (standing for `path`) on the window. */
+  drop(name: string, path: string): Promise<void>;
+  shot(step: string): Promise<string>;
+  close(): Promise<void>;
+  /** Console errors and page errors seen so far. */
+  errors: string[];
+}
+
+export async function launch(opts: HostOptions): Promise<Host> {
+  process.env.SEVENSTICK_TEST_DEVICES = opts.devices.join(',');
+  const { server, url } = await serveRenderer();
+  const profile = mkdtempSync(join(tmpdir(), 'sevenstick-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.SEVENSTICK_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 980, height: 760 },
+    colorScheme: opts.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const shotsDir = join(RESULTS, opts.name);
+  rmSync(shotsDir, { recursive: true, force: true });
+  mkdirSync(shotsDir, { recursive: true });
+  let shotNo = 0;
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+
+  let ready = false;
+  const emit = <E extends EventChannel>(channel: E, payload: EventContract[E]): void => {
+    if (!ready) return;
+    page.evaluate(([ch, p]) => (window as unknown as { __sevenstickEmit: (c: string, p: unknown) => void }).__sevenstickEmit(ch, p), [channel, payload] as [string, unknown]).catch(() => {});
+  };
+
+  let nextChoice: string | null = null;
+  const dropPaths: Record<string, string> = {};
+  const host: Host = {
+    page,
+    errors,
+    async choose(path) {
+      nextChoice = path;
+    },
+    async drop(name, path) {
+      dropPaths[name] = path;
+      await dropOnPage(page, name);
+    },
+    async shot(step) {
+      const file = join(shotsDir, `${String(++shotNo).padStart(2, '0')}-${step}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    async close() {
+      stopWatch();
+      h.cancelAll();
+      await context.close().catch(() => {});
+      server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+
+  const engine = bindEngine();
+  const h = createHandlers({
+    engine,
+    startHelper: (cliHint) =>
+      HelperSession.start({
+        ctx: { platform: process.platform, privileged: process.getuid?.() === 0, nodeExecutable: process.execPath, isElectron: false, helperScript: HELPER, helloTimeoutMs: 10_000 },
+        cliHint,
+        connectTimeoutMs: 20_000,
+      }),
+    chooseImage: async () => nextChoice,
+    openLog: async () => true,
+    emit,
+    info: { version: 'e2e', platform: process.platform, needsElevation: process.getuid?.() !== 0, logPath: join(tmpdir(), 'sevenstick-e2e.log') },
+  });
+  const stopWatch = engine.watchDrives ? engine.watchDrives(h.currentImage, (d) => emit('drives:changed', d), opts.watchMs ?? 400) : () => {};
+
+  // The bridge: one binding for invokes (checked to come from our page), and the shim the preload would expose.
+  await page.exposeBinding('__sevenstickInvoke', async (source, channel: unknown, payload: unknown) => {
+    if (source.page !== page || source.frame !== page.mainFrame() || !source.frame.url().startsWith(url)) {
+      return { ok: false, error: { code: 'E_BAD_REQUEST', message: 'untrusted sender' } };
+    }
+    if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(INVOKE_METHODS, channel)) {
+      return { ok: false, error: { code: 'E_BAD_REQUEST', message: 'unknown channel' } };
+    }
+    return dispatch(h.handlers, channel as InvokeChannel, payload);
+  });
+  await page.exposeBinding('__sevenstickDropPath', (_source, name: unknown) => (typeof name === 'string' ? (dropPaths[name] ?? '') : ''));
+  await page.addInitScript(
+    ({ invoke, events }) => {
+      type Listener = (p: unknown) => void;
+      const w = window as unknown as Record<string, unknown>;
+      const listeners: Record<string, Set<Listener>> = {};
+      const call = w.__sevenstickInvoke as (ch: string, p: unknown) => Promise<unknown>;
+      const dropPath = w.__sevenstickDropPath as (name: string) => Promise<string>;
+      const api: Record<string, unknown> = {};
+      for (const [ch, m] of Object.entries(invoke)) api[m] = (req: unknown) => call(ch, req);
+      for (const [ch, m] of Object.entries(events)) {
+        listeners[ch] = new Set();
+        api[m] = (fn: Listener) => {
+          listeners[ch]?.add(fn);
+          return () => listeners[ch]?.delete(fn);
+        };
+      }
+      // webUtils.getPathForFile is synchronous; the host answers asynchronously, so the test registers
+      // the path up front and the shim caches it by name.
+      const cache: Record<string, string> = (w.__sevenstickDropCache as Record<string, string>) ?? {};
+      w.__sevenstickDropCache = cache;
+      api.pathForFile = (file: { name: string }) => cache[file.name] ?? '';
+      w.__sevenstickPrimeDrop = async (name: string) => {
+        cache[name] = await dropPath(name);
+      };
+      w.__sevenstickEmit = (ch: string, p: unknown) => listeners[ch]?.forEach((fn) => fn(p));
+      w.sevenstick = Object.freeze(api);
+    },
+    { invoke: INVOKE_METHODS as Record<string, string>, events: EVENT_METHODS as Record<string, string> },
+  );
+  await page.goto(url);
+  ready = true;
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  return host;
+}
+
+/** Drops a file (by name; the host knows its path) on the window, like a user dragging it in. */
+async function dropOnPage(page: Page, name: string): Promise<void> {
+  await page.evaluate(async (n) => {
+    const w = window as unknown as { __sevenstickPrimeDrop: (n: string) => Promise<void> };
+    await w.__sevenstickPrimeDrop(n);
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(16)], n));
+    const target = document.querySelector('.app') as HTMLElement;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, name);
+}

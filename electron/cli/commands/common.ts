@@ -1,0 +1,41 @@
+/** Helpers the device commands share: sizes, confirmation, Ctrl-C. */
+import { createInterface } from 'node:readline/promises';
+import { SevenStickError } from '../../engine/io/errors.js';
+
+/** Parses N, NK, NM, NG (powers of 1024) into bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+)([KMGT]?)(i?B)?$/i.exec(text.trim());
+  if (!m) throw new SevenStickError('E_ARGS', `Bad size "${text}": use a number of bytes, or N followed by K, M or G`);
+  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  const n = Number(m[1]) * mult;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new SevenStickError('E_ARGS', `Bad size "${text}"`);
+  return n;
+}
+
+/** Asks on the terminal; refuses (E_SAFETY) when there is none. */
+export async function confirm(question: string): Promise<void> {
+  if (!process.stdin.isTTY) {
+    throw new SevenStickError('E_SAFETY', 'Refusing to erase drives without confirmation: stdin is not a terminal (use --yes to confirm)');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(question)).trim().toLowerCase();
+    if (answer !== 'y' && answer !== 'yes') throw new SevenStickError('E_SAFETY', 'Not confirmed: nothing was written');
+  } finally {
+    rl.close();
+  }
+}
+
+/** An AbortSignal fired by Ctrl-C (SIGINT/SIGTERM); a second Ctrl-C exits at once with 130. */
+export function interruptSignal(): AbortSignal {
+  const ac = new AbortController();
+  const onSig = (): void => {
+    if (ac.signal.aborted) process.exit(130);
+    ac.abort();
+  };
+  process.on('SIGINT', onSig);
+  process.on('SIGTERM', onSig);
+  return ac.signal;
+}
+
+export const gb = (n: number | null): string => (n === null ? 'unknown size' : `${(n / 1e9).toFixed(1)} GB`);

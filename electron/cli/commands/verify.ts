@@ -1,0 +1,31 @@
+/** `sevenstick verify <target> --image <image> [--json]` — re-verify a stick against its image. */
+import type { Command } from 'commander';
+import { EXIT_CODES } from '../../engine/io/errors.js';
+import { verifyStick } from '../../engine/verify/index.js';
+import { runCommand } from '../output.js';
+import { interruptSignal } from './common.js';
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('Check a written stick (or disk image file) against the image, file by file')
+    .argument('<target>', 'the stick (or disk image file)')
+    .requiredOption('--image <image>', 'the ISO or image it was written from')
+    .option('--json', 'JSON Lines on stdout')
+    .action(async (target: string, o: { image: string; json?: boolean }) => {
+      await runCommand({ json: !!o.json }, async (out) => {
+        const signal = interruptSignal();
+        const r = await verifyStick(target, o.image, { signal, onProgress: (p) => out.progress(p) });
+        out.stopBar();
+        if (o.json) {
+          out.line({ type: 'result', ...r });
+        } else {
+          out.info(r.ok ? `${target}: OK — ${r.files} files, ${r.bytes} bytes match the image` : `${target}: ${r.failures.length} problem(s)`);
+          for (const f of r.failures) out.info(`  ${f.problem}: ${f.message}`);
+          for (const e of r.extras) out.info(`  extra: ${e.path}${e.known ? ' (added by the operating system)' : ''}`);
+          for (const n of r.notes) out.info(`  note: ${n}`);
+        }
+        return r.ok ? 0 : EXIT_CODES.E_VERIFY;
+      });
+    });
+}

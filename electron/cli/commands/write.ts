@@ -1,0 +1,87 @@
+/**
+ * `sevenstick write <image> --target <path> [--target …] [--mode auto|windows|raw] [--size N|NK|NM|NG]
+ *  [--no-verify] [--yes] [--json] [--check-capacity]`
+ */
+import type { Command } from 'commander';
+import { describePath, assertDriveUsable, locateImage, type Drive } from '../../engine/device/index.js';
+import { SevenStickError, EXIT_CODES } from '../../engine/io/errors.js';
+import { runWriteJob, type WriteJobResult, type WriteMode } from '../../engine/job/index.js';
+import { runCommand, type Output } from '../output.js';
+import { confirm, gb, interruptSignal, parseSize } from './common.js';
+
+interface WriteOpts {
+  target: string[];
+  mode: string;
+  size?: string;
+  verify: boolean;
+  yes?: boolean;
+  json?: boolean;
+  checkCapacity?: boolean;
+}
+
+/** Exit code for a finished job: 0, 1 when only verification failed, else the first target error's code. */
+export function exitCodeOfResult(r: WriteJobResult): number {
+  if (r.ok) return 0;
+  const failed = r.targets.filter((t) => t.error);
+  const io = failed.find((t) => t.error && t.error.code !== 'E_VERIFY');
+  return io?.error ? EXIT_CODES[io.error.code] : EXIT_CODES.E_VERIFY;
+}
+
+function report(out: Output, r: WriteJobResult): void {
+  for (const t of r.targets) {
+    if (t.ok) out.info(`${t.target}: written${t.verified ? ' and verified' : ' (not verified)'} — ${t.bytesWritten} bytes`);
+    else out.info(`${t.target}: FAILED — ${t.error?.message ?? 'unknown error'}`);
+    for (const d of t.differences.slice(0, 20)) out.info(`  differs at byte ${d.offset} (${d.length} bytes): ${d.what}`);
+    for (const n of t.notes) out.info(`  note: ${n}`);
+  }
+}
+
+export function registerWrite(program: Command): void {
+  program
+    .command('write')
+    .description('Write an image to one or more drives (or disk image files) and verify it')
+    .argument('<image>', 'Windows 7 ISO, hybrid ISO or disk image')
+    .requiredOption('--target <path>', 'target drive or file (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mode <mode>', 'auto | windows | raw', 'auto')
+    .option('--size <size>', 'size of a new target file: N, NK, NM or NG')
+    .option('--no-verify', 'skip reading everything back')
+    .option('--yes', 'do not ask before erasing the targets')
+    .option('--json', 'JSON Lines on stdout')
+    .option('--check-capacity', 'test for a fake-capacity stick before writing')
+    .action(async (image: string, o: WriteOpts) => {
+      await runCommand({ json: !!o.json }, async (out) => {
+        if (!['auto', 'windows', 'raw'].includes(o.mode)) throw new SevenStickError('E_ARGS', `Unknown mode "${o.mode}" (auto, windows or raw)`);
+        const size = o.size !== undefined ? parseSize(o.size) : undefined;
+        const signal = interruptSignal();
+        // Describe and check every target before asking (the system disk is refused even with --yes).
+        const loc = locateImage(image);
+        const drives: Drive[] = [];
+        for (const t of o.target) {
+          const d = await describePath(t);
+          assertDriveUsable(d, { image: loc });
+          drives.push(d);
+        }
+        if (!o.yes) {
+          const list = drives.map((d) => `  ${d.device}  ${gb(d.size)}  ${d.description}`).join('\n');
+          await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `);
+        }
+        const r = await runWriteJob({
+          image,
+          targets: drives,
+          mode: o.mode as WriteMode,
+          size,
+          verify: o.verify,
+          checkCapacity: !!o.checkCapacity,
+          signal,
+          onProgress: (p) => out.progress(p),
+          onWarnings: (ws) => {
+            for (const w of ws) for (const c of w.constraints) out.info(`warning: ${c.message}`);
+          },
+        });
+        out.stopBar();
+        if (o.json) out.line({ type: 'result', ...r });
+        else report(out, r);
+        return exitCodeOfResult(r);
+      });
+    });
+}

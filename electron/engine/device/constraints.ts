@@ -1,0 +1,136 @@
+/**
+ * Drive safety as pure predicates (the shape of Etcher's drive-constraints): each looks at the facts
+ * about a drive (and the image) and says nothing, or `{severity, code, message}`. The GUI, the CLI and
+ * the privileged helper call the same functions. Errors refuse the drive; warnings need a confirmation.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SevenStickError } from '../io/errors.js';
+import { devNumber, readMounts, type Drive } from './drives.js';
+
+export type ConstraintCode = 'system' | 'source' | 'read-only' | 'too-small' | 'unknown-size' | 'large' | 'not-removable';
+
+export interface Constraint {
+  severity: 'error' | 'warning';
+  code: ConstraintCode;
+  message: string;
+}
+
+/** Drives above this size get a warning: a USB stick rarely is that big; a backup disk often is. */
+export const LARGE_DRIVE_BYTES = 64e9;
+
+/** Where the source image lives, found once (not pure: it asks the OS) and handed to the predicates. */
+export interface ImageLocation {
+  /** The image's real path. */
+  path: string;
+  /** major:minor of the filesystem holding it (Linux). */
+  fsDev?: string;
+  /** The mount point the image lives under (the longest one that prefixes its path). */
+  mountpoint?: string;
+}
+
+export function locateImage(imagePath: string): ImageLocation {
+  let path = resolve(imagePath);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // Keep the resolved path; the image check below still compares paths.
+  }
+  const loc: ImageLocation = { path };
+  try {
+    const st = statSync(path);
+    loc.fsDev = st.isBlockDevice() ? devNumber(st.rdev) : devNumber(st.dev);
+  } catch {
+    // Unknown: only path comparisons apply.
+  }
+  if (process.platform === 'linux') {
+    let best = '';
+    for (const m of readMounts()) {
+      const mp = m.mountpoint;
+      const inside = mp === '/' || path === mp || path.startsWith(mp + '/');
+      if (inside && mp.length >= best.length) best = mp;
+    }
+    if (best) loc.mountpoint = best;
+  }
+  return loc;
+}
+
+const gb = (n: number): string => `${(n / 1e9).toFixed(1)} GB`;
+
+export function systemDrive(d: Drive): Constraint | undefined {
+  if (!d.isSystem) return undefined;
+  return { severity: 'error', code: 'system', message: `${d.device} is a system drive (the computer runs from it); it can never be a target` };
+}
+
+export function holdsSourceImage(d: Drive, image: ImageLocation | undefined): Constraint | undefined {
+  if (!image) return undefined;
+  let target = d.device;
+  try {
+    target = realpathSync(d.device);
+  } catch {
+    // A file that does not exist yet keeps its path.
+  }
+  const hit =
+    target === image.path ||
+    (d.backingFile !== null && d.backingFile === image.path) ||
+    (image.fsDev !== undefined && d.kind === 'block' && d.devNumbers.includes(image.fsDev)) ||
+    (image.mountpoint !== undefined && d.mountpoints.includes(image.mountpoint));
+  if (!hit) return undefined;
+  return { severity: 'error', code: 'source', message: `${d.device} holds the source image ${image.path}; writing it would destroy the image` };
+}
+
+export function readOnlyDrive(d: Drive): Constraint | undefined {
+  if (!d.readOnly) return undefined;
+  return { severity: 'error', code: 'read-only', message: `${d.device} is read-only (write-protected); nothing can be written to it` };
+}
+
+export function unknownSize(d: Drive): Constraint | undefined {
+  if (d.kind === 'file' && !d.exists) return undefined; // a new file gets --size
+  if (d.size !== null && d.size > 0) return undefined;
+  return { severity: 'error', code: 'unknown-size', message: `${d.device} reports no size (empty or virtual device); it cannot be written` };
+}
+
+export function tooSmall(d: Drive, requiredBytes: number | undefined): Constraint | undefined {
+  if (requiredBytes === undefined || d.size === null || d.size <= 0 || d.size >= requiredBytes) return undefined;
+  return {
+    severity: 'error',
+    code: 'too-small',
+    message: `${d.device} is too small: ${d.size} bytes (${gb(d.size)}), the image needs ${requiredBytes} bytes (${gb(requiredBytes)})`,
+  };
+}
+
+export function largeDrive(d: Drive): Constraint | undefined {
+  if (d.kind !== 'block' || d.size === null || d.size <= LARGE_DRIVE_BYTES) return undefined;
+  return { severity: 'warning', code: 'large', message: `${d.device} is large (${gb(d.size)}) for a USB stick: make sure it is not a backup disk` };
+}
+
+export function notRemovable(d: Drive): Constraint | undefined {
+  if (d.kind !== 'block' || d.removable || d.injected) return undefined;
+  return { severity: 'warning', code: 'not-removable', message: `${d.device} is not a removable drive: make sure it is the one you mean` };
+}
+
+export interface SafetyContext {
+  image?: ImageLocation;
+  /** Bytes the target must hold at least. */
+  requiredBytes?: number;
+}
+
+/** Every constraint that applies to a drive, errors first. */
+export function checkDrive(d: Drive, ctx: SafetyContext = {}): Constraint[] {
+  const all = [systemDrive(d), holdsSourceImage(d, ctx.image), readOnlyDrive(d), unknownSize(d), tooSmall(d, ctx.requiredBytes), largeDrive(d), notRemovable(d)];
+  const list = all.filter((c): c is Constraint => c !== undefined);
+  return [...list.filter((c) => c.severity === 'error'), ...list.filter((c) => c.severity === 'warning')];
+}
+
+/**
+ * Throws for the first error: too small → E_TARGET_TOO_SMALL (bad input, exit 2), everything else
+ * → E_SAFETY (exit 4). Returns the warnings.
+ */
+export function assertDriveUsable(d: Drive, ctx: SafetyContext = {}): Constraint[] {
+  const list = checkDrive(d, ctx);
+  const err = list.find((c) => c.severity === 'error');
+  if (err) {
+    throw new SevenStickError(err.code === 'too-small' ? 'E_TARGET_TOO_SMALL' : 'E_SAFETY', err.message, { path: d.device, constraint: err.code });
+  }
+  return list;
+}

@@ -1,0 +1,196 @@
+/**
+ * From a disk image stream to large aligned device I/O, for several targets at once:
+ *
+ *   stream chunks ──► blocks (aligned, ≤ blockSize, one contiguous run each; boot chunks held back to
+ *   the end) ──► read-ahead queue ──► every target's sink (write, or read back and compare)
+ *
+ * The stream is generated once per pass and every block is handed to every target. A block that does not
+ * start or end on a sector boundary carries `dataStart`/`dataEnd`: the bytes around it are the device's
+ * own (read, merged, written back), never zeros the stream did not ask for.
+ */
+import { SevenStickError } from '../io/errors.js';
+import type { DiskChunk, DiskImageStream } from './stream.js';
+import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
+
+export interface Block {
+  /** Device offset of buf[0]; a multiple of the alignment. */
+  offset: number;
+  buf: Buffer;
+  /** Bytes of buf to write/read; a multiple of the alignment. */
+  length: number;
+  /** Stream bytes are buf[dataStart, dataEnd); the rest is padding to sector boundaries. */
+  dataStart: number;
+  dataEnd: number;
+  boot: boolean;
+}
+
+export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+/** Boot chunks are small (MBR, VBR, reserved sectors); more than this held back is a stream bug. */
+export const MAX_DEFERRED_BOOT_BYTES = 64 * 1024 * 1024;
+
+const cancelled = (): SevenStickError => new SevenStickError('E_CANCELLED', 'Cancelled');
+
+/** A fixed set of aligned buffers: the producer waits for one to come back before filling it. */
+export class BufferPool {
+  private readonly free: Buffer[] = [];
+  private readonly waiters: ((b: Buffer) => void)[] = [];
+  constructor(
+    readonly size: number,
+    count: number,
+  ) {
+    for (let i = 0; i < count; i++) this.free.push(alignedBuffer(size));
+  }
+  acquire(): Promise<Buffer> {
+    const b = this.free.pop();
+    if (b) return Promise.resolve(b);
+    return new Promise((r) => this.waiters.push(r));
+  }
+  release(b: Buffer): void {
+    const w = this.waiters.shift();
+    if (w) w(b);
+    else this.free.push(b);
+  }
+}
+
+/** Chunks in ascending order with every boot chunk (and anything touching sector 0) moved to the end. */
+async function* bootLast(stream: DiskImageStream, signal?: AbortSignal): AsyncGenerator<DiskChunk> {
+  const deferred: DiskChunk[] = [];
+  let held = 0;
+  let last = -1;
+  for await (const c of stream.chunks(signal)) {
+    if (signal?.aborted) throw cancelled();
+    if (!Number.isSafeInteger(c.offset) || c.offset < 0 || c.offset + c.data.length > stream.size) {
+      throw new SevenStickError('E_RANGE', `The image stream produced bytes outside the disk (${c.offset}+${c.data.length} of ${stream.size})`, { offset: c.offset });
+    }
+    if (c.data.length === 0) continue;
+    if (c.boot || c.offset < 512) {
+      held += c.data.length;
+      if (held > MAX_DEFERRED_BOOT_BYTES) throw new SevenStickError('E_LIMIT', 'The image stream marks too many bytes as boot-critical', { offset: c.offset });
+      deferred.push(c);
+      continue;
+    }
+    if (c.offset < last) throw new SevenStickError('E_FORMAT', `The image stream went backwards at byte ${c.offset}`, { offset: c.offset });
+    last = c.offset + c.data.length;
+    yield c;
+  }
+  deferred.sort((a, b) => a.offset - b.offset);
+  for (const c of deferred) yield { ...c, boot: true };
+}
+
+/**
+ * Coalesces a stream into aligned blocks. Each block is one contiguous run of stream bytes (gaps
+ * between chunks start a new block), at most `pool.size` bytes, starting at a multiple of `align`.
+ */
+export async function* toBlocks(stream: DiskImageStream, pool: BufferPool, align: number, signal?: AbortSignal): AsyncGenerator<Block> {
+  if (align <= 0 || pool.size % align !== 0 || BUFFER_ALIGNMENT % Math.min(align, BUFFER_ALIGNMENT) !== 0) {
+    throw new SevenStickError('E_ARGS', `Bad alignment ${align} for blocks of ${pool.size}`);
+  }
+  let cur: Block | undefined;
+  const finish = (b: Block): Block => {
+    b.length = Math.ceil(b.dataEnd / align) * align;
+    return b;
+  };
+  for await (const c of bootLast(stream, signal)) {
+    const boot = c.boot === true;
+    let pos = c.offset;
+    let src = 0;
+    while (src < c.data.length) {
+      if (signal?.aborted) throw cancelled();
+      // Continue the current block only for the very next byte of the same kind (boot or not).
+      if (cur && (cur.offset + cur.dataEnd !== pos || cur.boot !== boot || cur.dataEnd === pool.size)) {
+        yield finish(cur);
+        cur = undefined;
+      }
+      if (!cur) {
+        const start = Math.floor(pos / align) * align;
+        cur = { offset: start, buf: await pool.acquire(), length: 0, dataStart: pos - start, dataEnd: pos - start, boot };
+      }
+      const n = Math.min(c.data.length - src, pool.size - cur.dataEnd);
+      c.data.copy(cur.buf, cur.dataEnd, src, src + n);
+      cur.dataEnd += n;
+      src += n;
+      pos += n;
+    }
+  }
+  if (cur) yield finish(cur);
+}
+
+/** Runs `src` up to `depth` items ahead of the consumer (read-ahead). */
+export async function* readAhead<T>(src: AsyncIterable<T>, depth: number): AsyncGenerator<T> {
+  const it = src[Symbol.asyncIterator]();
+  const pending: Promise<IteratorResult<T>>[] = [];
+  const pull = (): void => {
+    const p = it.next();
+    p.catch(() => undefined); // awaited below; keep Node from calling it unhandled meanwhile
+    pending.push(p);
+  };
+  try {
+    for (let i = 0; i < depth; i++) pull();
+    for (;;) {
+      const r = await (pending.shift() as Promise<IteratorResult<T>>);
+      if (r.done) return;
+      pull();
+      yield r.value;
+    }
+  } finally {
+    await it.return?.().catch(() => undefined);
+  }
+}
+
+/** What one target does with each block. */
+export interface Sink {
+  readonly name: string;
+  /** Set when the sink failed; it gets no more blocks. */
+  error?: SevenStickError;
+  process(block: Block): Promise<void>;
+  /** After the last block (flush, close). */
+  finish?(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  blockSize?: number;
+  /** Buffers in flight between the stream and the slowest target. */
+  buffers?: number;
+  /** Offsets and lengths of blocks are multiples of this (the largest sector size of all targets). */
+  align: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Feeds one pass of the stream to every sink. A sink that throws is marked failed and dropped; the
+ * others go on. Cancellation and stream errors stop everything (thrown).
+ */
+export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: PipelineOptions): Promise<void> {
+  const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
+  const pool = new BufferPool(blockSize, opts.buffers ?? 4);
+  const { signal } = opts;
+  const live = (): Sink[] => sinks.filter((s) => !s.error);
+  for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), (opts.buffers ?? 4) - 1)) {
+    try {
+      if (signal?.aborted) throw cancelled();
+      const active = live();
+      if (active.length === 0) break;
+      await Promise.all(
+        active.map(async (s) => {
+          try {
+            await s.process(block);
+          } catch (e) {
+            s.error = e instanceof SevenStickError ? e : new SevenStickError('E_IO', `${s.name}: ${(e as Error).message}`, { path: s.name }, { cause: e });
+          }
+        }),
+      );
+    } finally {
+      pool.release(block.buf);
+    }
+    if (signal?.aborted) throw cancelled();
+  }
+  await Promise.all(
+    live().map(async (s) => {
+      try {
+        await s.finish?.();
+      } catch (e) {
+        s.error = e instanceof SevenStickError ? e : new SevenStickError('E_IO', `${s.name}: ${(e as Error).message}`, { path: s.name }, { cause: e });
+      }
+    }),
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * An open write target: a whole block device (exclusive, direct I/O with aligned buffers) or a regular
+ * file (direct I/O when the filesystem offers it). Reads and writes retry transient errors with back-off
+ * and fail with errors that name the device, the offset and what the OS said.
+ */
+import { constants as C, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { SevenStickError, type ErrorCode } from '../io/errors.js';
+import type { Drive } from './drives.js';
+
+interface DirectIo {
+  O_DIRECT: number;
+  O_EXCL: number;
+  O_EXLOCK: number;
+  getAlignedBuffer(size: number, alignment: number): Buffer;
+}
+
+let directIo: DirectIo | null | undefined;
+
+/** The native direct-io binding, or null where it is missing (then buffers are aligned by hand). */
+export function loadDirectIo(): DirectIo | null {
+  if (directIo === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      directIo = require('@ronomon/direct-io') as DirectIo;
+    } catch {
+      directIo = null;
+    }
+  }
+  return directIo;
+}
+
+/** Memory alignment of every I/O buffer: safe for 512- and 4096-byte sector devices. */
+export const BUFFER_ALIGNMENT = 4096;
+
+/** A zero-filled buffer whose address is a multiple of BUFFER_ALIGNMENT (needed by O_DIRECT). */
+export function alignedBuffer(size: number): Buffer {
+  const dio = loadDirectIo();
+  if (dio) return dio.getAlignedBuffer(size, BUFFER_ALIGNMENT);
+  // Node does not expose addresses: without the binding nothing is aligned, and Target.open falls back to buffered I/O.
+  return Buffer.alloc(size);
+}
+
+const TRANSIENT = new Set(['EIO', 'EAGAIN', 'EINTR', 'EBUSY']);
+export const RETRY_DELAYS_MS = [50, 200, 600];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface OpenOptions {
+  write: boolean;
+  /** For a new (or to-be-extended) regular file: its size in bytes. */
+  size?: number;
+  /** Ask for direct I/O (bypassing the page cache); falls back where the filesystem refuses it. */
+  direct?: boolean;
+  /** Regular files: make the file exactly `size` bytes (a .vhd's footer must be its last sector). */
+  exactSize?: boolean;
+}
+
+function errnoCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+export class Target {
+  /** Bytes written since the last sync. */
+  private unsynced = 0;
+  /** A regular file grown past its size by a whole-sector write at its end (cut back on close). */
+  private grown = false;
+
+  private constructor(
+    readonly drive: Drive,
+    private readonly handle: FileHandle,
+    readonly size: number,
+    /** Offsets and lengths of every I/O are multiples of this. */
+    readonly sectorSize: number,
+    /** Whether the page cache is bypassed. */
+    readonly direct: boolean,
+    /** Why direct I/O is off, when it is. */
+    readonly directNote: string | undefined,
+  ) {}
+
+  get path(): string {
+    return this.drive.device;
+  }
+
+  static async open(drive: Drive, opts: OpenOptions): Promise<Target> {
+    const dio = loadDirectIo();
+    const path = drive.device;
+    const isBlock = drive.kind === 'block';
+    let flags = opts.write ? C.O_RDWR : C.O_RDONLY;
+    if (isBlock && process.platform === 'linux' && dio) flags |= dio.O_EXCL;
+    if (isBlock && process.platform === 'win32' && dio) flags |= dio.O_EXLOCK;
+    if (!isBlock && opts.write && !drive.exists) flags |= C.O_CREAT;
+    const wantDirect = (opts.direct ?? true) && dio !== null && process.platform !== 'darwin';
+    let handle: FileHandle | undefined;
+    let direct = false;
+    let directNote: string | undefined;
+    const fail = (e: unknown): SevenStickError => {
+      const code = errnoCode(e);
+      let ec: ErrorCode = 'E_DEVICE';
+      let why = (e as Error).message;
+      if (code === 'EBUSY') {
+        ec = 'E_BUSY';
+        why = `${path} is busy (mounted or opened by another program); close it and try again`;
+      } else if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+        ec = code === 'EROFS' ? 'E_SAFETY' : 'E_DEVICE';
+        why = code === 'EROFS' ? `${path} is read-only; nothing was written` : `No permission to open ${path} (${code}); run as administrator/root`;
+      } else {
+        why = `Cannot open ${path}: ${why}`;
+      }
+      return new SevenStickError(ec, why, { path, errno: code }, { cause: e });
+    };
+    if (wantDirect && dio) {
+      try {
+        handle = await fsp.open(path, flags | dio.O_DIRECT, 0o644);
+        direct = true;
+      } catch (e) {
+        if (errnoCode(e) !== 'EINVAL') throw fail(e);
+        directNote = `the filesystem holding ${path} does not support direct I/O; the page cache is not bypassed`;
+      }
+    } else if (!dio) {
+      directNote = 'the direct-io module is missing; the page cache is not bypassed';
+    }
+    if (!handle) {
+      try {
+        handle = await fsp.open(path, flags, 0o644);
+      } catch (e) {
+        throw fail(e);
+      }
+    }
+    try {
+      const st = await handle.stat();
+      let size: number;
+      if (isBlock) {
+        size = drive.size ?? 0;
+      } else {
+        size = st.size;
+        if (opts.write && opts.size !== undefined && (opts.size > size || (opts.exactSize && opts.size !== size))) {
+          await handle.truncate(opts.size);
+          size = opts.size;
+        }
+      }
+      if (!(size > 0)) throw new SevenStickError('E_DEVICE', `${path} has no size`, { path });
+      const sectorSize = isBlock ? Math.max(512, drive.logicalSectorSize) : direct ? Math.max(512, Math.min(st.blksize || 4096, BUFFER_ALIGNMENT)) : 512;
+      return new Target(drive, handle, size, sectorSize, direct, directNote);
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private ioError(e: unknown, what: 'Write' | 'Read', offset: number, length: number): SevenStickError {
+    if (e instanceof SevenStickError) return e;
+    const code = errnoCode(e);
+    return new SevenStickError(
+      code === 'EIO' || code === 'ENOSPC' || code === 'ENXIO' ? 'E_IO' : 'E_DEVICE',
+      `${what} error on ${this.path} at byte ${offset} (${length} bytes): ${(e as Error).message}`,
+      { path: this.path, offset, errno: code },
+      { cause: e },
+    );
+  }
+
+  /** Writes buf[0, length) at offset (all aligned), retrying transient errors. */
+  async writeAt(buf: Buffer, length: number, offset: number): Promise<void> {
+    // A regular file whose size is not a whole number of sectors takes a last whole-sector write.
+    const limit = this.drive.kind === 'file' ? Math.ceil(this.size / this.sectorSize) * this.sectorSize : this.size;
+    if (offset + length > this.size && offset + length <= limit) this.grown = true;
+    else if (offset + length > limit) {
+      throw new SevenStickError('E_TARGET_TOO_SMALL', `${this.path} ends at byte ${this.size}; the image needs bytes up to ${offset + length}`, { path: this.path, offset });
+    }
+    let done = 0;
+    for (let attempt = 0; done < length; ) {
+      try {
+        const { bytesWritten } = await this.handle.write(buf, done, length - done, offset + done);
+        if (bytesWritten <= 0) throw Object.assign(new Error('the device accepted no more data'), { code: 'ENOSPC' });
+        done += bytesWritten;
+        attempt = 0;
+      } catch (e) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (!TRANSIENT.has(errnoCode(e) ?? '') || delay === undefined) throw this.ioError(e, 'Write', offset + done, length - done);
+        attempt++;
+        await sleep(delay);
+      }
+    }
+    this.unsynced += length;
+  }
+
+  /** Reads length bytes at offset into buf (all aligned), retrying transient errors. */
+  async readAt(buf: Buffer, length: number, offset: number): Promise<void> {
+    let done = 0;
+    for (let attempt = 0; done < length; ) {
+      try {
+        const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);
+        if (bytesRead <= 0 && this.drive.kind === 'file' && offset + done >= this.size) {
+          // Past the end of a regular file (its last partial sector): reads as zeros.
+          buf.fill(0, done, length);
+          return;
+        }
+        if (bytesRead <= 0) throw Object.assign(new Error(`${this.path} ended early`), { code: 'ENXIO' });
+        done += bytesRead;
+        attempt = 0;
+      } catch (e) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (!TRANSIENT.has(errnoCode(e) ?? '') || delay === undefined) throw this.ioError(e, 'Read', offset + done, length - done);
+        attempt++;
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Bytes written since the last sync. */
+  get pendingSync(): number {
+    return this.unsynced;
+  }
+
+  /** Flushes the OS's and the device's caches. */
+  async sync(): Promise<void> {
+    try {
+      await this.handle.datasync();
+    } catch (e) {
+      throw this.ioError(e, 'Write', 0, 0);
+    }
+    this.unsynced = 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.grown) await this.handle.truncate(this.size).catch(() => undefined);
+    await this.handle.close().catch(() => undefined);
+  }
+
+  /**
+   * Overwrites the first sector with zeros (best effort): a stick whose write did not finish must not
+   * look bootable or partitioned.
+   */
+  async zeroBootSector(): Promise<boolean> {
+    try {
+      const z = alignedBuffer(this.sectorSize);
+      await this.writeAt(z, this.sectorSize, 0);
+      await this.sync();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Which stream a write job writes: the Windows stick layout (layout's createWindowsStick) or a
+ * byte-for-byte copy of a hybrid/raw image (createRawStream). `auto` asks inspectImage what it is.
+ */
+import { SevenStickError } from '../io/errors.js';
+import { FileReader } from '../io/reader.js';
+import { inspectImage } from '../image/inspect.js';
+import type { DiskImageStream } from '../device/stream.js';
+import { createWindowsStick } from '../layout/stick.js';
+import { createRawStream } from '../layout/stream.js';
+
+export type WriteMode = 'auto' | 'windows' | 'raw';
+
+export interface ImageStream {
+  stream: DiskImageStream;
+  mode: 'windows' | 'raw';
+  /** Things the user should know (e.g. no UEFI boot file), in plain words. */
+  warnings?: string[];
+  close(): Promise<void>;
+}
+
+export interface StreamRequest {
+  image: string;
+  mode: WriteMode;
+  /** Size of the smallest target: the layout's filesystem fills it. */
+  targetSize: number;
+  vhd: boolean;
+}
+
+export type StreamFactory = (req: StreamRequest) => Promise<ImageStream>;
+
+/** Opens the image and builds the stream for the chosen mode. */
+export const openImageStream: StreamFactory = async (req) => {
+  let mode: 'windows' | 'raw';
+  if (req.mode === 'auto') {
+    const info = await inspectImage(req.image);
+    mode = info.kind === 'windows' ? 'windows' : 'raw';
+  } else {
+    mode = req.mode;
+  }
+  if (mode === 'raw') {
+    if (req.vhd) throw new SevenStickError('E_UNSUPPORTED', 'A .vhd target needs windows mode; raw images are copied byte for byte to a drive or an .img file');
+    const reader = await FileReader.open(req.image);
+    return { stream: createRawStream(reader), mode, close: () => reader.close() };
+  }
+  if (!(req.targetSize > 0)) throw new SevenStickError('E_ARGS', 'The target size is unknown: give it with --size');
+  const stick = await createWindowsStick(req.image, { targetSize: req.targetSize, vhd: req.vhd });
+  return { stream: stick.stream, mode, warnings: stick.warnings, close: () => stick.close() };
+};

@@ -1,0 +1,236 @@
+/**
+ * Re-verify a stick later, from the stick and the ISO alone: our FAT32 reader walks the stick; every
+ * ISO file must be there with the same bytes, efi/boot/bootx64.efi must equal bootmgfw.efi from
+ * install.wim image 1 (when the ISO has no bootx64.efi of its own), and the boot code (MBR code, the boot
+ * sector's code around the BPB, stage 2) must be ours. Files Windows adds by itself are extras, not
+ * failures. Raw (hybrid) images are compared byte for byte.
+ */
+import { SevenStickError } from '../io/errors.js';
+import { FileReader, type ByteReader } from '../io/reader.js';
+import { inspectImage } from '../image/inspect.js';
+import { openFileSystem, walk } from '../image/index.js';
+import { openWim } from '../image/wim/index.js';
+import type { FsNode, ImageFileSystem } from '../image/fs.js';
+import { planDisk, RESERVED_SECTORS } from '../layout/plan.js';
+import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../layout/stick.js';
+import { sourceFromImageFs } from '../layout/source.js';
+import { bootSectors, createRawStream, diskStream } from '../layout/stream.js';
+import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
+import { ProgressMeter, type ProgressListener } from '../job/progress.js';
+import { DeviceReader } from './device-reader.js';
+import { Fat32Reader, type FatNode } from './fat32.js';
+import { verifyTargetAgainstStream } from './stream-verify.js';
+
+export type StickProblem = 'missing' | 'different' | 'size' | 'type' | 'boot-code';
+
+export interface StickFailure {
+  path: string;
+  problem: StickProblem;
+  message: string;
+  /** Offset of the first differing byte within the file (or on the disk, for boot code / raw images). */
+  offset?: number;
+}
+
+export interface StickExtra {
+  path: string;
+  /** Whether it is something Windows or macOS adds on its own. */
+  known: boolean;
+}
+
+export interface StickVerifyResult {
+  ok: boolean;
+  kind: 'windows' | 'raw';
+  target: string;
+  files: number;
+  bytes: number;
+  failures: StickFailure[];
+  extras: StickExtra[];
+  directIo: boolean;
+  notes: string[];
+}
+
+/** Folders and files operating systems put on a stick by themselves (matched by first path component). */
+export const KNOWN_EXTRAS = ['system volume information', '$recycle.bin', 'recycled', 'recycler', 'wpsettings.dat', 'indexervolumeguid', 'desktop.ini', 'thumbs.db', 'autorun.inf.bak', '.trashes', '.spotlight-v100', '.fseventsd', '.ds_store', '.trash-1000', '._.trashes'];
+
+
+const COMPARE_CHUNK = 4 * 1024 * 1024;
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+/** Compares two readers; returns the first differing offset or -1. */
+async function compareReaders(want: ByteReader, got: ByteReader, meter: ProgressMeter | undefined, signal?: AbortSignal): Promise<number> {
+  if (want.size !== got.size) return Math.min(want.size, got.size);
+  for (let pos = 0; pos < want.size; pos += COMPARE_CHUNK) {
+    if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
+    const n = Math.min(COMPARE_CHUNK, want.size - pos);
+    const [a, b] = await Promise.all([want.read(pos, n), got.read(pos, n)]);
+    if (!a.equals(b)) return pos + firstDifference(a, b);
+    meter?.add(n);
+  }
+  return -1;
+}
+
+async function expectedBootx64(fs: ImageFileSystem, notes: string[]): Promise<ByteReader | undefined> {
+  if (await fs.lookup(BOOTX64_PATH)) return undefined; // the ISO's own file is compared like any other
+  if (!(await fs.lookup('efi/microsoft/boot'))) return undefined; // x86 media: no UEFI boot
+  const wimNode = await fs.lookup('sources/install.wim');
+  if (!wimNode) {
+    notes.push('the ISO has no sources/install.wim: efi/boot/bootx64.efi not checked');
+    return undefined;
+  }
+  try {
+    const wim = await openWim(fs.open(wimNode));
+    const entry = await wim.lookup(1, BOOTMGFW_IN_WIM);
+    if (!entry || entry.isDirectory) {
+      notes.push(`install.wim image 1 has no ${BOOTMGFW_IN_WIM}: efi/boot/bootx64.efi not checked`);
+      return undefined;
+    }
+    return wim.open(entry);
+  } catch (e) {
+    notes.push(`install.wim could not be read (${(e as Error).message}): efi/boot/bootx64.efi not checked`);
+    return undefined;
+  }
+}
+
+/** MBR code, the boot sector's code around the BPB, and stage 2 against what the layout writes. */
+async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteReader, failures: StickFailure[], notes: string[]): Promise<void> {
+  let expected;
+  let stage2Sector = -1;
+  try {
+    const plan = planDisk(await sourceFromImageFs(fs), { targetSize: disk.size, label: fs.label });
+    expected = bootSectors(plan);
+    // Where the layout puts stage 2: the reserved sector its stream describes as such.
+    const layout = diskStream(plan);
+    for (let s = 0; s < RESERVED_SECTORS && stage2Sector < 0; s++) {
+      if (/stage 2/.test(layout.describe(plan.partitionOffset + s * SECTOR))) stage2Sector = s;
+    }
+  } catch (e) {
+    notes.push(`boot code not checked: ${(e as Error).message}`);
+    return;
+  }
+  const mbr = await disk.read(0, SECTOR);
+  const codeEnd = 440;
+  if (!mbr.subarray(0, codeEnd).equals(expected.mbr.subarray(0, codeEnd))) {
+    failures.push({ path: 'MBR', problem: 'boot-code', message: 'the MBR boot code is not SevenStick’s', offset: firstDifference(mbr, expected.mbr) });
+  }
+  const part = fat.partition.startLba * SECTOR;
+  const vbr = fat.bootSector;
+  const jmpSame = vbr.subarray(0, 3).equals(expected.vbr.subarray(0, 3));
+  const codeSame = vbr.subarray(BPB_END, SECTOR).equals(expected.vbr.subarray(BPB_END, SECTOR));
+  if (!jmpSame || !codeSame) {
+    const at = jmpSame ? BPB_END + firstDifference(vbr.subarray(BPB_END), expected.vbr.subarray(BPB_END)) : firstDifference(vbr, expected.vbr);
+    failures.push({ path: 'boot sector', problem: 'boot-code', message: 'the partition boot sector’s code is not SevenStick’s', offset: part + at });
+  }
+  if (expected.stage2.length > 0 && stage2Sector < 0) notes.push('stage 2 boot code not checked: its place is unknown');
+  if (expected.stage2.length > 0 && stage2Sector >= 0) {
+    const stage2At = part + stage2Sector * SECTOR;
+    const got = await disk.read(stage2At, expected.stage2.length);
+    if (!got.equals(expected.stage2)) {
+      failures.push({ path: 'boot code (stage 2)', problem: 'boot-code', message: 'the stage 2 boot code differs', offset: stage2At + firstDifference(got, expected.stage2) });
+    }
+  }
+}
+
+
+export interface VerifyStickOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export async function verifyStick(targetPath: string, imagePath: string, opts: VerifyStickOptions = {}): Promise<StickVerifyResult> {
+  const info = await inspectImage(imagePath);
+  if (info.kind !== 'windows') {
+    const reader = await FileReader.open(imagePath);
+    try {
+      const r = await verifyTargetAgainstStream(targetPath, createRawStream(reader), opts);
+      return {
+        ok: r.ok,
+        kind: 'raw',
+        target: targetPath,
+        files: 0,
+        bytes: r.verifiedBytes,
+        failures: r.differences.map((d) => ({ path: d.what, problem: 'different' as const, message: `${d.length} bytes differ at byte ${d.offset} (${d.what})`, offset: d.offset })),
+        extras: [],
+        directIo: r.directIo,
+        notes: r.notes,
+      };
+    } finally {
+      await reader.close();
+    }
+  }
+  const reader = await FileReader.open(imagePath);
+  const disk = await DeviceReader.open(targetPath);
+  try {
+    const fs = await openFileSystem(reader);
+    const fat = await Fat32Reader.open(disk);
+    const failures: StickFailure[] = [];
+    const notes: string[] = [];
+    if (!disk.direct && disk.directNote) notes.push(disk.directNote);
+
+    // The stick's tree, by upper-cased path.
+    const onStick = new Map<string, FatNode>();
+    for await (const n of fat.walk()) onStick.set(n.path.toUpperCase(), n);
+    const isoNodes: FsNode[] = [];
+    for await (const n of walk(fs, { signal: opts.signal })) isoNodes.push(n);
+    const bootx64 = await expectedBootx64(fs, notes);
+    const total = isoNodes.reduce((s, n) => s + (n.isDirectory ? 0 : n.size), 0) + (bootx64?.size ?? 0);
+    const meter = new ProgressMeter('verifying', total, opts.onProgress, 200, targetPath);
+    const matched = new Set<string>();
+    let files = 0;
+    let bytes = 0;
+
+    const compareFile = async (path: string, want: ByteReader, node: FatNode | undefined, isDir: boolean): Promise<void> => {
+      const key = path.toUpperCase();
+      if (!node) {
+        failures.push({ path, problem: 'missing', message: `${path} is missing on the stick` });
+        meter.add(want.size);
+        return;
+      }
+      matched.add(key);
+      if (node.isDirectory !== isDir) {
+        failures.push({ path, problem: 'type', message: `${path} is a ${node.isDirectory ? 'folder' : 'file'} on the stick but a ${isDir ? 'folder' : 'file'} in the image` });
+        return;
+      }
+      if (isDir) return;
+      files++;
+      if (node.size !== want.size) {
+        failures.push({ path, problem: 'size', message: `${path} is ${node.size} bytes on the stick, ${want.size} in the image`, offset: Math.min(node.size, want.size) });
+        meter.add(want.size);
+        return;
+      }
+      const at = await compareReaders(want, await fat.open(node), meter, opts.signal);
+      bytes += want.size;
+      if (at >= 0) failures.push({ path, problem: 'different', message: `${path} differs from the image at byte ${at}`, offset: at });
+    };
+
+    for (const n of isoNodes) {
+      const want: ByteReader = n.isDirectory ? { size: 0, label: n.path, read: async () => Buffer.alloc(0) } : fs.open(n);
+      await compareFile(n.path, want, onStick.get(n.path.toUpperCase()), n.isDirectory);
+    }
+    if (bootx64) {
+      await compareFile(BOOTX64_PATH, bootx64, onStick.get(BOOTX64_PATH.toUpperCase()), false);
+      for (const p of ['efi', 'efi/boot']) matched.add(p.toUpperCase());
+    }
+    meter.finish();
+    await checkBootCode(fs, fat, disk, failures, notes);
+
+    // Everything on the stick the image does not explain.
+    const extras: StickExtra[] = [];
+    for (const [key, n] of onStick) {
+      if (matched.has(key)) continue;
+      const parentExtra = extras.some((e) => key.startsWith(e.path.toUpperCase() + '/'));
+      if (parentExtra) continue;
+      const top = (n.path.split('/').pop() ?? '').toLowerCase();
+      const first = (n.path.split('/')[0] ?? '').toLowerCase();
+      extras.push({ path: n.path, known: KNOWN_EXTRAS.includes(first) || KNOWN_EXTRAS.includes(top) });
+    }
+    return { ok: failures.length === 0, kind: 'windows', target: targetPath, files, bytes, failures, extras, directIo: disk.direct, notes };
+  } finally {
+    await disk.close();
+    await reader.close();
+  }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the privileged helper: `helper/index.js --dir <private dir> [--hello-timeout-ms N]`.
+ * Started elevated by the GUI (pkexec / UAC / macOS admin prompt) or directly when the GUI already
+ * runs as root. The token is read from <dir>/token (never argv). Exit codes as the CLI's (DESIGN §4).
+ */
+import { runHelper } from './server.js';
+import { defaultEngine } from './engine.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const dir = arg('--dir');
+  if (!dir || !dir.startsWith('/') && !/^[A-Za-z]:\\/.test(dir)) {
+    process.stderr.write('sevenstick-helper: --dir <absolute path> is required\n');
+    return 2;
+  }
+  const timeout = Number(arg('--hello-timeout-ms') ?? 20_000);
+  const pkexecUid = process.env.PKEXEC_UID ? Number(process.env.PKEXEC_UID) : undefined;
+  const outcome = await runHelper({
+    dir,
+    engine: defaultEngine(),
+    helloTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? Math.min(timeout, 600_000) : 20_000,
+    expectedUid: Number.isSafeInteger(pkexecUid) ? pkexecUid : undefined,
+    log: (l) => process.stderr.write(l + '\n'),
+  });
+  return outcome.code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const err = e as { error?: { code?: string }; message?: string };
+    process.stderr.write(`sevenstick-helper: ${err?.message ?? String(e)}\n`);
+    process.exit(err?.error?.code === 'E_SAFETY' ? 4 : 3);
+  },
+);

@@ -1,0 +1,214 @@
+/**
+ * Main's side of every contract channel, as plain async functions (pure Node, no electron import):
+ * the Electron wiring (main/index.ts) and the e2e test host (e2e/host.ts) both call `dispatch`, which
+ * validates the payload, runs the handler and answers an IpcResult — so the browser tests exercise
+ * exactly what the app runs. Writing and verifying go through the privileged helper.
+ */
+import { basename } from 'node:path';
+import type { AppInfo, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, WriteResult } from '../shared/contract.js';
+import { AppError, notAvailable, toIpcError } from '../shared/errors.js';
+import { validateRequest } from '../shared/validate.js';
+import type { EngineBindings } from './engine-bindings.js';
+import type { VerifyJob, WriteJob } from '../helper/protocol.js';
+
+/** What a started helper offers (HelperSession implements it). */
+export interface WriterSession {
+  write(job: WriteJob, onProgress: (p: Progress) => void): Promise<WriteResult>;
+  verify(job: VerifyJob, onProgress: (p: Progress) => void): Promise<VerifyReport>;
+  cancel(): void;
+  close(): void;
+}
+
+export type JobKind = 'write' | 'verify' | 'checksum';
+
+/** Side effects main adds around jobs (taskbar progress, power save blocker, notifications, log). */
+export interface JobHooks {
+  started?(jobId: string, kind: JobKind): void;
+  progress?(jobId: string, kind: JobKind, p: Progress): void;
+  ended?(jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string): void;
+}
+
+export interface HandlerDeps {
+  engine: EngineBindings;
+  /** Starts the privileged helper (elevating if needed). `cliHint` is the equivalent command. */
+  startHelper(cliHint: string): Promise<WriterSession>;
+  /** Native open-file dialog (Electron) or a test stub; null when cancelled. */
+  chooseImage(): Promise<string | null>;
+  openLog(): Promise<boolean>;
+  emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void;
+  info: Omit<AppInfo, 'features'>;
+  hooks?: JobHooks;
+  log?(line: string): void;
+}
+
+export type Handlers = { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+interface Job {
+  kind: JobKind;
+  abort: AbortController;
+  session: WriterSession | null;
+}
+
+function shellArg(s: string): string {
+  return /^[A-Za-z0-9_./:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function cliEquivalent(kind: 'write' | 'verify', image: string, targets: string[], opts: { mode?: string; verify?: boolean } = {}): string {
+  if (kind === 'verify') return `sudo sevenstick verify ${shellArg(targets[0] ?? '')} --image ${shellArg(image)}`;
+  const mode = opts.mode && opts.mode !== 'auto' ? ` --mode ${opts.mode}` : '';
+  const nv = opts.verify === false ? ' --no-verify' : '';
+  return `sudo sevenstick write ${shellArg(image)}${targets.map((t) => ` --target ${shellArg(t)}`).join('')}${mode}${nv}`;
+}
+
+export function createHandlers(deps: HandlerDeps): { handlers: Handlers; currentImage(): string | null; cancelAll(): void; running(): number } {
+  const jobs = new Map<string, Job>();
+  /** The image the user picked last: drives holding it are flagged in every list. */
+  let currentImage: string | null = null;
+  const log = deps.log ?? (() => {});
+
+  const newJob = (jobId: string, kind: JobKind): Job => {
+    if (jobs.has(jobId)) throw new AppError({ code: 'E_BAD_REQUEST', message: `job ${jobId} is already running` });
+    const job: Job = { kind, abort: new AbortController(), session: null };
+    jobs.set(jobId, job);
+    deps.hooks?.started?.(jobId, kind);
+    return job;
+  };
+  const progress = (jobId: string, kind: JobKind) => (p: Progress) => {
+    deps.emit('job:progress', { jobId, progress: p });
+    deps.hooks?.progress?.(jobId, kind, p);
+  };
+  const end = (jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string): void => {
+    jobs.delete(jobId);
+    log(`job ${jobId} (${kind}) ${outcome}: ${summary}`);
+    deps.hooks?.ended?.(jobId, kind, outcome, summary);
+  };
+
+  /** Runs one helper job: start (elevate), hand over, relay progress, always close. */
+  async function viaHelper<T>(jobId: string, kind: 'write' | 'verify', hint: string, body: (s: WriterSession, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
+    const job = newJob(jobId, kind);
+    let session: WriterSession | null = null;
+    try {
+      session = await deps.startHelper(hint);
+      job.session = session;
+      if (job.abort.signal.aborted) throw new AppError({ code: 'E_CANCELLED', message: 'Cancelled before anything was written.' });
+      return await body(session, progress(jobId, kind));
+    } finally {
+      session?.close();
+    }
+  }
+
+  const handlers: Handlers = {
+    async 'app:info'() {
+      const e = deps.engine;
+      return {
+        ...deps.info,
+        features: { inspect: !!e.inspect, checksum: !!e.checksum, drives: !!e.listDrives, write: !!e.canWrite, verify: !!e.canVerify },
+      };
+    },
+    async 'image:choose'() {
+      return deps.chooseImage();
+    },
+    async 'image:inspect'({ path }) {
+      if (!deps.engine.inspect) throw notAvailable('Inspecting images');
+      const info = await deps.engine.inspect(path);
+      if (currentImage !== path) {
+        currentImage = path;
+        // The drive that holds this image becomes unavailable: tell the list now, not at the next poll.
+        deps.engine.listDrives?.(path).then((d) => deps.emit('drives:changed', d), () => {});
+      }
+      return info;
+    },
+    async 'image:checksum'({ jobId, path }) {
+      const checksum = deps.engine.checksum;
+      if (!checksum) throw notAvailable('Checksums');
+      const job = newJob(jobId, 'checksum');
+      try {
+        const v = await checksum(path, { signal: job.abort.signal, onProgress: progress(jobId, 'checksum') });
+        end(jobId, 'checksum', 'ok', v.catalogMatch ? `matches ${v.catalogMatch.file}` : 'no catalog match');
+        return v;
+      } catch (e) {
+        const err = toIpcError(e);
+        end(jobId, 'checksum', err.code === 'E_CANCELLED' ? 'cancelled' : 'failed', err.message);
+        throw e;
+      }
+    },
+    async 'drives:list'({ showAll }) {
+      if (!deps.engine.listDrives) throw notAvailable('Listing drives');
+      const all = await deps.engine.listDrives(currentImage);
+      return showAll ? all : all.filter((d) => !d.hiddenByDefault);
+    },
+    async 'write:start'(req) {
+      const targets = req.targets.map((t) => t.path);
+      const hint = cliEquivalent('write', req.image, targets, { mode: req.mode, verify: req.verify });
+      try {
+        const result = await viaHelper(req.jobId, 'write', hint, (s, onProgress) =>
+          s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress),
+        );
+        const failed = result.targets.filter((t) => !t.ok).length;
+        end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${basename(req.image)} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`);
+        return result;
+      } catch (e) {
+        const err = toIpcError(e);
+        end(req.jobId, 'write', err.code === 'E_CANCELLED' ? 'cancelled' : 'failed', err.message);
+        if (err.code === 'E_CANCELLED') return { outcome: 'cancelled', targets: req.targets.map((t) => ({ path: t.path, ok: false, verified: false, error: err })), seconds: 0 };
+        throw e;
+      }
+    },
+    async 'verify:start'(req) {
+      const hint = cliEquivalent('verify', req.image, [req.target]);
+      try {
+        const report = await viaHelper(req.jobId, 'verify', hint, async (s, onProgress) => {
+          const id = deps.engine.identifyForConfirm ? await deps.engine.identifyForConfirm(req.target) : null;
+          if (!id) throw notAvailable('Identifying drives');
+          return s.verify({ image: req.image, target: id }, onProgress);
+        });
+        end(req.jobId, 'verify', report.ok ? 'ok' : 'failed', report.ok ? `${req.target} matches ${basename(req.image)}` : `${report.problems.length} problem(s) on ${req.target}`);
+        return report;
+      } catch (e) {
+        const err = toIpcError(e);
+        end(req.jobId, 'verify', err.code === 'E_CANCELLED' ? 'cancelled' : 'failed', err.message);
+        throw e;
+      }
+    },
+    async 'job:cancel'({ jobId }) {
+      const job = jobs.get(jobId);
+      if (!job) return false;
+      job.abort.abort();
+      job.session?.cancel();
+      return true;
+    },
+    async 'log:open'() {
+      return deps.openLog();
+    },
+  };
+
+  return {
+    handlers,
+    currentImage: () => currentImage,
+    cancelAll() {
+      for (const j of jobs.values()) {
+        j.abort.abort();
+        j.session?.cancel();
+      }
+    },
+    running() {
+      return [...jobs.values()].filter((j) => j.kind !== 'checksum').length;
+    },
+  };
+}
+
+/** Validates, runs, and wraps the answer: the one path every IPC call takes after the sender check. */
+export async function dispatch<C extends InvokeChannel>(handlers: Handlers, channel: C, payload: unknown): Promise<IpcResult<ResponseOf<C>>> {
+  let request: RequestOf<C>;
+  try {
+    request = validateRequest(channel, payload);
+  } catch (e) {
+    return { ok: false, error: { code: 'E_BAD_REQUEST', message: e instanceof Error ? e.message : 'bad request' } };
+  }
+  try {
+    const handler = handlers[channel] as (r: RequestOf<C>) => Promise<ResponseOf<C>>;
+    return { ok: true, value: await handler(request) };
+  } catch (e) {
+    return { ok: false, error: toIpcError(e) };
+  }
+}

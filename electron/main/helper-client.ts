@@ -1,0 +1,292 @@
+/**
+ * The GUI's side of the privileged helper (pure Node, no electron import, so tests drive it for real).
+ *
+ * start(): make a 0700 directory, put a fresh random token in a 0600 file inside it, start the helper
+ * (elevated unless we already are root/admin), connect to its socket, say hello with the token, wait
+ * for "ready". run(): send one job, relay progress, resolve with the result. cancel(): ask the helper
+ * to stop. Closing the socket makes the helper abort and exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IpcError, Progress, VerifyReport, WriteResult } from '../shared/contract.js';
+import { AppError } from '../shared/errors.js';
+import { encode, LineSplitter, PROTOCOL_VERSION, socketPathFor, TOKEN_FILE, type HelperMessage, type VerifyJob, type WriteJob } from '../helper/protocol.js';
+
+/** Where Linux packages install the launcher the polkit action names (assets/linux/). */
+export const LINUX_LAUNCHER = '/usr/lib/sevenstick/sevenstick-helper';
+export const POLKIT_ACTION = 'org.sevenstick.helper.write-drive';
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Whether this launch shows an elevation prompt (decides how failures are explained). */
+  elevated: boolean;
+}
+
+export interface LaunchContext {
+  platform: NodeJS.Platform;
+  /** Already root/admin: run the helper directly, no prompt. */
+  privileged: boolean;
+  /** The Node-compatible executable (Electron's own binary runs as Node with ELECTRON_RUN_AS_NODE=1). */
+  nodeExecutable: string;
+  /** Whether nodeExecutable is Electron (needs ELECTRON_RUN_AS_NODE=1). */
+  isElectron: boolean;
+  helperScript: string;
+  /** An installed launcher the polkit action names (Linux packages), if present. */
+  linuxLauncher?: string;
+  helloTimeoutMs?: number;
+}
+
+function psQuote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How to start the helper on this platform (pure: unit-tested per platform). */
+export function launchSpec(ctx: LaunchContext, dir: string): LaunchSpec {
+  const helperArgs = [ctx.helperScript, '--dir', dir, '--hello-timeout-ms', String(ctx.helloTimeoutMs ?? 20_000)];
+  const runAsNode = ctx.isElectron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+  if (ctx.privileged) {
+    return { command: ctx.nodeExecutable, args: helperArgs, env: { ...process.env, ...runAsNode }, elevated: false };
+  }
+  switch (ctx.platform) {
+    case 'linux':
+      // pkexec clears the environment, so ELECTRON_RUN_AS_NODE goes through env(1) (or the launcher).
+      if (ctx.linuxLauncher) return { command: 'pkexec', args: [ctx.linuxLauncher, ...helperArgs.slice(1)], elevated: true };
+      return {
+        command: 'pkexec',
+        args: ctx.isElectron ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', ctx.nodeExecutable, ...helperArgs] : [ctx.nodeExecutable, ...helperArgs],
+        elevated: true,
+      };
+    case 'win32': {
+      // UAC: Start-Process -Verb RunAs; the elevated process gets a fresh environment, so cmd sets the variable.
+      const inner = `${ctx.isElectron ? 'set ELECTRON_RUN_AS_NODE=1&& ' : ''}"${ctx.nodeExecutable}" ${helperArgs.map((a) => `"${a}"`).join(' ')}`;
+      return {
+        command: 'powershell.exe',
+        args: ['-NoProfile', '-NonInteractive', '-Command', `Start-Process -FilePath cmd.exe -ArgumentList ${psQuote(`/d /s /c "${inner}"`)} -Verb RunAs -WindowStyle Hidden -Wait`],
+        elevated: true,
+      };
+    }
+    case 'darwin': {
+      const cmd = `${ctx.isElectron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}${[ctx.nodeExecutable, ...helperArgs].map(shQuote).join(' ')}`;
+      return {
+        command: '/usr/bin/osascript',
+        args: ['-e', `do shell script ${JSON.stringify(cmd)} with administrator privileges`],
+        elevated: true,
+      };
+    }
+    default:
+      throw new AppError({ code: 'E_UNSUPPORTED', message: `Writing drives is not supported on ${ctx.platform}.` });
+  }
+}
+
+/** A 0700 directory with a one-time 0600 token file in it. */
+export async function prepareSessionDir(): Promise<{ dir: string; token: string }> {
+  const dir = await fsp.mkdtemp(join(tmpdir(), 'sevenstick-helper-'));
+  await fsp.chmod(dir, 0o700);
+  const token = randomBytes(32).toString('hex');
+  const fh = await fsp.open(join(dir, TOKEN_FILE), 'wx', 0o600);
+  try {
+    await fh.writeFile(token + '\n');
+  } finally {
+    await fh.close();
+  }
+  return { dir, token };
+}
+
+export interface StartOptions {
+  ctx: LaunchContext;
+  /** How long to wait for the helper's socket (the user may be typing a password). */
+  connectTimeoutMs?: number;
+  /** Text for an elevation failure's hint (the equivalent CLI command). */
+  cliHint?: string;
+  log?: (line: string) => void;
+}
+
+type Pending = {
+  resolve: (r: WriteResult | VerifyReport) => void;
+  reject: (e: AppError) => void;
+  onProgress: (p: Progress) => void;
+};
+
+export class HelperSession {
+  private pending: Pending | null = null;
+  private closed = false;
+  private failure: IpcError | null = null;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly child: ChildProcess | null,
+    private readonly dir: string,
+  ) {
+    const lines = new LineSplitter(4 * 1024 * 1024);
+    socket.on('data', (chunk: Buffer) => {
+      let got: string[];
+      try {
+        got = lines.push(chunk);
+      } catch {
+        this.fail({ code: 'E_IO', message: 'The helper sent a malformed message.' });
+        return;
+      }
+      for (const l of got) this.onMessage(l);
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.fail({ code: 'E_IO', message: 'The privileged helper stopped before the job ended.' });
+      void fsp.rm(this.dir, { recursive: true, force: true });
+    });
+    socket.on('error', () => {});
+  }
+
+  /** Starts (and elevates) the helper and authenticates to it. */
+  static async start(opts: StartOptions): Promise<HelperSession> {
+    const { dir, token } = await prepareSessionDir();
+    const spec = launchSpec(opts.ctx, dir);
+    opts.log?.(`helper: starting ${spec.command} ${spec.args.join(' ')}`);
+    const child = spawn(spec.command, spec.args, { env: spec.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      if (stderr.length < 8192) stderr += d.toString('utf8');
+    });
+    let exited: { code: number | null; error?: Error } | null = null;
+    child.on('exit', (code) => (exited = { code }));
+    child.on('error', (error) => (exited = { code: null, error }));
+    try {
+      const socket = await connectWithRetry(socketPathFor(dir), opts.connectTimeoutMs ?? 180_000, () => exited);
+      const session = new HelperSession(socket, child, dir);
+      await session.hello(token);
+      return session;
+    } catch (e) {
+      child.kill();
+      await fsp.rm(dir, { recursive: true, force: true });
+      if (e instanceof AppError) throw e;
+      const ex = exited as { code: number | null; error?: Error } | null;
+      throw elevationError(spec, ex?.code ?? null, ex?.error, stderr, opts.cliHint);
+    }
+  }
+
+  /** Connects to an already-running helper (tests: exercise the protocol without spawning). */
+  static async attach(socketPath: string, token: string, timeoutMs = 5000): Promise<HelperSession> {
+    const socket = await connectWithRetry(socketPath, timeoutMs, () => null);
+    const s = new HelperSession(socket, null, '');
+    await s.hello(token);
+    return s;
+  }
+
+  private readyWaiter: { resolve: () => void; reject: (e: AppError) => void } | null = null;
+
+  private hello(token: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.readyWaiter = { resolve, reject };
+      this.socket.write(encode({ type: 'hello', token, protocol: PROTOCOL_VERSION }));
+    });
+  }
+
+  private onMessage(line: string): void {
+    let msg: HelperMessage;
+    try {
+      msg = JSON.parse(line) as HelperMessage;
+    } catch {
+      this.fail({ code: 'E_IO', message: 'The helper sent a malformed message.' });
+      return;
+    }
+    if (msg.type === 'ready') {
+      this.readyWaiter?.resolve();
+      this.readyWaiter = null;
+    } else if (msg.type === 'progress') {
+      this.pending?.onProgress(msg.progress);
+    } else if (msg.type === 'result') {
+      const p = this.pending;
+      this.pending = null;
+      p?.resolve(msg.result);
+    } else if (msg.type === 'error') {
+      this.fail(msg.error);
+    }
+  }
+
+  private fail(error: IpcError): void {
+    if (!this.failure) this.failure = error;
+    const err = new AppError(this.failure);
+    this.readyWaiter?.reject(err);
+    this.readyWaiter = null;
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(err);
+  }
+
+  private send(job: { type: 'write'; job: WriteJob } | { type: 'verify'; job: VerifyJob }, onProgress: (p: Progress) => void): Promise<WriteResult | VerifyReport> {
+    if (this.closed || this.failure) return Promise.reject(new AppError(this.failure ?? { code: 'E_IO', message: 'The helper is gone.' }));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, onProgress };
+      this.socket.write(encode(job));
+    });
+  }
+
+  async write(job: WriteJob, onProgress: (p: Progress) => void): Promise<WriteResult> {
+    return (await this.send({ type: 'write', job }, onProgress)) as WriteResult;
+  }
+
+  async verify(job: VerifyJob, onProgress: (p: Progress) => void): Promise<VerifyReport> {
+    return (await this.send({ type: 'verify', job }, onProgress)) as VerifyReport;
+  }
+
+  cancel(): void {
+    if (!this.closed) this.socket.write(encode({ type: 'cancel' }));
+  }
+
+  /** Drops the connection: the helper aborts whatever it does and exits. */
+  close(): void {
+    this.socket.destroy();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+}
+
+async function connectWithRetry(path: string, timeoutMs: number, exited: () => { code: number | null; error?: Error } | null): Promise<Socket> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const e = exited();
+    if (e) throw new Error(`helper exited (${e.code ?? e.error?.message ?? '?'}) before it listened`);
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const s = connect(path);
+        s.once('connect', () => {
+          s.removeAllListeners('error');
+          resolve(s);
+        });
+        s.once('error', reject);
+      });
+    } catch {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the helper');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Why the helper did not come up, in words a user can act on. */
+export function elevationError(spec: LaunchSpec, code: number | null, error: Error | undefined, stderr: string, cliHint?: string): AppError {
+  const hint = cliHint ? `You can also write from a terminal: ${cliHint}` : undefined;
+  if (!spec.elevated) {
+    return new AppError({ code: 'E_IO', message: `The writer helper could not start${error ? `: ${error.message}` : code !== null ? ` (exit ${code})` : ''}. ${stderr.trim()}`.trim(), hint });
+  }
+  if (spec.command === 'pkexec') {
+    if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return new AppError({ code: 'E_ELEVATION', message: 'SevenStick needs administrator rights to write a drive, but pkexec (polkit) is not installed.', hint });
+    }
+    if (code === 126) return new AppError({ code: 'E_ELEVATION', message: 'Administrator access was not granted (the password dialog was dismissed). Nothing was written.', hint });
+    if (code === 127 || /no authentication agent|not authorized/i.test(stderr)) {
+      return new AppError({ code: 'E_ELEVATION', message: 'Administrator access was refused, or no polkit authentication agent is running to ask for it. Nothing was written.', hint });
+    }
+  }
+  return new AppError({ code: 'E_ELEVATION', message: `Administrator access could not be obtained${code !== null ? ` (exit ${code})` : ''}. Nothing was written.`, hint });
+}

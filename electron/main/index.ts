@@ -1,0 +1,262 @@
+/**
+ * Electron main: one hardened window, the app menu, native dialogs, and the IPC wiring of the
+ * contract's handlers (handlers.ts). Runs unprivileged; writing goes through the elevated helper.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EventChannel, EventContract, InvokeChannel, MenuCommand } from '../shared/contract.js';
+import { INVOKE_METHODS } from '../shared/contract.js';
+import { bindEngine } from './engine-bindings.js';
+import { createHandlers, dispatch, type JobKind } from './handlers.js';
+import { HelperSession, LINUX_LAUNCHER } from './helper-client.js';
+import { LogFile } from './log.js';
+import { isAllowedNavigation, isTrustedSender } from './sender.js';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const RENDERER_INDEX = join(ROOT, 'build', 'renderer', 'index.html');
+const PRELOAD = join(__dirname, '..', 'preload', 'index.js');
+const HELPER = join(__dirname, '..', 'helper', 'index.js');
+const DEV_URL = process.env.SEVENSTICK_DEV_URL;
+const APP_URL = DEV_URL && /^http:\/\/(localhost|127\.0\.0\.1):\d+\/?$/.test(DEV_URL) ? DEV_URL : pathToFileURL(RENDERER_INDEX).href;
+
+let mainWindow: BrowserWindow | null = null;
+let quitting = false;
+const log = new LogFile(join(app.getPath('logs'), 'sevenstick.log'));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+}
+
+function emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
+}
+
+const IMAGE_FILTERS = [
+  { name: 'Disk images', extensions: ['iso', 'img', 'bin', 'raw'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+let blocker: number | null = null;
+const jobHooks = {
+  started(_id: string, kind: JobKind) {
+    if (kind === 'write' && blocker === null) blocker = powerSaveBlocker.start('prevent-app-suspension');
+    if (kind !== 'checksum') mainWindow?.setProgressBar(0, { mode: 'indeterminate' });
+  },
+  progress(_id: string, kind: JobKind, p: { phase: string; bytes: number; total: number }) {
+    if (kind === 'checksum' || !mainWindow) return;
+    const f = p.total > 0 ? p.bytes / p.total : 0;
+    const overall = p.phase === 'verifying' ? 0.5 + f / 2 : p.phase === 'writing' ? f / 2 : f;
+    mainWindow.setProgressBar(Math.min(1, Math.max(0, overall)));
+  },
+  ended(_id: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string) {
+    if (kind === 'write' && blocker !== null) {
+      powerSaveBlocker.stop(blocker);
+      blocker = null;
+    }
+    if (kind === 'checksum') return;
+    mainWindow?.setProgressBar(outcome === 'failed' ? 1 : -1, outcome === 'failed' ? { mode: 'error' } : undefined);
+    if (Notification.isSupported() && !mainWindow?.isFocused()) {
+      const title = kind === 'write' ? (outcome === 'ok' ? 'Your stick is ready' : outcome === 'cancelled' ? 'Writing cancelled' : 'Writing failed') : outcome === 'ok' ? 'Stick verified' : 'Verification found problems';
+      new Notification({ title, body: summary }).show();
+    }
+  },
+};
+
+const engine = bindEngine();
+const privileged = process.platform === 'win32' ? false : process.getuid?.() === 0;
+const { handlers, cancelAll, running, currentImage } = createHandlers({
+  engine,
+  async startHelper(cliHint) {
+    return HelperSession.start({
+      ctx: {
+        platform: process.platform,
+        privileged,
+        nodeExecutable: process.execPath,
+        isElectron: true,
+        helperScript: HELPER,
+        linuxLauncher: existsSync(LINUX_LAUNCHER) ? LINUX_LAUNCHER : undefined,
+      },
+      cliHint,
+      log: (l) => log.write(l),
+    });
+  },
+  async chooseImage() {
+    const opts = { title: 'Choose a Windows 7 image', properties: ['openFile' as const], filters: IMAGE_FILTERS };
+    const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+    return r.canceled || r.filePaths.length === 0 ? null : (r.filePaths[0] ?? null);
+  },
+  async openLog() {
+    return (await shell.openPath(log.path)) === '';
+  },
+  emit,
+  info: { version: app.getVersion(), platform: process.platform, needsElevation: !privileged, logPath: log.path },
+  hooks: jobHooks,
+  log: (l) => log.write(l),
+});
+
+function registerIpc(): void {
+  for (const channel of Object.keys(INVOKE_METHODS) as InvokeChannel[]) {
+    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown) => {
+      const frame = event.senderFrame;
+      const trusted = isTrustedSender(
+        { fromOurWindow: !!mainWindow && event.sender === mainWindow.webContents, isMainFrame: !!frame && frame === event.sender.mainFrame, frameUrl: frame?.url ?? null },
+        APP_URL,
+      );
+      if (!trusted) {
+        log.write(`ipc: dropped ${channel} from an untrusted sender (${frame?.url ?? 'no frame'})`);
+        return { ok: false, error: { code: 'E_BAD_REQUEST', message: 'untrusted sender' } };
+      }
+      return dispatch(handlers, channel, payload);
+    });
+  }
+}
+
+function menuCommand(cmd: MenuCommand): void {
+  emit('menu:command', cmd);
+}
+
+function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open Image…', accelerator: 'CmdOrCtrl+O', click: () => menuCommand('open-image') },
+        { label: 'Verify a Stick…', accelerator: 'CmdOrCtrl+Shift+V', click: () => menuCommand('verify-stick') },
+        { label: 'Start Over', click: () => menuCommand('start-over') },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { label: '&Edit', submenu: [{ role: 'copy' }, { role: 'selectAll' }] },
+    {
+      label: '&View',
+      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Open Log File', click: () => void shell.openPath(log.path) },
+        { label: 'Show Log Folder', click: () => shell.showItemInFolder(log.path) },
+        { type: 'separator' },
+        {
+          label: 'About SevenStick',
+          click: () =>
+            void dialog.showMessageBox({
+              type: 'info',
+              title: 'About SevenStick',
+              message: `SevenStick ${app.getVersion()}`,
+              detail: 'Turns a Windows 7 ISO into a USB stick that boots on BIOS and UEFI PCs, and verifies it by reading it back.',
+            }),
+        },
+      ],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 980,
+    height: 720,
+    minWidth: 640,
+    minHeight: 520,
+    show: false,
+    title: 'SevenStick',
+    backgroundColor: '#1f2430',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+    },
+  });
+  const wc = mainWindow.webContents;
+  wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  wc.on('will-navigate', (e, url) => {
+    if (!isAllowedNavigation(url, APP_URL)) e.preventDefault();
+  });
+  wc.on('will-redirect', (e) => e.preventDefault());
+  wc.on('will-attach-webview', (e) => e.preventDefault());
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('close', (e) => {
+    if (quitting || running() === 0 || !mainWindow) return;
+    const choice = dialog.showMessageBoxSync(mainWindow, {
+      type: 'warning',
+      buttons: ['Keep Writing', 'Stop and Quit'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'A drive is being written',
+      message: 'SevenStick is writing a drive.',
+      detail: 'If you quit now the stick will not boot until it is written again.',
+    });
+    if (choice === 0) {
+      e.preventDefault();
+      return;
+    }
+    quitting = true;
+    cancelAll();
+  });
+  mainWindow.on('closed', () => (mainWindow = null));
+  void mainWindow.loadURL(APP_URL);
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (e, url) => {
+    if (!isAllowedNavigation(url, APP_URL)) e.preventDefault();
+  });
+});
+
+app.whenReady().then(() => {
+  log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}`);
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.on('will-download', (e) => e.preventDefault());
+  // The page's own CSP is in index.html; this header covers anything served over a dev server too.
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
+      },
+    });
+  });
+  registerIpc();
+  buildMenu();
+  createWindow();
+  if (engine.watchDrives) {
+    const stop = engine.watchDrives(currentImage, (drives) => emit('drives:changed', drives));
+    app.on('will-quit', stop);
+  }
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}, (e: unknown) => log.write(`startup failed: ${String(e)}`));
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin' || running() > 0) app.quit();
+});
+
+app.on('before-quit', (e) => {
+  if (quitting || running() === 0) return;
+  e.preventDefault();
+  mainWindow?.close();
+});

@@ -1,0 +1,244 @@
+/**
+ * The ONE typed IPC contract between the renderer (wizard), the preload bridge and Electron main.
+ *
+ * Every channel's request, response and event payload sits in the two maps below; the preload's
+ * API type, main's handler table and the renderer's client are all derived from them, so a change
+ * here is a compile error everywhere it matters. Payloads are plain data (structured-clone safe).
+ * This file has no runtime imports: the renderer (DOM types only) and the sandboxed preload import it
+ * as types; its few constants (channel and method names) are re-checked by unit tests where inlined.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Progress: structurally the engine's `Progress` (electron/engine/job/progress.ts). The renderer
+// project may not reach into the engine, so the shape is restated here and main/handlers.ts holds a
+// compile-time check that the two types are identical (a drift is a tsc error).
+// ---------------------------------------------------------------------------------------------
+export type Phase = 'preparing' | 'hashing' | 'writing' | 'flushing' | 'verifying' | 'checking-capacity' | 'done';
+
+export interface Progress {
+  type: 'progress';
+  phase: Phase;
+  bytes: number;
+  total: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  target?: string;
+}
+
+/** Error codes that cross the bridge: the engine's stable codes, plus a few of the app's own. */
+export type IpcErrorCode =
+  | 'E_VERIFY'
+  | 'E_ARGS'
+  | 'E_RANGE'
+  | 'E_FORMAT'
+  | 'E_UNSUPPORTED'
+  | 'E_NOT_FOUND'
+  | 'E_CHECKSUM'
+  | 'E_FILE_TOO_LARGE'
+  | 'E_TARGET_TOO_SMALL'
+  | 'E_LIMIT'
+  | 'E_IO'
+  | 'E_DEVICE'
+  | 'E_BUSY'
+  | 'E_SAFETY'
+  | 'E_CANCELLED'
+  /** The engine function behind this channel is not part of this build. */
+  | 'E_NOT_AVAILABLE'
+  /** The payload failed main's runtime validation (a bug or a hostile renderer). */
+  | 'E_BAD_REQUEST'
+  /** The user (or the OS) refused to start the privileged helper. */
+  | 'E_ELEVATION';
+
+export interface IpcError {
+  code: IpcErrorCode;
+  /** Written for a person. */
+  message: string;
+  /** What to do about it, when there is something to do (e.g. the equivalent CLI command). */
+  hint?: string;
+}
+
+/** Every invoke answers with this, so errors keep their code across the bridge. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** Safety as data: the same small records the device layer's predicates return. */
+export interface Notice {
+  severity: 'warning' | 'error';
+  code: string;
+  message: string;
+}
+
+export interface EditionView {
+  index: number;
+  name: string;
+  editionId: string;
+  arch: string;
+}
+
+export interface ImageView {
+  path: string;
+  /** File name only, for headings. */
+  fileName: string;
+  kind: 'windows' | 'hybrid' | 'raw';
+  label: string;
+  size: number;
+  windows?: {
+    build: string;
+    /** e.g. "Service Pack 1", or null when the media has none. */
+    servicePack: string | null;
+    arch: string;
+    uefi: boolean;
+    bios: boolean;
+    editions: EditionView[];
+    languages: string[];
+  };
+  /** Warnings about the image (Win7 without USB 3 drivers, UEFI hang without CSM…). */
+  notices: Notice[];
+}
+
+export interface ChecksumView {
+  sha1: string;
+  sha256: string;
+  /** A public listing this image matches, or null. Never more than "matches <file> as listed publicly". */
+  catalogMatch: { file: string; source: string } | null;
+}
+
+export interface DriveView {
+  /** Device path: /dev/sdX, /dev/loopN, \\.\PhysicalDriveN… */
+  path: string;
+  description: string;
+  /** Bytes, or null when the OS cannot tell (such a drive is never selectable). */
+  size: number | null;
+  bus: string;
+  removable: boolean;
+  system: boolean;
+  serial: string | null;
+  mountpoints: string[];
+  /** Why the drive is risky (warning) or unavailable (error). */
+  notices: Notice[];
+  /** False when any notice is an error, and always for the system drive. */
+  selectable: boolean;
+  /** Only listed because the user asked for all drives. */
+  hiddenByDefault: boolean;
+}
+
+/** What the user confirmed for one target: the helper re-identifies the drive against this. */
+export interface ConfirmedTarget {
+  path: string;
+  size: number;
+  serial: string | null;
+}
+
+export type WriteMode = 'auto' | 'windows' | 'raw';
+
+export interface WriteRequest {
+  /** Chosen by the renderer so it can cancel and match progress events before the answer comes. */
+  jobId: string;
+  image: string;
+  targets: ConfirmedTarget[];
+  mode: WriteMode;
+  verify: boolean;
+}
+
+export interface TargetOutcome {
+  path: string;
+  ok: boolean;
+  verified: boolean;
+  error?: IpcError;
+}
+
+export interface WriteResult {
+  outcome: 'done' | 'failed' | 'cancelled';
+  targets: TargetOutcome[];
+  seconds: number;
+}
+
+export interface VerifyRequest {
+  jobId: string;
+  target: string;
+  image: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  target: string;
+  image: string;
+  checkedFiles: number;
+  /** Missing or different files, boot code mismatches: each one is a failure. */
+  problems: Array<{ path: string; problem: string }>;
+  /** Files on the stick that are not on the ISO; `known` ones are what Windows/macOS add by themselves. */
+  extras: Array<{ path: string; known: boolean }>;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  /** Whether writing needs an elevation prompt on this machine. */
+  needsElevation: boolean;
+  logPath: string;
+  /** Which engine features this build has (a wizard step greys out what is missing). */
+  features: { inspect: boolean; checksum: boolean; drives: boolean; write: boolean; verify: boolean };
+}
+
+export type MenuCommand = 'open-image' | 'verify-stick' | 'start-over';
+
+export type Empty = Record<string, never>;
+
+/** Request → response for every renderer → main call. */
+export interface InvokeContract {
+  'app:info': { request: Empty; response: AppInfo };
+  'image:choose': { request: Empty; response: string | null };
+  'image:inspect': { request: { path: string }; response: ImageView };
+  'image:checksum': { request: { jobId: string; path: string }; response: ChecksumView };
+  'drives:list': { request: { showAll: boolean }; response: DriveView[] };
+  'write:start': { request: WriteRequest; response: WriteResult };
+  'verify:start': { request: VerifyRequest; response: VerifyReport };
+  'job:cancel': { request: { jobId: string }; response: boolean };
+  'log:open': { request: Empty; response: boolean };
+}
+
+/** Payload of every main → renderer event. */
+export interface EventContract {
+  'drives:changed': DriveView[];
+  'job:progress': { jobId: string; progress: Progress };
+  'menu:command': MenuCommand;
+}
+
+export type InvokeChannel = keyof InvokeContract;
+export type EventChannel = keyof EventContract;
+export type RequestOf<C extends InvokeChannel> = InvokeContract[C]['request'];
+export type ResponseOf<C extends InvokeChannel> = InvokeContract[C]['response'];
+
+/** The preload's method name for each channel (the preload inlines a copy; a test checks they agree). */
+export const INVOKE_METHODS = {
+  'app:info': 'appInfo',
+  'image:choose': 'chooseImage',
+  'image:inspect': 'inspectImage',
+  'image:checksum': 'checksumImage',
+  'drives:list': 'listDrives',
+  'write:start': 'startWrite',
+  'verify:start': 'startVerify',
+  'job:cancel': 'cancelJob',
+  'log:open': 'openLog',
+} as const satisfies Record<InvokeChannel, string>;
+
+export const EVENT_METHODS = {
+  'drives:changed': 'onDrivesChanged',
+  'job:progress': 'onJobProgress',
+  'menu:command': 'onMenuCommand',
+} as const satisfies Record<EventChannel, string>;
+
+/** A file the user dropped (the DOM's File is one). */
+export interface DroppedFile {
+  readonly name: string;
+  readonly size: number;
+}
+
+/** What `window.sevenstick` offers: one function per channel, nothing else. */
+export type SevenStickApi = {
+  [C in InvokeChannel as (typeof INVOKE_METHODS)[C]]: (request: RequestOf<C>) => Promise<IpcResult<ResponseOf<C>>>;
+} & {
+  [E in EventChannel as (typeof EVENT_METHODS)[E]]: (listener: (payload: EventContract[E]) => void) => () => void;
+} & {
+  /** The filesystem path of a dropped file ('' when it has none). Not IPC: webUtils in the preload. */
+  pathForFile(file: DroppedFile): string;
+};

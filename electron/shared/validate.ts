@@ -1,0 +1,147 @@
+/**
+ * Runtime validation of every request that crosses a trust boundary (renderer → main, GUI → helper).
+ * Hand-written combinators, no dependency: each validator returns the value typed, or throws a
+ * ValidationError naming the field. Objects must have exactly the listed keys (extra keys refused),
+ * strings and arrays are length-bounded, numbers must be safe non-negative integers.
+ */
+import type { ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WriteMode, WriteRequest } from './contract.js';
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+}
+
+export type Validator<T> = (value: unknown, where: string) => T;
+
+const MAX_STRING = 4096;
+
+export const str =
+  (max = MAX_STRING): Validator<string> =>
+  (v, where) => {
+    if (typeof v !== 'string') throw new ValidationError(`${where}: expected a string`);
+    if (v.length > max) throw new ValidationError(`${where}: longer than ${max} characters`);
+    if (v.includes('\0')) throw new ValidationError(`${where}: contains a NUL character`);
+    return v;
+  };
+
+export const nonEmpty =
+  (inner: Validator<string>): Validator<string> =>
+  (v, where) => {
+    const s = inner(v, where);
+    if (s.length === 0) throw new ValidationError(`${where}: must not be empty`);
+    return s;
+  };
+
+export const bool: Validator<boolean> = (v, where) => {
+  if (typeof v !== 'boolean') throw new ValidationError(`${where}: expected true or false`);
+  return v;
+};
+
+export const uint: Validator<number> = (v, where) => {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ValidationError(`${where}: expected a non-negative integer`);
+  return v;
+};
+
+export const oneOf =
+  <T extends string>(...values: readonly T[]): Validator<T> =>
+  (v, where) => {
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
+      throw new ValidationError(`${where}: expected one of ${values.join(', ')}`);
+    }
+    return v as T;
+  };
+
+export const nullable =
+  <T>(inner: Validator<T>): Validator<T | null> =>
+  (v, where) =>
+    v === null ? null : inner(v, where);
+
+export const arrayOf =
+  <T>(inner: Validator<T>, min: number, max: number): Validator<T[]> =>
+  (v, where) => {
+    if (!Array.isArray(v)) throw new ValidationError(`${where}: expected a list`);
+    if (v.length < min || v.length > max) throw new ValidationError(`${where}: expected ${min} to ${max} items`);
+    return v.map((item, i) => inner(item, `${where}[${i}]`));
+  };
+
+type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
+
+export const object =
+  <T extends object>(shape: Shape<T>): Validator<T> =>
+  (v, where) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValidationError(`${where}: expected an object`);
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) throw new ValidationError(`${where}: expected a plain object`);
+    const input = v as Record<string, unknown>;
+    for (const key of Object.keys(input)) {
+      if (!Object.prototype.hasOwnProperty.call(shape, key)) throw new ValidationError(`${where}: unexpected field "${key}"`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(shape) as Array<keyof T & string>) {
+      out[key] = shape[key](input[key], `${where}.${key}`);
+    }
+    return out as T;
+  };
+
+/** An absolute path (POSIX or Windows, incl. \\.\PhysicalDriveN), without NULs. */
+export const absPath: Validator<string> = (v, where) => {
+  const s = nonEmpty(str())(v, where);
+  if (!(s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\'))) {
+    throw new ValidationError(`${where}: expected an absolute path`);
+  }
+  return s;
+};
+
+/** Job ids are chosen by the renderer: short, boring characters only. */
+export const jobId: Validator<string> = (v, where) => {
+  const s = str(64)(v, where);
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(s)) throw new ValidationError(`${where}: not a job id`);
+  return s;
+};
+
+export const empty: Validator<Record<string, never>> = (v, where) => {
+  // `undefined` is what ipcRenderer.invoke sends for a call without arguments.
+  if (v === undefined) return {};
+  return object<Record<string, never>>({})(v, where);
+};
+
+export const confirmedTarget: Validator<ConfirmedTarget> = object<ConfirmedTarget>({
+  path: absPath,
+  size: uint,
+  serial: nullable(str(256)),
+});
+
+export const MAX_TARGETS = 16;
+
+export const writeRequest: Validator<WriteRequest> = (v, where) => {
+  const r = object<WriteRequest>({
+    jobId,
+    image: absPath,
+    targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
+    mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
+    verify: bool,
+  })(v, where);
+  const paths = new Set(r.targets.map((t) => t.path));
+  if (paths.size !== r.targets.length) throw new ValidationError(`${where}.targets: the same drive is listed twice`);
+  if (paths.has(r.image)) throw new ValidationError(`${where}.targets: the image itself cannot be a target`);
+  return r;
+};
+
+export const verifyRequest: Validator<VerifyRequest> = object<VerifyRequest>({ jobId, target: absPath, image: absPath });
+
+/** One validator per invoke channel: main runs it on every payload before any handler sees it. */
+export const REQUEST_VALIDATORS: { [C in InvokeChannel]: Validator<RequestOf<C>> } = {
+  'app:info': empty,
+  'image:choose': empty,
+  'image:inspect': object({ path: absPath }),
+  'image:checksum': object({ jobId, path: absPath }),
+  'drives:list': object({ showAll: bool }),
+  'write:start': writeRequest,
+  'verify:start': verifyRequest,
+  'job:cancel': object({ jobId }),
+  'log:open': empty,
+};
+
+export function validateRequest<C extends InvokeChannel>(channel: C, payload: unknown): RequestOf<C> {
+  if (!Object.prototype.hasOwnProperty.call(REQUEST_VALIDATORS, channel)) throw new ValidationError(`unknown channel ${String(channel)}`);
+  return REQUEST_VALIDATORS[channel](payload, channel);
+}

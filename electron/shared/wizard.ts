@@ -1,0 +1,336 @@
+/**
+ * The wizard's state logic as a pure reducer (no DOM, no Node): Image → Drives → Confirm → Write →
+ * Done, and the second flow Verify-a-stick. The React components only render a state and dispatch
+ * actions; every rule (what can be selected, when "Next" is allowed, what a vanished drive does to
+ * the selection, which drives the confirmation names) lives here and is unit-tested.
+ */
+import type {
+  ChecksumView,
+  ConfirmedTarget,
+  DriveView,
+  ImageView,
+  IpcError,
+  Progress,
+  VerifyReport,
+  WriteResult,
+} from './contract.js';
+
+export type Step = 'start' | 'image' | 'drives' | 'confirm' | 'write' | 'done' | 'verify';
+export type Flow = 'write' | 'verify';
+
+export interface ImageState {
+  path: string | null;
+  status: 'empty' | 'loading' | 'ready' | 'error';
+  info: ImageView | null;
+  error: IpcError | null;
+  checksum: {
+    status: 'idle' | 'running' | 'done' | 'error';
+    jobId: string | null;
+    progress: Progress | null;
+    value: ChecksumView | null;
+    error: IpcError | null;
+  };
+}
+
+export interface WriteState {
+  jobId: string | null;
+  targets: ConfirmedTarget[];
+  verify: boolean;
+  /** Latest progress per target path (or '' for job-wide events). */
+  progress: Record<string, Progress>;
+  cancelling: boolean;
+  result: WriteResult | null;
+  error: IpcError | null;
+}
+
+export interface VerifyState {
+  target: string | null;
+  jobId: string | null;
+  progress: Progress | null;
+  report: VerifyReport | null;
+  error: IpcError | null;
+}
+
+export interface WizardState {
+  step: Step;
+  flow: Flow;
+  image: ImageState;
+  drives: DriveView[];
+  drivesLoaded: boolean;
+  showAll: boolean;
+  /** Selected drive paths, in the order the user picked them. */
+  selected: string[];
+  /** Set when a selected drive vanished or became unavailable (shown once, cleared on the next pick). */
+  dropped: string[];
+  write: WriteState;
+  verify: VerifyState;
+}
+
+export type Action =
+  | { type: 'start'; flow: Flow }
+  | { type: 'reset' }
+  | { type: 'back' }
+  | { type: 'next' }
+  | { type: 'image-chosen'; path: string }
+  | { type: 'image-inspected'; path: string; info: ImageView }
+  | { type: 'image-failed'; path: string; error: IpcError }
+  | { type: 'checksum-started'; jobId: string }
+  | { type: 'checksum-done'; jobId: string; value: ChecksumView }
+  | { type: 'checksum-failed'; jobId: string; error: IpcError }
+  | { type: 'drives-changed'; drives: DriveView[] }
+  | { type: 'toggle-drive'; path: string }
+  | { type: 'show-all'; value: boolean }
+  | { type: 'write-started'; jobId: string; verify: boolean }
+  | { type: 'job-progress'; jobId: string; progress: Progress }
+  | { type: 'write-finished'; jobId: string; result: WriteResult }
+  | { type: 'write-failed'; jobId: string; error: IpcError }
+  | { type: 'cancel-requested' }
+  | { type: 'verify-target'; path: string }
+  | { type: 'verify-started'; jobId: string }
+  | { type: 'verify-finished'; jobId: string; report: VerifyReport }
+  | { type: 'verify-failed'; jobId: string; error: IpcError };
+
+const emptyImage: ImageState = {
+  path: null,
+  status: 'empty',
+  info: null,
+  error: null,
+  checksum: { status: 'idle', jobId: null, progress: null, value: null, error: null },
+};
+const emptyWrite: WriteState = { jobId: null, targets: [], verify: true, progress: {}, cancelling: false, result: null, error: null };
+const emptyVerify: VerifyState = { target: null, jobId: null, progress: null, report: null, error: null };
+
+export const initialState: WizardState = {
+  step: 'start',
+  flow: 'write',
+  image: emptyImage,
+  drives: [],
+  drivesLoaded: false,
+  showAll: false,
+  selected: [],
+  dropped: [],
+  write: emptyWrite,
+  verify: emptyVerify,
+};
+
+export const WRITE_STEPS: readonly Step[] = ['image', 'drives', 'confirm', 'write', 'done'];
+
+/** Drives the list shows: everything the user may see (system drives only with "show all"). */
+export function visibleDrives(s: WizardState): DriveView[] {
+  return s.drives.filter((d) => s.showAll || !d.hiddenByDefault);
+}
+
+export function selectedDrives(s: WizardState): DriveView[] {
+  return s.selected.map((p) => s.drives.find((d) => d.path === p)).filter((d): d is DriveView => d !== undefined);
+}
+
+/** A drive may be picked only if it is listed, selectable, has a known size, and is not the image. */
+export function canSelect(s: WizardState, d: DriveView): boolean {
+  return d.selectable && !d.system && d.size !== null && visibleDrives(s).includes(d) && d.path !== s.image.path;
+}
+
+/** Whether the wizard's primary button is enabled on the current step. */
+export function canProceed(s: WizardState): boolean {
+  switch (s.step) {
+    case 'image':
+      return s.image.status === 'ready' && s.image.checksum.status !== 'running';
+    case 'drives':
+      return selectedDrives(s).length > 0;
+    case 'confirm':
+      return s.write.targets.length > 0;
+    case 'verify':
+      return s.verify.jobId === null && s.verify.target !== null && s.image.status === 'ready';
+    default:
+      return false;
+  }
+}
+
+/** Whether leaving the current step backwards is allowed (never while a job runs). */
+export function canGoBack(s: WizardState): boolean {
+  if (s.step === 'write' || s.step === 'start' || s.step === 'done') return false;
+  if (s.step === 'verify') return s.verify.jobId === null;
+  return s.image.checksum.status !== 'running';
+}
+
+/** Overall write progress across targets, 0..1, for the taskbar and the headline. */
+export function overallFraction(s: WizardState): number {
+  // Per-target events when there are any; job-wide ones (no target) only before the first of those.
+  const targeted = Object.entries(s.write.progress).filter(([k]) => k !== '');
+  const ps = targeted.length ? targeted.map(([, p]) => p) : Object.values(s.write.progress);
+  if (ps.length === 0) return 0;
+  const phaseWeight = (p: Progress): number => {
+    const f = p.total > 0 ? Math.min(1, p.bytes / p.total) : 0;
+    if (p.phase === 'done') return 1;
+    if (p.phase === 'verifying') return 0.5 + f / 2;
+    if (p.phase === 'writing' || p.phase === 'flushing') return s.write.verify ? f / 2 : f;
+    return 0;
+  };
+  let sum = 0;
+  for (const p of ps) sum += phaseWeight(p);
+  return Math.max(0, Math.min(1, sum / ps.length));
+}
+
+function dropUnavailable(s: WizardState, drives: DriveView[]): { selected: string[]; dropped: string[] } {
+  const keep: string[] = [];
+  const dropped: string[] = [];
+  const next = { ...s, drives };
+  for (const p of s.selected) {
+    const d = drives.find((x) => x.path === p);
+    if (d && canSelect(next, d)) keep.push(p);
+    else dropped.push(p);
+  }
+  return { selected: keep, dropped };
+}
+
+export function reducer(s: WizardState, a: Action): WizardState {
+  switch (a.type) {
+    case 'start':
+      return { ...initialState, drives: s.drives, drivesLoaded: s.drivesLoaded, flow: a.flow, step: a.flow === 'write' ? 'image' : 'verify' };
+    case 'reset':
+      return { ...initialState, drives: s.drives, drivesLoaded: s.drivesLoaded };
+    case 'back': {
+      if (!canGoBack(s)) return s;
+      if (s.step === 'image' || s.step === 'verify') return { ...s, step: 'start' };
+      if (s.step === 'drives') return { ...s, step: 'image' };
+      if (s.step === 'confirm') return { ...s, step: 'drives', write: emptyWrite };
+      return s;
+    }
+    case 'next': {
+      if (!canProceed(s)) return s;
+      if (s.step === 'image') return { ...s, step: 'drives', dropped: [] };
+      if (s.step === 'drives') {
+        // The confirmation snapshots what the user saw: the helper re-identifies each drive against it.
+        const targets = selectedDrives(s).map((d) => ({ path: d.path, size: d.size ?? 0, serial: d.serial }));
+        return { ...s, step: 'confirm', write: { ...emptyWrite, targets } };
+      }
+      return s;
+    }
+    case 'image-chosen':
+      if (s.step === 'write') return s;
+      return { ...s, image: { ...emptyImage, path: a.path, status: 'loading' }, selected: s.selected.filter((p) => p !== a.path) };
+    case 'image-inspected':
+      if (a.path !== s.image.path) return s;
+      return { ...s, image: { ...s.image, status: 'ready', info: a.info, error: null } };
+    case 'image-failed':
+      if (a.path !== s.image.path) return s;
+      return { ...s, image: { ...s.image, status: 'error', info: null, error: a.error } };
+    case 'checksum-started':
+      if (s.image.status !== 'ready') return s;
+      return { ...s, image: { ...s.image, checksum: { status: 'running', jobId: a.jobId, progress: null, value: null, error: null } } };
+    case 'checksum-done':
+      if (s.image.checksum.jobId !== a.jobId) return s;
+      return { ...s, image: { ...s.image, checksum: { ...s.image.checksum, status: 'done', value: a.value } } };
+    case 'checksum-failed':
+      if (s.image.checksum.jobId !== a.jobId) return s;
+      return { ...s, image: { ...s.image, checksum: { ...s.image.checksum, status: 'error', error: a.error } } };
+    case 'drives-changed': {
+      const { selected, dropped } = dropUnavailable(s, a.drives);
+      const verifyTarget = s.verify.target !== null && s.verify.jobId === null && !a.drives.some((d) => d.path === s.verify.target) ? null : s.verify.target;
+      // During and after a write the confirmed targets are fixed; only the list changes.
+      if (s.step === 'write' || s.step === 'done' || s.step === 'confirm') {
+        if (s.step === 'confirm' && dropped.length > 0) {
+          return { ...s, drives: a.drives, drivesLoaded: true, selected, dropped: [...s.dropped, ...dropped], step: 'drives', write: emptyWrite };
+        }
+        return { ...s, drives: a.drives, drivesLoaded: true };
+      }
+      return {
+        ...s,
+        drives: a.drives,
+        drivesLoaded: true,
+        selected,
+        dropped: dropped.length ? [...s.dropped, ...dropped] : s.dropped,
+        verify: { ...s.verify, target: verifyTarget },
+      };
+    }
+    case 'toggle-drive': {
+      if (s.step !== 'drives') return s;
+      if (s.selected.includes(a.path)) return { ...s, selected: s.selected.filter((p) => p !== a.path), dropped: [] };
+      const d = s.drives.find((x) => x.path === a.path);
+      if (!d || !canSelect(s, d)) return s;
+      return { ...s, selected: [...s.selected, a.path], dropped: [] };
+    }
+    case 'show-all': {
+      const next = { ...s, showAll: a.value };
+      const { selected, dropped } = dropUnavailable(next, s.drives);
+      return { ...next, selected, dropped };
+    }
+    case 'write-started':
+      if (s.step !== 'confirm') return s;
+      return { ...s, step: 'write', write: { ...s.write, jobId: a.jobId, verify: a.verify, progress: {}, cancelling: false, result: null, error: null } };
+    case 'job-progress': {
+      if (a.jobId === s.write.jobId) {
+        const key = a.progress.target ?? '';
+        return { ...s, write: { ...s.write, progress: { ...s.write.progress, [key]: a.progress } } };
+      }
+      if (a.jobId === s.image.checksum.jobId && s.image.checksum.status === 'running') {
+        return { ...s, image: { ...s.image, checksum: { ...s.image.checksum, progress: a.progress } } };
+      }
+      if (a.jobId === s.verify.jobId) return { ...s, verify: { ...s.verify, progress: a.progress } };
+      return s;
+    }
+    case 'write-finished':
+      if (a.jobId !== s.write.jobId) return s;
+      return { ...s, step: 'done', write: { ...s.write, result: a.result, cancelling: false } };
+    case 'write-failed':
+      if (a.jobId !== s.write.jobId) return s;
+      return { ...s, step: 'done', write: { ...s.write, error: a.error, cancelling: false } };
+    case 'cancel-requested':
+      if (s.step !== 'write') return s;
+      return { ...s, write: { ...s.write, cancelling: true } };
+    case 'verify-target': {
+      if (s.step !== 'verify' || s.verify.jobId !== null) return s;
+      const d = s.drives.find((x) => x.path === a.path);
+      if (!d || d.system || d.size === null) return s;
+      return { ...s, verify: { ...emptyVerify, target: a.path } };
+    }
+    case 'verify-started':
+      if (!canProceed(s) || s.step !== 'verify') return s;
+      return { ...s, verify: { ...s.verify, jobId: a.jobId, progress: null, report: null, error: null } };
+    case 'verify-finished':
+      if (a.jobId !== s.verify.jobId) return s;
+      return { ...s, verify: { ...s.verify, jobId: null, report: a.report } };
+    case 'verify-failed':
+      if (a.jobId !== s.verify.jobId) return s;
+      return { ...s, verify: { ...s.verify, jobId: null, error: a.error } };
+  }
+}
+
+/** The names a confirmation must show: every drive that will be erased, with its size. */
+export function confirmationLines(s: WizardState): string[] {
+  return s.write.targets.map((t) => {
+    const d = s.drives.find((x) => x.path === t.path);
+    const name = d ? d.description : t.path;
+    return `${name} (${t.path}, ${formatBytes(t.size)})`;
+  });
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** Decimal units, as drive vendors label them; one decimal under 10. */
+export function formatBytes(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'unknown size';
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < UNITS.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v < 10 ? v.toFixed(1) : Math.round(v)} ${UNITS[i]}`;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '–:––';
+  const s = Math.max(0, Math.round(seconds));
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export const PHASE_LABELS: Record<Progress['phase'], string> = {
+  preparing: 'Preparing',
+  hashing: 'Computing checksums',
+  writing: 'Writing',
+  flushing: 'Flushing to the drive',
+  verifying: 'Verifying (reading back)',
+  'checking-capacity': 'Checking real capacity',
+  done: 'Finished',
+};

@@ -1,0 +1,178 @@
+/**
+ * The contract's runtime side: payload validators, the trusted-sender check, the preload's inlined
+ * channel tables (loaded with a stub 'electron' module), the helper launch commands, and dispatch.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Module from 'node:module';
+import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type InvokeChannel } from '../../shared/contract.js';
+import { REQUEST_VALIDATORS, validateRequest } from '../../shared/validate.js';
+import { isAllowedNavigation, isTrustedSender } from '../../main/sender.js';
+import { launchSpec, elevationError } from '../../main/helper-client.js';
+import { cliEquivalent, createHandlers, dispatch } from '../../main/handlers.js';
+
+const goodWrite = {
+  jobId: 'job-12345678',
+  image: '/isos/win7.iso',
+  targets: [{ path: '/dev/sdb', size: 16_000_000_000, serial: 'ABC' }],
+  mode: 'auto',
+  verify: true,
+};
+
+test('validators accept well-formed requests and refuse everything else, naming the field', () => {
+  assert.deepEqual(validateRequest('write:start', goodWrite), goodWrite);
+  assert.deepEqual(validateRequest('app:info', undefined), {});
+  assert.deepEqual(validateRequest('drives:list', { showAll: false }), { showAll: false });
+  const bad: Array<[InvokeChannel, unknown, RegExp]> = [
+    ['write:start', { ...goodWrite, targets: [] }, /targets: expected 1 to 16/],
+    ['write:start', { ...goodWrite, mode: 'dd' }, /mode: expected one of/],
+    ['write:start', { ...goodWrite, image: 'relative.iso' }, /image: expected an absolute path/],
+    ['write:start', { ...goodWrite, extra: 1 }, /unexpected field "extra"/],
+    ['write:start', { ...goodWrite, targets: [goodWrite.targets[0], goodWrite.targets[0]] }, /listed twice/],
+    ['write:start', { ...goodWrite, targets: [{ path: '/isos/win7.iso', size: 1, serial: null }] }, /image itself/],
+    ['write:start', { ...goodWrite, targets: [{ path: '/dev/sdb', size: -1, serial: null }] }, /size: expected a non-negative integer/],
+    ['write:start', { ...goodWrite, targets: [{ path: '/dev/sdb', size: 1.5, serial: null }] }, /size/],
+    ['write:start', { ...goodWrite, jobId: '../../etc' }, /not a job id/],
+    ['image:inspect', { path: '/a\0b' }, /NUL/],
+    ['image:inspect', { path: 'x'.repeat(5000) }, /longer than/],
+    ['image:inspect', null, /expected an object/],
+    ['image:inspect', [], /expected an object/],
+    ['drives:list', { showAll: 'yes' }, /true or false/],
+    ['app:info', { sneaky: true }, /unexpected field/],
+    ['job:cancel', { jobId: 5 }, /expected a string/],
+  ];
+  for (const [ch, payload, re] of bad) assert.throws(() => validateRequest(ch, payload), re, `${ch} ${JSON.stringify(payload)?.slice(0, 80)}`);
+  // A payload with a poisoned prototype is not a plain object.
+  assert.throws(() => validateRequest('drives:list', Object.create({ showAll: true })), /plain object/);
+  assert.throws(() => validateRequest('nope' as InvokeChannel, {}), /unknown channel/);
+  assert.deepEqual(Object.keys(REQUEST_VALIDATORS).sort(), Object.keys(INVOKE_METHODS).sort());
+});
+
+test('only our own window, top frame and page count as a trusted sender', () => {
+  const app = 'file:///opt/sevenstick/build/renderer/index.html';
+  const ok = { fromOurWindow: true, isMainFrame: true, frameUrl: app };
+  assert.equal(isTrustedSender(ok, app), true);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: app + '#/drives' }, app), true);
+  assert.equal(isTrustedSender({ ...ok, fromOurWindow: false }, app), false);
+  assert.equal(isTrustedSender({ ...ok, isMainFrame: false }, app), false);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'file:///tmp/evil.html' }, app), false);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'https://example.com/' }, app), false);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: null }, app), false);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'http://127.0.0.1:5173/x' }, 'http://127.0.0.1:5173/'), true);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'http://127.0.0.1:5174/' }, 'http://127.0.0.1:5173/'), false);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'https://evil.com/' }, 'https://evil.com/'), false, 'remote origins never');
+  assert.equal(isAllowedNavigation(app + '#x', app), true);
+  assert.equal(isAllowedNavigation('https://example.com', app), false);
+});
+
+test('the sandboxed preload exposes exactly one function per contract channel, with the contract\'s names', async () => {
+  const invoked: Array<[string, unknown]> = [];
+  const listeners = new Map<string, Set<(...a: unknown[]) => void>>();
+  let exposed: Record<string, unknown> | null = null;
+  const stub = {
+    contextBridge: { exposeInMainWorld: (_k: string, v: Record<string, unknown>) => (exposed = v) },
+    ipcRenderer: {
+      invoke: async (ch: string, req: unknown) => {
+        invoked.push([ch, req]);
+        return { ok: true, value: ch };
+      },
+      on: (ch: string, fn: (...a: unknown[]) => void) => (listeners.get(ch) ?? listeners.set(ch, new Set()).get(ch)!).add(fn),
+      removeListener: (ch: string, fn: (...a: unknown[]) => void) => listeners.get(ch)?.delete(fn),
+    },
+    webUtils: { getPathForFile: (f: { name: string }) => `/dropped/${f.name}` },
+  };
+  const M = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
+  const orig = M._load;
+  M._load = (req: string, ...rest: unknown[]) => (req === 'electron' ? stub : orig(req, ...rest));
+  try {
+    const mod = (await import('../../preload/index.js')) as { PRELOAD_INVOKE_METHODS: Record<string, string>; PRELOAD_EVENT_METHODS: Record<string, string>; buildApi: () => Record<string, unknown> };
+    assert.deepEqual(mod.PRELOAD_INVOKE_METHODS, INVOKE_METHODS);
+    assert.deepEqual(mod.PRELOAD_EVENT_METHODS, EVENT_METHODS);
+    const api = mod.buildApi();
+    assert.equal(exposed, null, 'nothing exposed outside a context-isolated renderer');
+    const expected = [...Object.values(INVOKE_METHODS), ...Object.values(EVENT_METHODS), 'pathForFile'].sort();
+    assert.deepEqual(Object.keys(api).sort(), expected);
+    assert.ok(Object.isFrozen(api));
+    for (const [ch, method] of Object.entries(INVOKE_METHODS)) {
+      const r = await (api[method] as (x: unknown) => Promise<unknown>)({ probe: ch });
+      assert.deepEqual(r, { ok: true, value: ch });
+    }
+    assert.deepEqual(invoked.map((x) => x[0]).sort(), Object.keys(INVOKE_METHODS).sort());
+    for (const [ch, method] of Object.entries(EVENT_METHODS) as Array<[EventChannel, string]>) {
+      const got: unknown[] = [];
+      const off = (api[method] as (fn: (p: unknown) => void) => () => void)((p) => got.push(p));
+      for (const fn of listeners.get(ch) ?? []) fn({ sender: 'event object' }, 'payload');
+      assert.deepEqual(got, ['payload'], 'listener gets the payload only, never the event');
+      off();
+      assert.equal(listeners.get(ch)?.size, 0);
+    }
+    assert.equal((api.pathForFile as (f: unknown) => string)({ name: 'a.iso', size: 1 }), '/dropped/a.iso');
+  } finally {
+    M._load = orig;
+  }
+});
+
+test('the helper is launched directly when privileged, else through pkexec / UAC / osascript, token never in argv', () => {
+  const base = { nodeExecutable: '/opt/SevenStick/sevenstick', isElectron: true, helperScript: '/opt/SevenStick/helper.js', helloTimeoutMs: 1000 };
+  const root = launchSpec({ ...base, platform: 'linux', privileged: true }, '/tmp/d');
+  assert.equal(root.command, '/opt/SevenStick/sevenstick');
+  assert.equal(root.elevated, false);
+  assert.equal(root.env?.ELECTRON_RUN_AS_NODE, '1');
+  const lin = launchSpec({ ...base, platform: 'linux', privileged: false }, '/tmp/d');
+  assert.equal(lin.command, 'pkexec');
+  assert.deepEqual(lin.args.slice(0, 3), ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/SevenStick/sevenstick']);
+  const linPkg = launchSpec({ ...base, platform: 'linux', privileged: false, linuxLauncher: '/usr/lib/sevenstick/sevenstick-helper' }, '/tmp/d');
+  assert.deepEqual(linPkg.args, ['/usr/lib/sevenstick/sevenstick-helper', '--dir', '/tmp/d', '--hello-timeout-ms', '1000']);
+  const win = launchSpec({ ...base, platform: 'win32', privileged: false }, 'C:\\Temp\\d');
+  assert.equal(win.command, 'powershell.exe');
+  assert.match(win.args.join(' '), /-Verb RunAs/);
+  const mac = launchSpec({ ...base, platform: 'darwin', privileged: false }, '/tmp/d');
+  assert.match(mac.args[1] ?? '', /with administrator privileges/);
+  for (const s of [root, lin, linPkg, win, mac]) assert.doesNotMatch(s.args.join(' '), /token/i);
+
+  const dismissed = elevationError(lin, 126, undefined, '', 'sudo sevenstick write a.iso --target /dev/sdb');
+  assert.equal(dismissed.error.code, 'E_ELEVATION');
+  assert.match(dismissed.error.hint ?? '', /sudo sevenstick write/);
+  const noAgent = elevationError(lin, 127, undefined, 'Error executing command as another user: No authentication agent found.', 'x');
+  assert.match(noAgent.error.message, /no polkit authentication agent/);
+});
+
+test('dispatch validates first, wraps errors with their code, and says clearly what this build lacks', async () => {
+  const events: unknown[] = [];
+  const { handlers } = createHandlers({
+    engine: { canWrite: false, canVerify: false },
+    startHelper: async () => {
+      throw Object.assign(new Error('Administrator access was not granted'), { code: 'E_ELEVATION' });
+    },
+    chooseImage: async () => '/isos/picked.iso',
+    openLog: async () => true,
+    emit: (ch, p) => events.push([ch, p]),
+    info: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log' },
+  });
+  assert.deepEqual(await dispatch(handlers, 'image:choose', {}), { ok: true, value: '/isos/picked.iso' });
+  const na = await dispatch(handlers, 'image:inspect', { path: '/isos/a.iso' });
+  assert.equal(na.ok, false);
+  assert.equal(!na.ok && na.error.code, 'E_NOT_AVAILABLE');
+  assert.match(!na.ok ? na.error.message : '', /not available in this build/);
+  const bad = await dispatch(handlers, 'image:inspect', { path: 42 });
+  assert.equal(!bad.ok && bad.error.code, 'E_BAD_REQUEST');
+  const w = await dispatch(handlers, 'write:start', goodWrite);
+  assert.equal(!w.ok && w.error.code, 'E_ELEVATION');
+  const info = await dispatch(handlers, 'app:info', undefined);
+  assert.ok(info.ok && info.value.features.write === false);
+  assert.equal(cliEquivalent('write', "/my isos/it's.iso", ['/dev/sdb']), `sudo sevenstick write '/my isos/it'\\''s.iso' --target /dev/sdb`);
+});
+
+test('the shipped polkit action names exactly the launcher main starts, and never caches authorisation', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { REPO } = await import('../helpers/tools.js');
+  const { LINUX_LAUNCHER, POLKIT_ACTION } = await import('../../main/helper-client.js');
+  const xml = readFileSync(join(REPO, 'assets', 'linux', 'org.sevenstick.helper.policy'), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+  assert.match(xml, new RegExp(`<action id="${POLKIT_ACTION.replace(/\./g, '\\.')}">`));
+  assert.match(xml, new RegExp(`key="org.freedesktop.policykit.exec.path">${LINUX_LAUNCHER}<`));
+  assert.doesNotMatch(xml, /auth_admin_keep|<allow_\w+>yes</, 'every write asks for the password');
+  const launcher = readFileSync(join(REPO, 'assets', 'linux', 'sevenstick-helper'), 'utf8');
+  assert.match(launcher, /env -i /, 'clean environment');
+  assert.match(launcher, /helper\/index\.js" "\$@"/);
+});

@@ -1,0 +1,127 @@
+/**
+ * The wizard's pure reducer: step order, what may be selected, what a vanished drive does,
+ * and that the confirmation names exactly the drives that will be erased.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DriveView, ImageView, Progress } from '../../shared/contract.js';
+import { canProceed, confirmationLines, formatBytes, formatEta, initialState, overallFraction, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
+
+function drive(path: string, over: Partial<DriveView> = {}): DriveView {
+  return { path, description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
+}
+const image: ImageView = { path: '/isos/win7.iso', fileName: 'win7.iso', kind: 'windows', label: 'GRMCPRXFRER_EN_DVD', size: 3_000_000_000, notices: [] };
+const sysDisk = drive('/dev/sda', { system: true, selectable: false, hiddenByDefault: true, notices: [{ severity: 'error', code: 'system', message: 'System drive' }] });
+const run = (actions: Action[], s: WizardState = initialState): WizardState => actions.reduce(reducer, s);
+
+const toDrives: Action[] = [
+  { type: 'start', flow: 'write' },
+  { type: 'image-chosen', path: image.path },
+  { type: 'image-inspected', path: image.path, info: image },
+  { type: 'drives-changed', drives: [sysDisk, drive('/dev/sdb'), drive('/dev/sdc')] },
+  { type: 'next' },
+];
+
+test('the happy path walks Image → Drives → Confirm → Write → Done, with Next gated on each step', () => {
+  let s = run([{ type: 'start', flow: 'write' }]);
+  assert.equal(s.step, 'image');
+  assert.equal(canProceed(s), false);
+  s = reducer(s, { type: 'next' });
+  assert.equal(s.step, 'image', 'no image, no next');
+  s = run(toDrives);
+  assert.equal(s.step, 'drives');
+  assert.equal(canProceed(s), false);
+  s = run([{ type: 'toggle-drive', path: '/dev/sdb' }, { type: 'toggle-drive', path: '/dev/sdc' }, { type: 'next' }], s);
+  assert.equal(s.step, 'confirm');
+  assert.deepEqual(s.write.targets, [
+    { path: '/dev/sdb', size: 8_000_000_000, serial: 'S-/dev/sdb' },
+    { path: '/dev/sdc', size: 8_000_000_000, serial: 'S-/dev/sdc' },
+  ]);
+  assert.deepEqual(confirmationLines(s), ['Stick /dev/sdb (/dev/sdb, 8.0 GB)', 'Stick /dev/sdc (/dev/sdc, 8.0 GB)']);
+  s = reducer(s, { type: 'write-started', jobId: 'j1', verify: true });
+  assert.equal(s.step, 'write');
+  const p: Progress = { type: 'progress', phase: 'writing', bytes: 50, total: 100, bytesPerSecond: 10, etaSeconds: 5, target: '/dev/sdb' };
+  s = reducer(s, { type: 'job-progress', jobId: 'j1', progress: p });
+  s = reducer(s, { type: 'job-progress', jobId: 'other', progress: { ...p, bytes: 100 } });
+  assert.equal(s.write.progress['/dev/sdb']?.bytes, 50, 'events of other jobs are ignored');
+  assert.equal(overallFraction(s), 0.25);
+  assert.equal(reducer(s, { type: 'back' }), s, 'no way back while writing');
+  s = reducer(s, { type: 'write-finished', jobId: 'j1', result: { outcome: 'done', seconds: 3, targets: [] } });
+  assert.equal(s.step, 'done');
+});
+
+test('system drives are never selectable, even with "show all"; unavailable drives cannot be picked', () => {
+  let s = run(toDrives);
+  assert.deepEqual(visibleDrives(s).map((d) => d.path), ['/dev/sdb', '/dev/sdc']);
+  s = reducer(s, { type: 'toggle-drive', path: '/dev/sda' });
+  assert.deepEqual(s.selected, []);
+  s = reducer(s, { type: 'show-all', value: true });
+  assert.deepEqual(visibleDrives(s).map((d) => d.path), ['/dev/sda', '/dev/sdb', '/dev/sdc']);
+  s = reducer(s, { type: 'toggle-drive', path: '/dev/sda' });
+  assert.deepEqual(s.selected, []);
+  const small = drive('/dev/sdd', { selectable: false, notices: [{ severity: 'error', code: 'too-small', message: 'Too small' }] });
+  const unknown = drive('/dev/zram0', { size: null });
+  s = run([{ type: 'drives-changed', drives: [...s.drives, small, unknown] }, { type: 'toggle-drive', path: '/dev/sdd' }, { type: 'toggle-drive', path: '/dev/zram0' }], s);
+  assert.deepEqual(s.selected, []);
+});
+
+test('a drive unplugged mid-selection drops out (and sends the Confirm step back to Drives)', () => {
+  let s = run([...toDrives, { type: 'toggle-drive', path: '/dev/sdb' }, { type: 'toggle-drive', path: '/dev/sdc' }]);
+  s = reducer(s, { type: 'drives-changed', drives: [sysDisk, drive('/dev/sdc')] });
+  assert.deepEqual(s.selected, ['/dev/sdc']);
+  assert.deepEqual(s.dropped, ['/dev/sdb']);
+  s = reducer(s, { type: 'next' });
+  assert.equal(s.step, 'confirm');
+  s = reducer(s, { type: 'drives-changed', drives: [sysDisk] });
+  assert.equal(s.step, 'drives');
+  assert.deepEqual(s.selected, []);
+  assert.deepEqual(s.write.targets, []);
+  assert.equal(canProceed(s), false);
+});
+
+test('hiding drives again unselects the hidden ones; a new image unselects itself', () => {
+  const big = drive('/dev/sde', { hiddenByDefault: true, notices: [{ severity: 'warning', code: 'large', message: 'Larger than 64 GB' }] });
+  let s = run([...toDrives, { type: 'drives-changed', drives: [sysDisk, drive('/dev/sdb'), big] }, { type: 'show-all', value: true }, { type: 'toggle-drive', path: '/dev/sde' }]);
+  assert.deepEqual(s.selected, ['/dev/sde']);
+  s = reducer(s, { type: 'show-all', value: false });
+  assert.deepEqual(s.selected, []);
+});
+
+test('checksum and verify flows keep their own job ids; stale answers are ignored', () => {
+  let s = run(toDrives.slice(0, 3));
+  s = reducer(s, { type: 'checksum-started', jobId: 'c1' });
+  assert.equal(canProceed(s), false, 'no Next while hashing');
+  s = reducer(s, { type: 'job-progress', jobId: 'c1', progress: { type: 'progress', phase: 'hashing', bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 } });
+  assert.equal(s.image.checksum.progress?.bytes, 1);
+  s = reducer(s, { type: 'checksum-done', jobId: 'old', value: { sha1: 'x', sha256: 'y', catalogMatch: null } });
+  assert.equal(s.image.checksum.status, 'running');
+  s = reducer(s, { type: 'checksum-done', jobId: 'c1', value: { sha1: 'x', sha256: 'y', catalogMatch: null } });
+  assert.equal(s.image.checksum.status, 'done');
+
+  let v = run([{ type: 'start', flow: 'verify' }, { type: 'drives-changed', drives: [sysDisk, drive('/dev/sdb')] }]);
+  assert.equal(v.step, 'verify');
+  v = run([{ type: 'verify-target', path: '/dev/sda' }], v);
+  assert.equal(v.verify.target, null, 'never the system drive');
+  v = run([{ type: 'verify-target', path: '/dev/sdb' }, { type: 'image-chosen', path: image.path }, { type: 'image-inspected', path: image.path, info: image }], v);
+  assert.equal(canProceed(v), true);
+  v = reducer(v, { type: 'verify-started', jobId: 'v1' });
+  v = reducer(v, { type: 'verify-finished', jobId: 'v1', report: { ok: false, target: '/dev/sdb', image: image.path, checkedFiles: 3, problems: [{ path: 'setup.exe', problem: 'differs' }], extras: [] } });
+  assert.equal(v.verify.report?.ok, false);
+});
+
+test('number formatting is stable', () => {
+  assert.equal(formatBytes(999), '999 B');
+  assert.equal(formatBytes(8_004_304_896), '8.0 GB');
+  assert.equal(formatBytes(64_000_000_000), '64 GB');
+  assert.equal(formatBytes(null), 'unknown size');
+  assert.equal(formatEta(null), '–:––');
+  assert.equal(formatEta(125), '2:05');
+});
+
+test('overall progress ignores job-wide events once per-drive events arrive', () => {
+  let s = run([...toDrives, { type: 'toggle-drive', path: '/dev/sdb' }, { type: 'next' }, { type: 'write-started', jobId: 'j', verify: false }]);
+  const base: Progress = { type: 'progress', phase: 'preparing', bytes: 0, total: 0, bytesPerSecond: 0, etaSeconds: 0 };
+  s = reducer(s, { type: 'job-progress', jobId: 'j', progress: base });
+  s = reducer(s, { type: 'job-progress', jobId: 'j', progress: { ...base, phase: 'writing', bytes: 30, total: 100, target: '/dev/sdb' } });
+  assert.equal(overallFraction(s), 0.3);
+});
