@@ -93,7 +93,10 @@ function helperPackages() {
 function writeLinuxFiles() {
   fs.mkdirSync(LINUX_GEN, { recursive: true });
   for (const name of ['sevenstick-helper', 'sevenstick-cli']) {
-    const text = fs.readFileSync(path.join(ROOT, 'assets', 'linux', name), 'utf8').replaceAll('@APPDIR@', DEB_APPDIR);
+    const template = fs.readFileSync(path.join(ROOT, 'assets', 'linux', name), 'utf8');
+    const line = "APPDIR='@APPDIR@'";
+    if (template.split('\n').filter((l) => l === line).length !== 1) throw new Error(`assets/linux/${name}: expected one line ${line}`);
+    const text = template.replace(line, `APPDIR='${DEB_APPDIR}'`);
     fs.writeFileSync(path.join(LINUX_GEN, name), text, { mode: 0o755 });
     fs.chmodSync(path.join(LINUX_GEN, name), 0o755);
   }
@@ -109,6 +112,7 @@ const config = {
   extraMetadata: {
     homepage: 'https://github.com/sevenstick/sevenstick',
     author: { name: 'SevenStick contributors', email: 'sevenstick@users.noreply.github.com' },
+    desktopName: 'sevenstick.desktop',
   },
   files: [
     'package.json',
@@ -136,10 +140,8 @@ const config = {
     '**/*.node',
   ],
   npmRebuild: true,
-  fileAssociations: [
-    { ext: 'iso', name: 'Disk image (ISO)', description: 'Disk image', role: 'Viewer', rank: 'Alternate', icon: 'icon' },
-    { ext: 'img', name: 'Disk image (IMG)', description: 'Disk image', role: 'Viewer', rank: 'Alternate', icon: 'icon' },
-  ],
+  // "Open with SevenStick" for .iso/.img, never the default handler: macOS via fileAssociations (rank
+  // Alternate), Linux via the desktop entry's MimeType (linux.mimeTypes), Windows via nsis.include.
   beforePack: async () => writeLinuxFiles(),
 
   linux: {
@@ -151,7 +153,9 @@ const config = {
     description: 'Writes a Windows 7 ISO to a USB stick that boots on BIOS and UEFI PCs, and verifies every sector.',
     // The desktop entry offers "Open with SevenStick" for ISO and raw disk images (types shared-mime-info knows).
     mimeTypes: ['application/x-cd-image', 'application/vnd.efi.iso', 'application/x-raw-disk-image', 'application/vnd.efi.img'],
-    desktop: { entry: { Categories: 'Utility;System;', Keywords: 'USB;ISO;Windows;boot;flash;', StartupWMClass: PRODUCT } },
+    desktop: { entry: { Keywords: 'USB;ISO;Windows;boot;flash;' } },
+    // Electron takes the Wayland app_id / WM_CLASS from package.json's desktopName (extraMetadata above).
+    syncDesktopName: true,
     // AppImage users (and the --dir build) get the polkit action and launcher here, to install by hand.
     extraResources: [{ from: 'assets/linux', to: 'linux', filter: ['org.sevenstick.helper.policy', 'sevenstick-helper', 'sevenstick-cli'] }],
     maintainer: 'SevenStick contributors <sevenstick@users.noreply.github.com>',
@@ -187,6 +191,9 @@ const config = {
     createStartMenuShortcut: true,
     shortcutName: PRODUCT,
     artifactName: '${productName}-Setup-${version}.${ext}',
+    include: 'assets/windows/installer.nsh',
+    installerIcon: 'assets/icons/icon.ico',
+    uninstallerIcon: 'assets/icons/icon.ico',
   },
 
   mac: {
@@ -197,6 +204,10 @@ const config = {
     gatekeeperAssess: false,
     // Signing and notarisation happen when CSC_LINK / APPLE_ID (or APPLE_API_KEY) are set; unsigned otherwise.
     notarize: !!(process.env.APPLE_ID || process.env.APPLE_API_KEY),
+    fileAssociations: [
+      { ext: 'iso', name: 'Disk image (ISO)', description: 'Disk image', role: 'Viewer', rank: 'Alternate' },
+      { ext: 'img', name: 'Disk image (IMG)', description: 'Disk image', role: 'Viewer', rank: 'Alternate' },
+    ],
   },
   dmg: {
     artifactName: '${productName}-${version}-${arch}.${ext}',
