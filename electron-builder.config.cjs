@@ -185,7 +185,9 @@ const config = {
   },
   nsis: {
     oneClick: false,
-    perMachine: false,
+    // Program Files, not the user's AppData: the helper runs elevated (UAC) from the install folder, so
+    // that folder must not be writable without admin rights (the .deb's /opt is root-owned likewise).
+    perMachine: true,
     allowToChangeInstallationDirectory: true,
     createDesktopShortcut: true,
     createStartMenuShortcut: true,
