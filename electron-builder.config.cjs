@@ -9,9 +9,14 @@
  *
  * Unpacked next to the archive (resources/app.asar.unpacked/): the privileged helper and everything it
  * loads — helper/, engine/, shared/, the assets the engine reads, and the npm packages the helper's code
- * imports (computed below from the compiled code, so a new engine dependency is unpacked too). The
- * helper runs as root from plain files (pkexec launcher, UAC, macOS admin prompt); the native modules
- * (drivelist, @ronomon/direct-io) must be real files for dlopen anyway.
+ * imports (computed below from the compiled code, so a new engine dependency is unpacked too). So the
+ * root helper runs plain files that need no archive support (the .deb's pkexec launcher starts
+ * app.asar.unpacked/build/electron/helper/index.js), and the native modules (drivelist,
+ * @ronomon/direct-io) are real files for dlopen. Code inside app.asar that requires an unpacked file
+ * still finds it: Electron redirects reads of unpacked entries.
+ *
+ * Keep Electron's RunAsNode fuse on (electronFuses): the CLI wrapper and the helper run the app's
+ * binary with ELECTRON_RUN_AS_NODE=1.
  */
 'use strict';
 const fs = require('node:fs');
@@ -83,6 +88,9 @@ function installOnlyPackages() {
 
 /** The run-time closure of the packages the helper's compiled code imports: unpacked with it. */
 function helperPackages() {
+  if (!fs.existsSync(path.join(ROOT, 'build', 'electron', 'helper', 'index.js'))) {
+    throw new Error('electron-builder.config.cjs: build/electron/helper/index.js is missing: run `npm run build` first (npm run dist does).');
+  }
   const builtins = new Set(require('node:module').builtinModules);
   const roots = new Set();
   for (const dir of HELPER_DIRS) for (const f of walk(path.join(ROOT, dir))) for (const n of importedPackages(f)) if (!builtins.has(n)) roots.add(n);
