@@ -28,6 +28,7 @@ export function exitCodeOfResult(r: WriteJobResult): number {
 }
 
 function report(out: Output, r: WriteJobResult): void {
+  for (const w of r.warnings) out.info(`warning: ${w}`);
   for (const t of r.targets) {
     if (t.ok) out.info(`${t.target}: written${t.verified ? ' and verified' : ' (not verified)'} — ${t.bytesWritten} bytes`);
     else out.info(`${t.target}: FAILED — ${t.error?.message ?? 'unknown error'}`);
@@ -58,7 +59,7 @@ export function registerWrite(program: Command): void {
         const drives: Drive[] = [];
         for (const t of o.target) {
           const d = await describePath(t);
-          assertDriveUsable(d, { image: loc });
+          for (const w of assertDriveUsable(d, { image: loc })) out.info(`warning: ${w.message}`);
           drives.push(d);
         }
         if (!o.yes) {
@@ -74,9 +75,6 @@ export function registerWrite(program: Command): void {
           checkCapacity: !!o.checkCapacity,
           signal,
           onProgress: (p) => out.progress(p),
-          onWarnings: (ws) => {
-            for (const w of ws) for (const c of w.constraints) out.info(`warning: ${c.message}`);
-          },
         });
         out.stopBar();
         if (o.json) out.line({ type: 'result', ...r });

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { SevenStickError } from '../io/errors.js';
 import { devNumber, readMounts, type Drive } from './drives.js';
 
-export type ConstraintCode = 'system' | 'source' | 'read-only' | 'too-small' | 'unknown-size' | 'large' | 'not-removable';
+export type ConstraintCode = 'partition' | 'system' | 'source' | 'read-only' | 'too-small' | 'unknown-size' | 'large' | 'not-removable';
 
 export interface Constraint {
   severity: 'error' | 'warning';
@@ -56,6 +56,11 @@ export function locateImage(imagePath: string): ImageLocation {
 }
 
 const gb = (n: number): string => `${(n / 1e9).toFixed(1)} GB`;
+
+export function partitionNotDrive(d: Drive): Constraint | undefined {
+  if (!d.isPartition) return undefined;
+  return { severity: 'error', code: 'partition', message: `${d.device} is a partition: choose the whole drive (the stick gets a new partition table)` };
+}
 
 export function systemDrive(d: Drive): Constraint | undefined {
   if (!d.isSystem) return undefined;
@@ -117,20 +122,21 @@ export interface SafetyContext {
 
 /** Every constraint that applies to a drive, errors first. */
 export function checkDrive(d: Drive, ctx: SafetyContext = {}): Constraint[] {
-  const all = [systemDrive(d), holdsSourceImage(d, ctx.image), readOnlyDrive(d), unknownSize(d), tooSmall(d, ctx.requiredBytes), largeDrive(d), notRemovable(d)];
+  const all = [partitionNotDrive(d), systemDrive(d), holdsSourceImage(d, ctx.image), readOnlyDrive(d), unknownSize(d), tooSmall(d, ctx.requiredBytes), largeDrive(d), notRemovable(d)];
   const list = all.filter((c): c is Constraint => c !== undefined);
   return [...list.filter((c) => c.severity === 'error'), ...list.filter((c) => c.severity === 'warning')];
 }
 
 /**
- * Throws for the first error: too small → E_TARGET_TOO_SMALL (bad input, exit 2), everything else
- * → E_SAFETY (exit 4). Returns the warnings.
+ * Throws for the first error: too small → E_TARGET_TOO_SMALL and a partition → E_ARGS (bad input,
+ * exit 2), everything else → E_SAFETY (exit 4). Returns the warnings.
  */
 export function assertDriveUsable(d: Drive, ctx: SafetyContext = {}): Constraint[] {
   const list = checkDrive(d, ctx);
   const err = list.find((c) => c.severity === 'error');
   if (err) {
-    throw new SevenStickError(err.code === 'too-small' ? 'E_TARGET_TOO_SMALL' : 'E_SAFETY', err.message, { path: d.device, constraint: err.code });
+    const code = err.code === 'too-small' ? 'E_TARGET_TOO_SMALL' : err.code === 'partition' ? 'E_ARGS' : 'E_SAFETY';
+    throw new SevenStickError(code, err.message, { path: d.device, constraint: err.code });
   }
   return list;
 }

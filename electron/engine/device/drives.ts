@@ -32,6 +32,8 @@ export interface Drive {
   exists: boolean;
   /** Linux: major:minor of the disk and its partitions (to tell whether a file lives on it). */
   devNumbers: string[];
+  /** The path names a partition, not a whole drive. */
+  isPartition?: boolean;
 }
 
 /** Where drives come from; injectable for tests. */
@@ -161,6 +163,7 @@ function describeLinuxBlock(path: string, rdev: number): Drive {
     injected: false,
     exists: true,
     devNumbers: [...numbers],
+    isPartition: sysDir ? readSys(`${sysDir}/partition`) !== undefined : false,
   };
 }
 
@@ -169,7 +172,14 @@ function describeLinuxBlock(path: string, rdev: number): Drive {
  * for VMs; it need not exist yet).
  */
 export async function describePath(path: string): Promise<Drive> {
-  const abs = /^\\\\\.\\/.test(path) ? path : resolve(path);
+  const deviceNamespace = /^\\\\\.\\/.test(path);
+  const abs = deviceNamespace ? path : resolve(path);
+  if (deviceNamespace) {
+    // \\.\PhysicalDriveN (Windows): only what the OS lists; never a file to create.
+    const listed = (await drivelistDrives().catch(() => [])).find((x) => x.device.toLowerCase() === abs.toLowerCase());
+    if (!listed) throw new SevenStickError('E_DEVICE', `${abs} is not a drive this system reports`, { path: abs });
+    return listed;
+  }
   let st;
   try {
     st = await fsp.stat(abs);

@@ -5,3 +5,4 @@ export * from './target.js';
 export * from './pipeline.js';
 export * from './sinks.js';
 export * from './capacity.js';
+export * from './memory.js';

@@ -11,6 +11,7 @@
 import { SevenStickError } from '../io/errors.js';
 import type { DiskChunk, DiskImageStream } from './stream.js';
 import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
+import { keepMemoryFlat, MEMORY_CHECK_BYTES } from './memory.js';
 
 export interface Block {
   /** Device offset of buf[0]; a multiple of the alignment. */
@@ -24,7 +25,7 @@ export interface Block {
   boot: boolean;
 }
 
-export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_BLOCK_SIZE = 2 * 1024 * 1024;
 /** Boot chunks are small (MBR, VBR, reserved sectors); more than this held back is a stream bug. */
 export const MAX_DEFERRED_BOOT_BYTES = 64 * 1024 * 1024;
 
@@ -36,7 +37,7 @@ export class BufferPool {
   private readonly waiters: ((b: Buffer) => void)[] = [];
   constructor(
     readonly size: number,
-    count: number,
+    readonly count: number,
   ) {
     for (let i = 0; i < count; i++) this.free.push(alignedBuffer(size));
   }
@@ -149,47 +150,87 @@ export interface Sink {
 
 export interface PipelineOptions {
   blockSize?: number;
-  /** Buffers in flight between the stream and the slowest target. */
+  /** Buffers between the stream and the slowest target (read-ahead + blocks in flight). */
   buffers?: number;
+  /** Blocks each target works on at once (device queue depth; 2 keeps the device busy while comparing). */
+  inflight?: number;
   /** Offsets and lengths of blocks are multiples of this (the largest sector size of all targets). */
   align: number;
   signal?: AbortSignal;
+  /** Buffers to use (shared by a job's write and verify passes); blockSize and buffers then come from it. */
+  pool?: BufferPool;
 }
 
+const asSevenStick = (s: Sink, e: unknown): SevenStickError =>
+  e instanceof SevenStickError ? e : new SevenStickError('E_IO', `${s.name}: ${(e as Error).message}`, { path: s.name }, { cause: e });
+
 /**
- * Feeds one pass of the stream to every sink. A sink that throws is marked failed and dropped; the
- * others go on. Cancellation and stream errors stop everything (thrown).
+ * Feeds one pass of the stream to every sink, up to `inflight` blocks at a time. Blocks that need the
+ * device's own bytes around them (unaligned edges) and the first boot block are barriers: everything
+ * before them is finished first, so read-modify-write sees earlier writes and boot sectors really go last.
+ * A sink that throws is marked failed and dropped; the others go on. Cancellation and stream errors stop
+ * everything (thrown).
  */
 export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: PipelineOptions): Promise<void> {
-  const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const pool = new BufferPool(blockSize, opts.buffers ?? 4);
+  const inflight = Math.max(1, opts.inflight ?? 3);
+  const pool = opts.pool ?? new BufferPool(opts.blockSize ?? DEFAULT_BLOCK_SIZE, Math.max(opts.buffers ?? 5, inflight + 2));
+  const buffers = pool.count;
+  if (buffers < inflight + 2) throw new SevenStickError('E_ARGS', `A pool of ${buffers} buffers is too small for ${inflight} blocks in flight`);
   const { signal } = opts;
   const live = (): Sink[] => sinks.filter((s) => !s.error);
-  for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), (opts.buffers ?? 4) - 1)) {
+  const running: Promise<void>[] = [];
+  const drain = async (): Promise<void> => {
+    while (running.length) await running.shift();
+  };
+  const processBlock = async (block: Block): Promise<void> => {
     try {
-      if (signal?.aborted) throw cancelled();
-      const active = live();
-      if (active.length === 0) break;
       await Promise.all(
-        active.map(async (s) => {
+        live().map(async (s) => {
           try {
             await s.process(block);
           } catch (e) {
-            s.error = e instanceof SevenStickError ? e : new SevenStickError('E_IO', `${s.name}: ${(e as Error).message}`, { path: s.name }, { cause: e });
+            s.error = asSevenStick(s, e);
           }
         }),
       );
     } finally {
       pool.release(block.buf);
     }
-    if (signal?.aborted) throw cancelled();
+  };
+  let sawBoot = false;
+  let sinceGc = 0;
+  try {
+    for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
+      if (signal?.aborted) {
+        pool.release(block.buf);
+        throw cancelled();
+      }
+      if (live().length === 0) {
+        pool.release(block.buf);
+        break;
+      }
+      const unaligned = block.dataStart % opts.align !== 0 || block.dataEnd % opts.align !== 0;
+      const barrier = unaligned || (block.boot && !sawBoot);
+      sawBoot ||= block.boot;
+      if (barrier) await drain();
+      sinceGc += block.length;
+      if (sinceGc >= MEMORY_CHECK_BYTES) {
+        sinceGc = 0;
+        keepMemoryFlat();
+      }
+      running.push(processBlock(block));
+      if (barrier || running.length >= inflight) await running.shift();
+      if (signal?.aborted) throw cancelled();
+    }
+  } finally {
+    await drain();
   }
   await Promise.all(
     live().map(async (s) => {
       try {
         await s.finish?.();
       } catch (e) {
-        s.error = e instanceof SevenStickError ? e : new SevenStickError('E_IO', `${s.name}: ${(e as Error).message}`, { path: s.name }, { cause: e });
+        s.error = asSevenStick(s, e);
       }
     }),
   );

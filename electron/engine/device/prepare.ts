@@ -59,10 +59,12 @@ export const linuxPlatform: DevicePlatform = {
       }
       if (scan !== '1') return undefined;
     }
+    // BLKRRPART, then partx to add/update/remove partitions one by one (some kernels and containers
+    // accept the ioctl without creating the partitions).
     const a = await tryRun('blockdev', ['--rereadpt', drive.device]);
-    if (a.ok) return undefined;
     const b = await tryRun('partx', ['-u', drive.device]);
-    if (b.ok) return undefined;
+    const c = await tryRun('partx', ['-a', drive.device]);
+    if (a.ok || b.ok || c.ok) return undefined;
     return `the system did not re-read the partition table of ${drive.device} (${a.msg}); unplug and replug the stick`;
   },
 };

@@ -10,12 +10,16 @@ import { alignedBuffer, type Target } from './target.js';
 /** Flush to the device every this many bytes, so the last flush is short (no "stuck at 99%"). */
 export const SYNC_EVERY_BYTES = 128 * 1024 * 1024;
 
-/** A private aligned scratch buffer per target, grown on demand. */
+/** Private aligned scratch buffers per target (one per block in flight), reused. */
 class Scratch {
-  private buf: Buffer | undefined;
-  get(size: number): Buffer {
-    if (!this.buf || this.buf.length < size) this.buf = alignedBuffer(size);
-    return this.buf;
+  private readonly free: Buffer[] = [];
+  take(size: number): Buffer {
+    const i = this.free.findIndex((b) => b.length >= size);
+    if (i >= 0) return this.free.splice(i, 1)[0] as Buffer;
+    return alignedBuffer(size);
+  }
+  give(b: Buffer): void {
+    if (this.free.length < 4) this.free.push(b);
   }
 }
 
@@ -29,6 +33,8 @@ export class WriteSink implements Sink {
     readonly target: Target,
     private readonly meter?: ProgressMeter,
     private readonly syncEvery = SYNC_EVERY_BYTES,
+    /** Told when the final flush starts (the 'flushing' phase). */
+    private readonly onFlush?: () => void,
   ) {}
 
   get name(): string {
@@ -38,9 +44,10 @@ export class WriteSink implements Sink {
   async process(b: Block): Promise<void> {
     const s = this.target.sectorSize;
     let buf = b.buf;
+    let scratch: Buffer | undefined;
     if (b.dataStart % s !== 0 || b.dataEnd % s !== 0 || b.length % s !== 0) {
       // Unaligned edges: the sectors around the run keep the device's bytes.
-      buf = this.scratch.get(b.length);
+      buf = scratch = this.scratch.take(b.length);
       const headEnd = Math.ceil(b.dataStart / s) * s;
       const tailStart = Math.floor(b.dataEnd / s) * s;
       if (b.dataStart % s !== 0) await this.target.readAt(buf.subarray(headEnd - s), s, b.offset + headEnd - s);
@@ -52,13 +59,18 @@ export class WriteSink implements Sink {
     }
     const first = Math.floor(b.dataStart / s) * s;
     const end = Math.ceil(b.dataEnd / s) * s;
-    await this.target.writeAt(buf.subarray(first), end - first, b.offset + first);
+    try {
+      await this.target.writeAt(buf.subarray(first), end - first, b.offset + first);
+    } finally {
+      if (scratch) this.scratch.give(scratch);
+    }
     this.written += b.dataEnd - b.dataStart;
     this.meter?.add(b.dataEnd - b.dataStart);
     if (this.target.pendingSync >= this.syncEvery) await this.target.sync();
   }
 
   async finish(): Promise<void> {
+    this.onFlush?.();
     await this.target.sync();
   }
 }
@@ -95,11 +107,16 @@ export class VerifySink implements Sink {
     const s = this.target.sectorSize;
     const first = Math.floor(b.dataStart / s) * s;
     const end = Math.ceil(b.dataEnd / s) * s;
-    const buf = this.scratch.get(end - first);
-    await this.target.readAt(buf, end - first, b.offset + first);
-    const got = buf.subarray(b.dataStart - first, b.dataEnd - first);
+    const buf = this.scratch.take(end - first);
+    try {
+      await this.target.readAt(buf, end - first, b.offset + first);
+      const got = buf.subarray(b.dataStart - first, b.dataEnd - first);
+      const want = b.buf.subarray(b.dataStart, b.dataEnd);
+      if (!got.equals(want)) this.record(b.offset + b.dataStart, want, got);
+    } finally {
+      this.scratch.give(buf);
+    }
     const want = b.buf.subarray(b.dataStart, b.dataEnd);
-    if (!got.equals(want)) this.record(b.offset + b.dataStart, want, got);
     this.verified += want.length;
     this.meter?.add(want.length);
   }

@@ -7,7 +7,7 @@ import { SevenStickError, type ErrorCode } from '../io/errors.js';
 import { assertCapacity, checkCapacity } from '../device/capacity.js';
 import { assertDriveUsable, locateImage, type Constraint } from '../device/constraints.js';
 import { describePath, type Drive } from '../device/drives.js';
-import { runPipeline } from '../device/pipeline.js';
+import { BufferPool, DEFAULT_BLOCK_SIZE, runPipeline } from '../device/pipeline.js';
 import { currentPlatform, type DevicePlatform } from '../device/prepare.js';
 import { VerifySink, WriteSink, type Difference } from '../device/sinks.js';
 import { Target } from '../device/target.js';
@@ -127,6 +127,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
       if (t.directNote) r.notes.push(t.directNote);
     }
     const align = Math.max(...targets.map((t) => t.sectorSize));
+    // One set of aligned buffers for both passes (3 blocks in flight + 2 of read-ahead).
+    const pool = new BufferPool(opts.blockSize ?? DEFAULT_BLOCK_SIZE, 5);
 
     if (opts.checkCapacity) {
       for (const t of targets) {
@@ -146,13 +148,14 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     }
 
     const tw = now();
-    const writers = targets.map((t) => new WriteSink(t, new ProgressMeter('writing', stream.bytesToWrite, onProgress, 200, t.path)));
-    await runPipeline(stream, writers, { align, signal, blockSize: opts.blockSize });
+    const writers = targets.map(
+      (t) => new WriteSink(t, new ProgressMeter('writing', stream.bytesToWrite, onProgress, 200, t.path), undefined, () => emit(onProgress, 'flushing', t.path)),
+    );
+    await runPipeline(stream, writers, { align, signal, pool });
     for (const w of writers) {
       const r = results.get(w.name) as TargetResult;
       r.bytesWritten = w.written;
       if (w.error) r.error = { code: w.error.code, message: w.error.message, offset: w.error.details.offset };
-      else emit(onProgress, 'flushing', w.name);
     }
     tWrite = (now() - tw) / 1000;
     checkCancel();
@@ -161,7 +164,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
       const tv = now();
       const ok = targets.filter((t) => !(results.get(t.path) as TargetResult).error);
       const verifiers = ok.map((t) => new VerifySink(t, (o) => stream.describe(o), new ProgressMeter('verifying', stream.bytesToWrite, onProgress, 200, t.path)));
-      if (verifiers.length) await runPipeline(stream, verifiers, { align, signal, blockSize: opts.blockSize });
+      if (verifiers.length) await runPipeline(stream, verifiers, { align, signal, pool });
       for (const v of verifiers) {
         const r = results.get(v.name) as TargetResult;
         if (v.error) {

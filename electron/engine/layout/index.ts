@@ -9,3 +9,4 @@ export * from './fat32/fsinfo.js';
 export * from './fat32/dirent.js';
 export * from './fat32/lfn.js';
 export * from './stick.js';
+export * from './bootcode.js';

@@ -11,7 +11,7 @@ import { SECTOR, type Fat32Geometry } from './fat32/bpb.js';
 import { ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_VOLUME_ID, DIRENT_SIZE, encodeShortEntry } from './fat32/dirent.js';
 import { encodeLfnEntries, lfnCount } from './fat32/lfn.js';
 import { MBR_MAX_SECTORS } from './mbr.js';
-import { checkLongName, exactShortName, shortNameChecksum, ShortNameTable } from './shortname.js';
+import { checkLongName, exactShortName, fatUpper, shortNameChecksum, ShortNameTable } from './shortname.js';
 import type { SourceEntry } from './source.js';
 import { vhdDiskSize } from './vhd.js';
 
@@ -118,7 +118,7 @@ export function fat32Layout(partitionSectors: number, spc: number): { fatSectors
 /** An 11-character FAT volume label from an ISO label: upper case, FAT-legal, '' if nothing is left. */
 export function volumeLabelFrom(label: string | undefined): string {
   let out = '';
-  for (const ch of Array.from((label ?? '').toUpperCase())) {
+  for (const ch of Array.from(fatUpper(label ?? ''))) {
     if (out.length >= 11) break;
     if (/^[A-Z0-9 $%'\-_@~`!(){}^#&]$/.test(ch)) out += ch;
     else out += '_';
@@ -133,8 +133,8 @@ interface Tree {
 }
 
 function compareNames(a: SourceEntry, b: SourceEntry): number {
-  const ua = a.name.toUpperCase();
-  const ub = b.name.toUpperCase();
+  const ua = fatUpper(a.name);
+  const ub = fatUpper(b.name);
   if (ua !== ub) return ua < ub ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
@@ -161,7 +161,7 @@ function buildTree(sourceRoot: SourceEntry, hasLabel: boolean): Tree {
     if (depth > 255) throw new SevenStickError('E_LIMIT', `"${node.path}": folders nested too deep`, { path: node.path });
     const kids = [...(node.source.children ?? [])].sort(compareNames);
     for (let i = 1; i < kids.length; i++) {
-      if ((kids[i] as SourceEntry).name.toUpperCase() === (kids[i - 1] as SourceEntry).name.toUpperCase()) {
+      if (fatUpper((kids[i] as SourceEntry).name) === fatUpper((kids[i - 1] as SourceEntry).name)) {
         const p = join(node.path, (kids[i] as SourceEntry).name);
         throw new SevenStickError(
           'E_UNSUPPORTED',

@@ -72,7 +72,7 @@ export function checkLongName(name: string, path: string): void {
 
 /** Uppercases one character and maps it to a legal short-name character; `lossy` when it had to change. */
 function shortChar(c: string): { c: string; lossy: boolean } {
-  const u = c.toUpperCase();
+  const u = fatUpper(c);
   if (u.length === 1 && isShortChar(u)) return { c: u, lossy: false };
   return { c: '_', lossy: true };
 }
@@ -159,6 +159,19 @@ export class ShortNameTable {
     }
     throw new SevenStickError('E_LIMIT', `"${path}": no free 8.3 name left (more than ${MAX_TAIL} similar names in one folder)`, { path });
   }
+}
+
+/**
+ * Upper case the way FAT compares names: character by character, 1:1 (a character whose upper
+ * case is longer, like 'ß' → 'SS', stays as it is), so names never merge by changing length.
+ */
+export function fatUpper(name: string): string {
+  let out = '';
+  for (const c of name) {
+    const u = c.toUpperCase();
+    out += u.length === c.length ? u : c;
+  }
+  return out;
 }
 
 /** The LFN checksum of a packed 11-byte short name (fatgen103 ChkSum). */

@@ -2,14 +2,15 @@
  * The top level: a Windows ISO (path or reader) → the planned stick and its sector stream,
  * with efi/boot/bootx64.efi taken from install.wim image 1 for x64 media that lack it.
  */
-import { SevenStickError } from '../io/errors.js';
+import { promises as fsp } from 'node:fs';
+import { SevenStickError, toSevenStickError } from '../io/errors.js';
 import { FileReader, type ByteReader } from '../io/reader.js';
 import { openFileSystem } from '../image/index.js';
 import { readPartitionTable } from '../image/partition-table.js';
 import { readWindowsMedia, type WindowsInfo } from '../image/windows-media.js';
 import { openWim } from '../image/wim/wim.js';
 import { planDisk, type DiskPlan } from './plan.js';
-import { addSourceFile, findSourcePath, sourceFromImageFs } from './source.js';
+import { addSourceFile, findSourcePath, sourceFromImageFs, type ImageReadInto } from './source.js';
 import { diskStream, type DiskImageStream } from './stream.js';
 
 export const BOOTX64_PATH = 'efi/boot/bootx64.efi';
@@ -43,9 +44,37 @@ export interface WindowsStick {
 export async function createWindowsStick(image: string | ByteReader, opts: StickOptions): Promise<WindowsStick> {
   const owned = typeof image === 'string' ? await FileReader.open(image) : undefined;
   const reader: ByteReader = owned ?? (image as ByteReader);
+  // A second handle on an image we opened ourselves: reads straight into recycled chunk buffers.
+  let handle: fsp.FileHandle | undefined;
   const close = async () => {
+    await handle?.close();
+    handle = undefined;
     await owned?.close();
   };
+  if (typeof image === 'string') {
+    try {
+      handle = await fsp.open(image, 'r');
+    } catch (e) {
+      await close();
+      throw toSevenStickError(e, 'E_IO', `Cannot open ${image}`, { path: image });
+    }
+  }
+  const h = handle;
+  const imageReadInto: ImageReadInto | undefined = h
+    ? async (offset, length, buf, at) => {
+        let done = 0;
+        while (done < length) {
+          let n: number;
+          try {
+            ({ bytesRead: n } = await h.read(buf, at + done, length - done, offset + done));
+          } catch (e) {
+            throw toSevenStickError(e, 'E_IO', `Read error in ${reader.label} at byte ${offset + done}`, { path: reader.label, offset: offset + done });
+          }
+          if (n === 0) throw new SevenStickError('E_RANGE', `${reader.label} ended early at byte ${offset + done}`, { path: reader.label, offset: offset + done });
+          done += n;
+        }
+      }
+    : undefined;
   try {
     let fs;
     try {
@@ -69,7 +98,7 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
         { path: reader.label },
       );
     }
-    let tree = await sourceFromImageFs(fs);
+    let tree = await sourceFromImageFs(fs, imageReadInto);
     const warnings: string[] = [];
     let uefiBoot: WindowsStick['uefiBoot'] = findSourcePath(tree, BOOTX64_PATH) ? 'iso' : 'none';
     if (windows.needsBootx64FromWim && windows.installImage && windows.installImage.format !== 'esd') {

@@ -2,7 +2,7 @@
  * The privileged helper's protocol, for real: each test spawns `node build/electron/helper/index.js`
  * as a separate process and talks to its socket like the GUI does (or like an attacker would).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,15 @@ import { REPO, run, runOk, tempDir } from '../helpers/tools.js';
 
 const HELPER = join(REPO, 'build', 'electron', 'helper', 'index.js');
 
+// Whatever a failing assertion leaves behind (a helper still waiting, an open socket) is cleaned up
+// here, so a broken helper makes tests fail instead of hanging the run.
+const spawned: ChildProcess[] = [];
+const sockets: Socket[] = [];
+after(() => {
+  for (const c of spawned) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const s of sockets) s.destroy();
+});
+
 interface Running {
   child: ChildProcess;
   dir: string;
@@ -27,6 +36,7 @@ interface Running {
 async function startHelper(helloTimeoutMs = 3000): Promise<Running> {
   const { dir, token } = await prepareSessionDir();
   const child = spawn(process.execPath, [HELPER, '--dir', dir, '--hello-timeout-ms', String(helloTimeoutMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  spawned.push(child);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -43,6 +53,7 @@ async function rawClient(path: string): Promise<{ sock: Socket; lines: string[];
     const s = connect(path, () => resolve(s));
     s.once('error', reject);
   });
+  sockets.push(sock);
   const lines: string[] = [];
   let buf = '';
   const waiters: Array<() => void> = [];
@@ -78,7 +89,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
 }
 
-test('the token file is consumed and a client with the wrong token is refused (exit 4)', async () => {
+test('the token file is consumed and a client with the wrong token is refused (exit 4)', { timeout: 30_000 }, async () => {
   const h = await startHelper();
   assert.equal(existsSync(join(h.dir, 'token')), false, 'token file must be deleted once read');
   const c = await rawClient(socketPathFor(h.dir));
@@ -89,7 +100,7 @@ test('the token file is consumed and a client with the wrong token is refused (e
   assert.equal(await withTimeout(h.exit, 5000, 'helper exit'), 4);
 });
 
-test('a job before hello is refused like a bad token', async () => {
+test('a job before hello is refused like a bad token', { timeout: 30_000 }, async () => {
   const h = await startHelper();
   const c = await rawClient(socketPathFor(h.dir));
   c.send({ type: 'write', job: { image: '/x.iso', targets: [{ path: '/dev/null', size: 0, serial: null }], mode: 'auto', verify: true } });
@@ -98,7 +109,7 @@ test('a job before hello is refused like a bad token', async () => {
   assert.equal(await withTimeout(h.exit, 5000, 'helper exit'), 4);
 });
 
-test('a second client is turned away while the first keeps its session', async () => {
+test('a second client is turned away while the first keeps its session', { timeout: 30_000 }, async () => {
   const h = await startHelper();
   const first = await rawClient(socketPathFor(h.dir));
   first.send({ type: 'hello', token: h.token, protocol: 1 });
@@ -116,7 +127,7 @@ test('a second client is turned away while the first keeps its session', async (
   assert.equal(await withTimeout(h.exit, 5000, 'helper exit'), 130);
 });
 
-test('the helper exits when the GUI vanishes after hello, and when nobody says hello in time', async () => {
+test('the helper exits when the GUI vanishes after hello, and when nobody says hello in time', { timeout: 30_000 }, async () => {
   const h = await startHelper();
   const c = await rawClient(socketPathFor(h.dir));
   c.send({ type: 'hello', token: h.token, protocol: 1 });
@@ -131,7 +142,7 @@ test('the helper exits when the GUI vanishes after hello, and when nobody says h
   assert.ok(Date.now() - t0 < 4000);
 });
 
-test('malformed and oversized lines end the session', async () => {
+test('malformed and oversized lines end the session', { timeout: 30_000 }, async () => {
   const h = await startHelper();
   const c = await rawClient(socketPathFor(h.dir));
   c.send({ type: 'hello', token: h.token, protocol: 1 });
@@ -148,7 +159,7 @@ test('malformed and oversized lines end the session', async () => {
   await withTimeout(h2.exit, 5000, 'helper exit');
 });
 
-test('the helper refuses a private directory other users can read', async () => {
+test('the helper refuses a private directory other users can read', { timeout: 30_000 }, async () => {
   const { dir } = await prepareSessionDir();
   chmodSync(dir, 0o755);
   const child = spawn(process.execPath, [HELPER, '--dir', dir, '--hello-timeout-ms', '1000'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -160,7 +171,7 @@ test('the helper refuses a private directory other users can read', async () => 
   assert.ok(existsSync(join(dir, 'token')), 'token left unread');
 });
 
-test('a target swapped after confirmation (other size, or other file at the same path and size) is refused and left untouched', async () => {
+test('a target swapped after confirmation (other size, or other file at the same path and size) is refused and left untouched', { timeout: 30_000 }, async () => {
   const t = tempDir();
   try {
     const target = join(t.path, 'stick.img');
@@ -208,7 +219,7 @@ test('a target swapped after confirmation (other size, or other file at the same
   }
 });
 
-test('HelperSession.start launches the helper directly when already privileged and authenticates', async (t) => {
+test('HelperSession.start launches the helper directly when already privileged and authenticates', { timeout: 30_000 }, async (t) => {
   if (process.getuid?.() !== 0) {
     t.skip('needs root (the unprivileged path would show a pkexec prompt)');
     return;
@@ -232,7 +243,7 @@ test('HelperSession.start launches the helper directly when already privileged a
   await withTimeout(dead, 5000, 'helper exit after close');
 });
 
-test('a loop device re-attached to another file of the same size after confirmation is refused', async (t) => {
+test('a loop device re-attached to another file of the same size after confirmation is refused', { timeout: 30_000 }, async (t) => {
   if (process.getuid?.() !== 0) {
     t.skip('needs root for losetup');
     return;
@@ -263,5 +274,33 @@ test('a loop device re-attached to another file of the same size after confirmat
   } finally {
     if (loop) await run('losetup', ['-d', loop]);
     dir.cleanup();
+  }
+});
+
+test('a refused elevation (pkexec exits 126 or 127) is a clear E_ELEVATION with the CLI command, and leaves no session dir', { timeout: 30_000 }, async () => {
+  const bin = tempDir();
+  const oldPath = process.env.PATH;
+  try {
+    for (const [code, re] of [
+      [126, /not granted/],
+      [127, /no polkit authentication agent/],
+    ] as const) {
+      writeFileSync(join(bin.path, 'pkexec'), `#!/bin/sh\necho "Error executing command as another user: Not authorized" >&2\nexit ${code}\n`, { mode: 0o755 });
+      process.env.PATH = `${bin.path}:${oldPath ?? ''}`;
+      const before = new Set((await import('node:fs')).readdirSync((await import('node:os')).tmpdir()).filter((n) => n.startsWith('sevenstick-helper-')));
+      await assert.rejects(
+        HelperSession.start({
+          ctx: { platform: 'linux', privileged: false, nodeExecutable: process.execPath, isElectron: false, helperScript: HELPER },
+          connectTimeoutMs: 5000,
+          cliHint: 'sudo sevenstick write a.iso --target /dev/sdb',
+        }),
+        (e: unknown) => e instanceof AppError && e.error.code === 'E_ELEVATION' && re.test(e.error.message) && /sudo sevenstick write/.test(e.error.hint ?? ''),
+      );
+      const after = (await import('node:fs')).readdirSync((await import('node:os')).tmpdir()).filter((n) => n.startsWith('sevenstick-helper-') && !before.has(n));
+      assert.deepEqual(after, [], 'the session directory (with its token) is removed');
+    }
+  } finally {
+    process.env.PATH = oldPath;
+    bin.cleanup();
   }
 });

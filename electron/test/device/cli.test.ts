@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fixture, run, runOk, tempDir } from '../helpers/tools.js';
 import { CLI, isRoot, MiB, withLoops } from './helpers.js';
 
@@ -163,6 +163,58 @@ test('write to a new file needs --size; with it the file has that size and holds
     assert.equal(readFileSync(f).length, 48 * MiB);
     assert.equal((await run('cmp', ['-n', String(40 * MiB), img, f])).code, 0);
   } finally {
+    t.cleanup();
+  }
+});
+
+test('a mounted partition is unmounted first (ext4 on a partitioned loop device); a device held open exclusively → E_BUSY, exit 3', root, async () => {
+  const img = await fixture('dev-raw-image.py', ['40', '2']);
+  const t = tempDir();
+  const file = join(t.path, 'disk.img');
+  const mnt = join(t.path, 'mnt');
+  await runOk('truncate', ['-s', '64M', file]);
+  await runOk('bash', ['-c', `printf 'label: dos\\nstart=2048, type=83\\n' | sfdisk -q '${file}'`]);
+  const dev = (await runOk('losetup', ['-f', '--show', '-P', file])).stdout.trim();
+  try {
+    const part = `${dev}p1`;
+    // No udev here: make the partition's node from sysfs when it is missing.
+    const sys = `/sys/block/${basename(dev)}/${basename(part)}/dev`;
+    if (!existsSync(sys)) await run('partx', ['-a', dev]);
+    if (!existsSync(part)) {
+      const [major, minor] = readFileSync(sys, 'utf8').trim().split(':');
+      await runOk('mknod', [part, 'b', major as string, minor as string]);
+    }
+    await runOk('mkfs.ext4', ['-q', part]);
+    await runOk('mkdir', ['-p', mnt]);
+    await runOk('mount', [part, mnt]);
+    const p1 = await cli(['write', img, '--target', part, '--yes', '--mode', 'raw']);
+    assert.equal(p1.code, 2, p1.stderr);
+    assert.match(p1.stderr, /is a partition: choose the whole drive/);
+    const r = await cli(['write', img, '--target', dev, '--yes', '--mode', 'raw', '--json']);
+    const res = jsonLines(r.stdout).pop() as { type: string; targets: { notes: string[] }[] };
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(res.targets[0]?.notes.join(' ') ?? '', new RegExp(`unmounted ${mnt}`));
+    assert.equal((await run('findmnt', [mnt])).code, 1, 'no longer mounted');
+    assert.equal((await run('cmp', ['-n', String(40 * MiB), img, dev])).code, 0);
+
+    // Someone else holds the device exclusively (like a mounted filesystem would): E_BUSY, nothing written.
+    const holder = spawn('/usr/bin/python3', ['-c', `import os,sys,time\nfd=os.open('${dev}', os.O_RDONLY|os.O_EXCL)\nprint('held', flush=True)\ntime.sleep(30)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((res) => holder.stdout.once('data', () => res()));
+      const before = sha(file);
+      const busy = await cli(['write', img, '--target', dev, '--yes', '--mode', 'raw', '--json']);
+      assert.equal(busy.code, 3, busy.stdout + busy.stderr);
+      const e = jsonLines(busy.stdout).pop() as { code: string; message: string };
+      assert.equal(e.code, 'E_BUSY');
+      assert.match(e.message, /busy/);
+      assert.equal(sha(file), before);
+    } finally {
+      holder.kill();
+    }
+  } finally {
+    await run('umount', [mnt]);
+    await run('losetup', ['-d', dev]);
+    await run('rm', ['-f', `${dev}p1`]);
     t.cleanup();
   }
 });

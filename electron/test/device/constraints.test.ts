@@ -27,6 +27,7 @@ test('a plain USB stick has no constraints', () => {
 
 test('each predicate fires on its own fact, errors before warnings', () => {
   assert.deepEqual(codes({ ...stick, isSystem: true }), ['error:system']);
+  assert.deepEqual(codes({ ...stick, device: '/dev/sdz1', isPartition: true }), ['error:partition']);
   assert.deepEqual(codes({ ...stick, readOnly: true }), ['error:read-only']);
   assert.deepEqual(codes({ ...stick, size: null }), ['error:unknown-size']);
   assert.deepEqual(codes({ ...stick, size: 0 }), ['error:unknown-size']);

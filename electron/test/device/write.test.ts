@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWriteJob, SevenStickError, verifyTargetAgainstStream, type StreamFactory } from '../../engine/index.js';
-import { run, tempDir } from '../helpers/tools.js';
+import { run, runOk, tempDir } from '../helpers/tools.js';
 import { demoStream, isRoot, MiB, withLoops } from './helpers.js';
 
 const factoryOf =
@@ -155,4 +155,26 @@ test('cancelling mid-write stops quickly and leaves no MBR signature', { skip: !
     assert.notEqual(s0.readUInt16LE(510), 0xaa55);
     assert.ok(s0.equals(Buffer.alloc(512)));
   });
+});
+
+test('a target file on a filesystem without O_DIRECT (ramfs): falls back to buffered I/O and says so', { skip: !isRoot && 'needs root (mount)' }, async () => {
+  // (tmpfs supports O_DIRECT on this kernel; ramfs does not.)
+  const t = tempDir();
+  const mnt = join(t.path, 'ramfs');
+  mkdirSync(mnt);
+  await runOk('mount', ['-t', 'ramfs', 'ramfs', mnt]);
+  try {
+    const out = join(mnt, 'stick.img');
+    const s = demoStream(11);
+    const r = await runWriteJob({ image: '/dev/null', targets: [out], mode: 'windows', size: s.size, verify: true, streamFactory: factoryOf(s) });
+    assert.equal(r.ok, true, JSON.stringify(r.targets));
+    assert.equal(r.targets[0]?.directIo, false);
+    assert.match(r.targets[0]?.notes.join(' ') ?? '', /does not support direct I\/O/);
+    const expected = join(t.path, 'expected.img');
+    writeFileSync(expected, s.image());
+    assert.equal((await run('cmp', [expected, out])).code, 0);
+  } finally {
+    await run('umount', [mnt]);
+    t.cleanup();
+  }
 });

@@ -85,6 +85,76 @@ test('Win7-like x86 ISO: no UEFI file is added, everything else is copied', asyn
   }
 });
 
+test('an ISO that has its own bootx64.efi keeps it (folders matched case-insensitively)', async () => {
+  const extra = await fixture('layout-extra-bootx64.sh');
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'bridge', '--extra', extra], 'layout-win7-own-bootx64');
+  const t = tempDir();
+  try {
+    const stick = await createWindowsStick(iso, { targetSize: 96 * MiB });
+    assert.equal(stick.uefiBoot, 'iso');
+    const img = join(t.path, 'stick.img');
+    await writeStreamToFile(stick.stream, img);
+    await stick.close();
+    await assertFsckClean(img, t.path);
+    const out = join(t.path, 'out');
+    mkdirSync(out);
+    await mcopyAll(img, out);
+    const tree = listTree(out);
+    const efiDirs = [...tree.keys()].filter((k) => /^efi$/i.test(k));
+    assert.equal(efiDirs.length, 1, `one efi folder, not ${efiDirs.join(', ')}`);
+    const boot = [...tree.entries()].find(([k]) => /^efi\/boot\/bootx64\.efi$/i.test(k));
+    assert.ok(boot && Buffer.isBuffer(boot[1]) && boot[1].toString() === 'bootx64 from the ISO itself\n');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('recycled chunk buffers (reuseBuffers) give the same image, big files included', async () => {
+  const extra = await fixture('layout-extra-big.sh');
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'bridge', '--extra', extra], 'layout-win7-big');
+  const t = tempDir();
+  try {
+    const imgs: string[] = [];
+    for (const reuse of [false, true]) {
+      const stick = await createWindowsStick(iso, { targetSize: 128 * MiB });
+      const img = join(t.path, `stick-${reuse}.img`);
+      const st = await writeStreamToFile(stick.stream, img, undefined, reuse);
+      await stick.close();
+      imgs.push(img);
+      // The FATs of a 128 MiB stick are under 4 MiB; the 29 MiB file gives 6+ full chunks (more than the ring).
+      assert.ok(st.fullChunks >= 6, `${st.fullChunks} full chunks`);
+      if (reuse) assert.ok(st.fullChunkBuffers < st.fullChunks, 'recycled buffers were not used');
+      else assert.equal(st.fullChunkBuffers, st.fullChunks);
+    }
+    await runOk('cmp', imgs);
+    await assertFsckClean(imgs[1]!, t.path);
+    const out = join(t.path, 'out');
+    mkdirSync(out);
+    await mcopyAll(imgs[1]!, out);
+    const expected = readFileSync(join(extra, 'sources', 'extra', 'Big File.bin'));
+    assert.ok(readFileSync(join(out, 'sources', 'extra', 'Big File.bin')).equals(expected));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('two sticks from the same ISO are byte-identical', async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
+  const t = tempDir();
+  try {
+    const sums: string[] = [];
+    for (const n of ['a.img', 'b.img']) {
+      const stick = await createWindowsStick(iso, { targetSize: 96 * MiB });
+      await writeStreamToFile(stick.stream, join(t.path, n));
+      await stick.close();
+      sums.push((await runOk('sha256sum', [join(t.path, n)])).stdout.split(' ')[0] as string);
+    }
+    assert.equal(sums[0], sums[1]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('an ISO that is not Windows media is refused with E_UNSUPPORTED', async () => {
   const t = tempDir();
   try {

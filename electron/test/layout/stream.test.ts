@@ -87,6 +87,9 @@ test('names FAT32 cannot hold are refused: case-only duplicates, illegal charact
   assert.throws(() => planDisk(dir('', [file('Setup.exe', 1), file('SETUP.EXE', 1)]), { targetSize: 64 * MiB }), isCode('E_UNSUPPORTED', /case/));
   assert.throws(() => planDisk(dir('', [file('a:b', 1)]), { targetSize: 64 * MiB }), isCode('E_UNSUPPORTED', /a:b/));
   assert.throws(() => planDisk(dir('', [file('x'.repeat(256), 1)]), { targetSize: 64 * MiB }), isCode('E_UNSUPPORTED'));
+  // 'ß' upper-cases to 'SS' in JavaScript but not on FAT: these are two different names.
+  const p = planDisk(dir('', [file('straße.txt', 1), file('STRASSE.TXT', 1)]), { targetSize: 64 * MiB });
+  assert.deepEqual(p.files.map((f) => f.shortName).sort(), ['STRASSE TXT', 'STRA_E~1TXT']);
 });
 
 test('chunks: only used regions, boot sectors last, old signatures wiped, describe() names what lives where', async () => {
@@ -106,7 +109,7 @@ test('chunks: only used regions, boot sectors last, old signatures wiped, descri
     await runOk('dd', ['if=/dev/urandom', `of=${img}`, 'bs=1M', 'count=1', `seek=${s.size / MiB - 1}`, 'conv=notrunc', 'status=none']);
     const st = await writeStreamToFile(s, img);
     assert.ok(st.maxChunk <= 4 * MiB);
-    assert.equal(st.bootChunks, 3); // MBR, boot sector, backup boot sector (stage 2 with the real boot code)
+    assert.equal(st.bootChunks, 4); // MBR, boot sector, backup boot sector, stage 2 (sector 12+)
     assert.ok(readAt(img, 512, MiB - 512).equals(Buffer.alloc(MiB - 512)), 'the first MiB after the MBR is zeroed');
     assert.ok(readAt(img, s.size - 33 * 512, 33 * 512).equals(Buffer.alloc(33 * 512)), 'the backup GPT area is zeroed');
     await assertFsckClean(img, t.path);
@@ -117,8 +120,9 @@ test('chunks: only used regions, boot sectors last, old signatures wiped, descri
     const chunks: DiskChunk[] = [];
     for await (const c of s.chunks()) chunks.push({ offset: c.offset, data: Buffer.alloc(0), ...(c.boot ? { boot: true } : {}) });
     const boots = chunks.filter((c) => c.boot).map((c) => c.offset);
-    assert.deepEqual(boots, [0, MiB, MiB + 6 * 512]);
-    assert.ok(chunks.slice(-3).every((c) => c.boot));
+    assert.deepEqual(boots, [0, MiB, MiB + 6 * 512, MiB + 12 * 512]);
+    assert.ok(chunks.slice(-4).every((c) => c.boot));
+    assert.equal(s.describe(MiB + 12 * 512), 'boot code (stage 2)');
 
     assert.equal(s.describe(0), 'MBR');
     assert.equal(s.describe(MiB), 'boot sector');

@@ -47,18 +47,22 @@ export interface WriteStats {
   bytes: number;
   bootChunks: number;
   maxChunk: number;
+  /** Full-size (4 MiB) chunks, and how many distinct memory blocks they came in. */
+  fullChunks: number;
+  fullChunkBuffers: number;
 }
 
 /** Writes the stream into a file of `stream.size` bytes (sparse), asserting the chunk rules as it goes. */
-export async function writeStreamToFile(stream: DiskImageStream, path: string, signal?: AbortSignal): Promise<WriteStats> {
+export async function writeStreamToFile(stream: DiskImageStream, path: string, signal?: AbortSignal, reuseBuffers = false): Promise<WriteStats> {
   const fd = openSync(path, 'w');
-  const stats: WriteStats = { chunks: 0, bytes: 0, bootChunks: 0, maxChunk: 0 };
+  const stats: WriteStats = { chunks: 0, bytes: 0, bootChunks: 0, maxChunk: 0, fullChunks: 0, fullChunkBuffers: 0 };
+  const full = new Set<ArrayBufferLike>();
   try {
     ftruncateSync(fd, stream.size);
     let lastEnd = 0;
     let inBoot = false;
     const bootRanges: [number, number][] = [];
-    for await (const c of stream.chunks(signal)) {
+    for await (const c of stream.chunks(signal, { reuseBuffers })) {
       assert.equal(c.offset % 512, 0, `chunk offset ${c.offset} not sector aligned`);
       assert.equal(c.data.length % 512, 0, `chunk at ${c.offset} has ${c.data.length} bytes`);
       assert.ok(c.data.length > 0);
@@ -76,6 +80,10 @@ export async function writeStreamToFile(stream: DiskImageStream, path: string, s
       stats.chunks++;
       stats.bytes += c.data.length;
       stats.maxChunk = Math.max(stats.maxChunk, c.data.length);
+      if (c.data.length === 4 * 1024 * 1024) {
+        stats.fullChunks++;
+        full.add(c.data.buffer);
+      }
       let done = 0;
       while (done < c.data.length) done += writeSync(fd, c.data, done, c.data.length - done, c.offset + done);
     }
@@ -85,6 +93,7 @@ export async function writeStreamToFile(stream: DiskImageStream, path: string, s
     closeSync(fd);
   }
   assert.equal(stats.bytes, stream.bytesToWrite, 'bytesToWrite differs from the sum of chunk lengths');
+  stats.fullChunkBuffers = full.size;
   return stats;
 }
 
