@@ -148,9 +148,9 @@ const config = {
     '**/*.node',
   ],
   npmRebuild: true,
+  beforePack: async () => writeLinuxFiles(),
   // "Open with SevenStick" for .iso/.img, never the default handler: macOS via fileAssociations (rank
   // Alternate), Linux via the desktop entry's MimeType (linux.mimeTypes), Windows via nsis.include.
-  beforePack: async () => writeLinuxFiles(),
 
   linux: {
     target: ['AppImage', 'deb'],
@@ -172,7 +172,8 @@ const config = {
   deb: {
     packageName: 'sevenstick',
     priority: 'optional',
-    // pkexec runs the helper; lsblk (drivelist) and sfdisk/partprobe-free kernel re-reads need util-linux.
+    // electron-builder's defaults, plus: util-linux (lsblk for the drive list; umount, blockdev, partx
+    // before and after a write) and pkexec (runs the helper; called policykit-1 before Debian 12).
     depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0', 'util-linux', 'pkexec | policykit-1'],
     afterInstall: 'assets/linux/after-install.sh',
     afterRemove: 'assets/linux/after-remove.sh',
