@@ -206,6 +206,9 @@ test('the polkit action, launcher and CLI wrapper ship in resources/linux', () =
 });
 
 test('the .deb (electron-builder\'s computed fpm file list) installs the app, polkit action, launcher, CLI, icons and desktop entry', async () => {
+  for (const [tool, pkgName] of [['desktop-file-validate', 'desktop-file-utils'], ['file', 'file']]) {
+    assert.ok(hasTool(tool), `${tool} (Debian package ${pkgName}) is an oracle here: scripts/ensure-tools.sh installs it`);
+  }
   const stub = join(tmp.path, 'electron-dist');
   const r = await run(process.execPath, [join(__dirname, 'linux-targets.js'), REPO, stub, join(tmp.path, 'targets')], {
     cwd: REPO,
