@@ -8,6 +8,8 @@ echo "== type check (tsc -b)"
 npx tsc -b
 echo "== lint"
 npx eslint .
+echo "== electron security lint (electronegativity; findings fixed or explained in SECURITY.md)"
+node scripts/electronegativity.cjs
 if [[ -x assets/boot/build.sh ]]; then
   echo "== boot code is built from its sources"
   bash assets/boot/build.sh --check
