@@ -9,7 +9,7 @@ import type { ProgressListener } from '../job/progress.js';
 import { loadCatalog, matchCatalog, type Catalog, type CatalogMatch } from './catalog.js';
 import { hashReader } from './checksum.js';
 import type { ImageFileSystem } from './fs.js';
-import { openFileSystem } from './index.js';
+import { openFileSystem } from './open.js';
 import { Iso9660FileSystem, readElTorito, readVolumeDescriptors, type ElToritoEntry, type Iso9660Info } from './iso9660/index.js';
 import { readPartitionTable, type PartitionTable } from './partition-table.js';
 import { UdfFileSystem, detectUdf, type UdfInfo } from './udf/index.js';

@@ -53,7 +53,7 @@ export function parseMbr(sector0: Buffer, imageSectors: number): MbrPartition[] 
   const out: MbrPartition[] = [];
   for (let i = 0; i < 4; i++) {
     const e = MbrEntry.decode(sector0, 446 + i * 16);
-    const sane = (e.status === 0 || e.status === 0x80) && e.type !== 0 && e.lbaStart >= 1 && e.sectors >= 1 && e.lbaStart < imageSectors;
+    const sane = (e.status === 0 || e.status === 0x80) && e.type !== 0 && e.sectors >= 1 && e.lbaStart < imageSectors;
     if (sane) out.push({ index: i + 1, bootable: e.status === 0x80, type: e.type, start: e.lbaStart, sectors: e.sectors });
   }
   return out;

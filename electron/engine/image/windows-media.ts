@@ -137,7 +137,7 @@ function num(v: XmlValue): number | undefined {
 }
 
 /** Editions from a WIM's XML document (the IMAGE elements). */
-export function parseWimXml(xml: string): WindowsEdition[] {
+export function editionsFromWimXml(xml: string): WindowsEdition[] {
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, processEntities: true, htmlEntities: false });
   let doc: XmlObject;
   try {
@@ -192,7 +192,7 @@ export async function readWindowsMedia(fs: ImageFileSystem): Promise<WindowsInfo
     try {
       const r: ByteReader = fs.open(installNode);
       const header = await readWimHeader(r);
-      editions = parseWimXml(await readWimXmlText(r, header));
+      editions = editionsFromWimXml(await readWimXmlText(r, header));
     } catch (e) {
       if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
       warnings.push({ code: 'W_WIM_XML_UNREADABLE', message: `Could not read the editions from ${installNode.path}: ${e.message}` });

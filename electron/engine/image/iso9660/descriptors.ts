@@ -40,7 +40,7 @@ export const DirectoryRecord = defineStruct('ISO 9660 directory record', 33, {
   nameLength: [32, 'u8'],
 });
 
-export const DirFlag = { Hidden: 0x01, Directory: 0x02, MultiExtent: 0x80 } as const;
+export const DirFlag = { Hidden: 0x01, Directory: 0x02, Associated: 0x04, MultiExtent: 0x80 } as const;
 
 /** ECMA-119 9.1.5 recording date: years since 1900, month, day, hour, minute, second, GMT offset (15 min units). */
 export const RecordingDate = defineStruct('ISO 9660 recording date', 7, {

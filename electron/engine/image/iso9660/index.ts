@@ -153,8 +153,8 @@ export class Iso9660FileSystem implements ImageFileSystem {
       const rawName = buf.subarray(pos + DirectoryRecord.size, pos + DirectoryRecord.size + r.nameLength);
       const date = decodeRecordingDate(buf, pos + DirectoryRecord.offsetOf('date'));
       pos = recEnd;
-      // "." and ".." are single bytes 0 and 1.
-      if (r.nameLength === 1 && (rawName[0] === 0 || rawName[0] === 1)) {
+      // "." and ".." are single bytes 0 and 1; associated files (Apple resource forks) are not files of their own.
+      if ((r.nameLength === 1 && (rawName[0] === 0 || rawName[0] === 1)) || r.flags & DirFlag.Associated) {
         continue;
       }
       let name = this.joliet ? trimId(rawName, true) : rawName.toString('latin1');

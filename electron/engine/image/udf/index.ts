@@ -122,198 +122,10 @@ function sectorsOf(reader: ByteReader): number {
   return Math.floor(reader.size / UDF_SECTOR);
 }
 
-export class UdfFileSystem implements ImageFileSystem {
-  readonly kind = 'udf';
-  maps: PartitionMapping[] = [];
-  private constructor(
-    readonly reader: ByteReader,
-    readonly info: UdfInfo,
-    readonly label: string,
-    readonly root: FsNode,
-  ) {}
-
-  /** Opens the UDF volume in `reader` (E_FORMAT if there is none or it is malformed). */
-  static async open(reader: ByteReader): Promise<UdfFileSystem> {
-    const nsr = await detectUdf(reader);
-    if (nsr === undefined) throw formatError(`${reader.label}: no UDF volume recognition sequence`);
-    const last = sectorsOf(reader) - 1;
-    let anchor: { sector: number; buf: Buffer } | undefined;
-    for (const sector of [256, last, last - 256]) {
-      if (sector < 0 || sector > last) continue;
-      const buf = await reader.read(sector * UDF_SECTOR, UDF_SECTOR);
-      try {
-        checkTag(buf, 0, 'anchor volume descriptor pointer', { tagId: TagId.AnchorPointer, location: sector });
-        anchor = { sector, buf };
-        break;
-      } catch {
-        // try the next anchor position
-      }
-    }
-    if (!anchor) throw formatError(`${reader.label}: no valid UDF anchor at sector 256, the last sector or last − 256`);
-    const avdp = AnchorPointer.decode(anchor.buf);
-    let lastErr: unknown;
-    for (const [which, loc, len] of [
-      ['main', avdp.mainLocation, avdp.mainLength],
-      ['reserve', avdp.reserveLocation, avdp.reserveLength],
-    ] as const) {
-      try {
-        return await UdfFileSystem.fromSequence(reader, nsr, anchor.sector, which, loc, len);
-      } catch (e) {
-        if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
-        lastErr = e;
-      }
-    }
-    throw lastErr;
-  }
-
-  private static async fromSequence(
-    reader: ByteReader,
-    nsr: 2 | 3,
-    anchorSector: number,
-    sequence: 'main' | 'reserve',
-    location: number,
-    length: number,
-  ): Promise<UdfFileSystem> {
-    let pvd: Buffer | undefined;
-    let lvd: Buffer | undefined;
-    const pds = new Map<number, { seq: number; start: number; length: number }>();
-    let pvdSeq = -1;
-    let lvdSeq = -1;
-    let loc = location;
-    let sectors = Math.floor(length / UDF_SECTOR);
-    let total = 0;
-    let hops = 0;
-    const last = sectorsOf(reader) - 1;
-    outer: for (;;) {
-      for (let i = 0; i < sectors; i++) {
-        if (++total > MAX_VDS_SECTORS) throw formatError('UDF volume descriptor sequence is too long');
-        const sector = loc + i;
-        if (sector > last) throw formatError('UDF volume descriptor sequence lies past the end of the image');
-        const buf = await reader.read(sector * UDF_SECTOR, UDF_SECTOR);
-        const tag = checkTag(buf, 0, `volume descriptor at sector ${sector}`, { location: sector });
-        if (tag.tagId === TagId.Terminating) break outer;
-        if (tag.tagId === TagId.VolumePointer) {
-          if (++hops > MAX_VDS_HOPS) throw formatError('UDF volume descriptor pointers form a chain that is too long');
-          const vdp = VolumePointer.decode(buf);
-          loc = vdp.nextLocation;
-          sectors = Math.floor(vdp.nextLength / UDF_SECTOR);
-          continue outer;
-        }
-        if (tag.tagId === TagId.PrimaryVolume) {
-          const seq = PrimaryVolume.get(buf, 'sequenceNumber');
-          if (seq > pvdSeq) [pvd, pvdSeq] = [buf, seq];
-        } else if (tag.tagId === TagId.LogicalVolume) {
-          const seq = LogicalVolume.get(buf, 'sequenceNumber');
-          if (seq > lvdSeq) [lvd, lvdSeq] = [buf, seq];
-        } else if (tag.tagId === TagId.Partition) {
-          const pd = PartitionDesc.decode(buf);
-          const prev = pds.get(pd.number);
-          if (!prev || pd.sequenceNumber > prev.seq) pds.set(pd.number, { seq: pd.sequenceNumber, start: pd.start, length: pd.length });
-        }
-      }
-      break;
-    }
-    if (!lvd) throw formatError('UDF volume descriptor sequence has no logical volume descriptor');
-    if (pds.size === 0) throw formatError('UDF volume descriptor sequence has no partition descriptor');
-    const lv = LogicalVolume.decode(lvd);
-    if (lv.blockSize !== UDF_SECTOR) {
-      throw new SevenStickError('E_UNSUPPORTED', `UDF logical block size ${lv.blockSize} is not supported (only 2048)`);
-    }
-    const domainSuffix = RegId.get(lvd, 'suffix', LogicalVolume.offsetOf('domain'));
-    const rev = domainSuffix.readUInt16LE(0);
-    const revision = `${(rev >> 8).toString(16)}.${(rev & 0xff).toString(16).padStart(2, '0')}`;
-
-    // Partition maps (ECMA-167 3/10.7).
-    if (lv.numPartitionMaps > MAX_PARTITION_MAPS) throw formatError(`UDF logical volume claims ${lv.numPartitionMaps} partition maps`);
-    const tableEnd = LVD_MAPS_OFFSET + lv.mapTableLength;
-    if (tableEnd > lvd.length) throw formatError('UDF partition map table runs past its descriptor');
-    const mapInfos: UdfPartitionMapInfo[] = [];
-    const fs = new UdfFileSystem(reader, undefined as unknown as UdfInfo, '', undefined as unknown as FsNode);
-    const pending: { index: number; physical: PhysicalMapping; main: number; mirror: number }[] = [];
-    let pos = LVD_MAPS_OFFSET;
-    for (let i = 0; i < lv.numPartitionMaps; i++) {
-      if (pos + 2 > tableEnd) throw formatError('UDF partition map table is cut short');
-      const h = PartitionMapHeader.decode(lvd, pos);
-      if (h.length < 2 || pos + h.length > tableEnd) throw formatError('UDF partition map has a bad length');
-      const physicalFor = (num: number): PhysicalMapping => {
-        const pd = pds.get(num);
-        if (!pd) throw formatError(`UDF partition map refers to partition ${num}, which has no descriptor`);
-        if (pd.start + pd.length > last + 1) throw formatError(`UDF partition ${num} lies past the end of the image`);
-        return { kind: 'physical', start: pd.start, length: pd.length };
-      };
-      if (h.type === 1 && h.length >= 6) {
-        const m = PartitionMap1.decode(lvd, pos);
-        mapInfos.push({ type: 1, kind: 'physical', partitionNumber: m.partitionNumber });
-        fs.maps.push(physicalFor(m.partitionNumber));
-      } else if (h.type === 2 && h.length >= 64) {
-        const m = PartitionMap2.decode(lvd, pos);
-        const ident = regIdName(m.typeIdentifier, 0);
-        const kind = ident === '*UDF Metadata Partition' ? 'metadata' : ident === '*UDF Sparable Partition' ? 'sparable' : ident === '*UDF Virtual Partition' ? 'virtual' : 'unknown';
-        mapInfos.push({ type: 2, kind, identifier: ident, partitionNumber: m.partitionNumber });
-        if (kind === 'sparable') {
-          // Sparing only remaps defective packets on rewritable media; an image has none.
-          fs.maps.push(physicalFor(m.partitionNumber));
-        } else if (kind === 'metadata') {
-          // Resolved below, once every map has its reference number.
-          fs.maps.push({ kind: 'unsupported', what: 'metadata partition (unreadable metadata file)' });
-          pending.push({ index: i, physical: physicalFor(m.partitionNumber), main: m.metadataFile, mirror: m.metadataMirrorFile });
-        } else {
-          fs.maps.push({ kind: 'unsupported', what: `${ident || 'unknown'} partition map` });
-        }
-      } else {
-        mapInfos.push({ type: h.type === 1 ? 1 : 2, kind: 'unknown', partitionNumber: -1 });
-        fs.maps.push({ kind: 'unsupported', what: `partition map of type ${h.type}` });
-      }
-      pos += h.length;
-    }
-    for (const p of pending) {
-      // The metadata file's allocation descriptors are relative to the physical partition it lives in.
-      const found = fs.maps.findIndex((x) => x.kind === 'physical' && x.start === p.physical.start);
-      const physicalRef = found >= 0 ? found : fs.addHiddenMap(p.physical);
-      let lastErr: unknown;
-      for (const block of [p.main, p.mirror]) {
-        try {
-          const fe = await fs.readFileEntry({ partition: physicalRef, block }, 'metadata file');
-          if (fe.fileType !== FileType.MetadataFile && fe.fileType !== FileType.MetadataMirrorFile) {
-            throw formatError('UDF metadata partition map points at something that is not a metadata file');
-          }
-          if (fe.extents.some((e) => e.offset === null)) throw formatError('UDF metadata file has unrecorded extents');
-          fs.maps[p.index] = { kind: 'metadata', physicalRef, extents: fe.extents, size: fe.size };
-          lastErr = undefined;
-          break;
-        } catch (e) {
-          lastErr = e;
-        }
-      }
-      if (lastErr) throw lastErr;
-    }
-
-    // File set descriptor → root directory.
-    const fsdAd = LongAd.decode(lv.contentsUse);
-    const fsdBuf = await fs.readBlock({ partition: fsdAd.partition, block: fsdAd.block }, 'file set descriptor');
-    checkTag(fsdBuf, 0, 'file set descriptor', { tagId: TagId.FileSet, location: fsdAd.block });
-    const fsd = FileSetDesc.decode(fsdBuf);
-    const rootAd = LongAd.decode(fsd.rootIcb);
-    const rootIcb = { partition: rootAd.partition, block: rootAd.block };
-    const rootFe = await fs.readFileEntry(rootIcb, 'root directory');
-    if (rootFe.fileType !== FileType.Directory) throw formatError('UDF root ICB is not a directory');
-    const info: UdfInfo = {
-      nsr,
-      revision,
-      anchor: anchorSector,
-      sequence,
-      logicalVolumeIdentifier: decodeDString(lvd, LogicalVolume.offsetOf('identifier'), 128),
-      volumeIdentifier: pvd ? decodeDString(pvd, PrimaryVolume.offsetOf('volumeIdentifier'), 32) : '',
-      fileSetIdentifier: decodeDString(fsdBuf, FileSetDesc.offsetOf('fileSetIdentifier'), 32),
-      blockSize: lv.blockSize,
-      partitions: [...pds.entries()].map(([number, p]) => ({ number, start: p.start, length: p.length })),
-      partitionMaps: mapInfos,
-    };
-    const root = new UdfNode('', '', true, 0, rootFe.mtime, rootFe.extents, rootIcb);
-    const out = new UdfFileSystem(reader, info, info.logicalVolumeIdentifier || info.volumeIdentifier, root);
-    out.maps = fs.maps;
-    return out;
-  }
+/** The partitions of a logical volume, and reading blocks and file entries through them. */
+class UdfVolume {
+  readonly maps: PartitionMapping[] = [];
+  constructor(readonly reader: ByteReader) {}
 
   /** A physical partition reachable only internally (for a metadata file in a partition no type 1 map names). */
   addHiddenMap(p: PartitionMapping): number {
@@ -322,7 +134,7 @@ export class UdfFileSystem implements ImageFileSystem {
   }
 
   /** Image byte extents for `length` bytes starting at logical block `block` of partition reference `ref`. */
-  private mapExtent(ref: number, block: number, length: number): Extent[] {
+  mapExtent(ref: number, block: number, length: number): Extent[] {
     const m = this.maps[ref];
     if (!m) throw formatError(`UDF: reference to partition ${ref}, which the logical volume does not map`);
     if (m.kind === 'unsupported') throw new SevenStickError('E_UNSUPPORTED', `UDF: cannot read through a ${m.what}`);
@@ -441,6 +253,200 @@ export class UdfFileSystem implements ImageFileSystem {
     }
     return { fileType: icbTag.fileType, size, mtime, extents };
   }
+}
+
+export class UdfFileSystem implements ImageFileSystem {
+  readonly kind = 'udf';
+  readonly reader: ByteReader;
+  private constructor(
+    private readonly volume: UdfVolume,
+    readonly info: UdfInfo,
+    readonly label: string,
+    readonly root: FsNode,
+  ) {
+    this.reader = volume.reader;
+  }
+
+  /** Opens the UDF volume in `reader` (E_FORMAT if there is none or it is malformed). */
+  static async open(reader: ByteReader): Promise<UdfFileSystem> {
+    const nsr = await detectUdf(reader);
+    if (nsr === undefined) throw formatError(`${reader.label}: no UDF volume recognition sequence`);
+    const last = sectorsOf(reader) - 1;
+    let anchor: { sector: number; buf: Buffer } | undefined;
+    for (const sector of [256, last, last - 256]) {
+      if (sector < 0 || sector > last) continue;
+      const buf = await reader.read(sector * UDF_SECTOR, UDF_SECTOR);
+      try {
+        checkTag(buf, 0, 'anchor volume descriptor pointer', { tagId: TagId.AnchorPointer, location: sector });
+        anchor = { sector, buf };
+        break;
+      } catch {
+        // try the next anchor position
+      }
+    }
+    if (!anchor) throw formatError(`${reader.label}: no valid UDF anchor at sector 256, the last sector or last − 256`);
+    const avdp = AnchorPointer.decode(anchor.buf);
+    let lastErr: unknown;
+    for (const [which, loc, len] of [
+      ['main', avdp.mainLocation, avdp.mainLength],
+      ['reserve', avdp.reserveLocation, avdp.reserveLength],
+    ] as const) {
+      try {
+        return await UdfFileSystem.fromSequence(reader, nsr, anchor.sector, which, loc, len);
+      } catch (e) {
+        if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
+        lastErr = e;
+      }
+    }
+    throw lastErr;
+  }
+
+  private static async fromSequence(
+    reader: ByteReader,
+    nsr: 2 | 3,
+    anchorSector: number,
+    sequence: 'main' | 'reserve',
+    location: number,
+    length: number,
+  ): Promise<UdfFileSystem> {
+    let pvd: Buffer | undefined;
+    let lvd: Buffer | undefined;
+    const pds = new Map<number, { seq: number; start: number; length: number }>();
+    let pvdSeq = -1;
+    let lvdSeq = -1;
+    let loc = location;
+    let sectors = Math.floor(length / UDF_SECTOR);
+    let total = 0;
+    let hops = 0;
+    const last = sectorsOf(reader) - 1;
+    outer: for (;;) {
+      for (let i = 0; i < sectors; i++) {
+        if (++total > MAX_VDS_SECTORS) throw formatError('UDF volume descriptor sequence is too long');
+        const sector = loc + i;
+        if (sector > last) throw formatError('UDF volume descriptor sequence lies past the end of the image');
+        const buf = await reader.read(sector * UDF_SECTOR, UDF_SECTOR);
+        const tag = checkTag(buf, 0, `volume descriptor at sector ${sector}`, { location: sector });
+        if (tag.tagId === TagId.Terminating) break outer;
+        if (tag.tagId === TagId.VolumePointer) {
+          if (++hops > MAX_VDS_HOPS) throw formatError('UDF volume descriptor pointers form a chain that is too long');
+          const vdp = VolumePointer.decode(buf);
+          loc = vdp.nextLocation;
+          sectors = Math.floor(vdp.nextLength / UDF_SECTOR);
+          continue outer;
+        }
+        if (tag.tagId === TagId.PrimaryVolume) {
+          const seq = PrimaryVolume.get(buf, 'sequenceNumber');
+          if (seq > pvdSeq) [pvd, pvdSeq] = [buf, seq];
+        } else if (tag.tagId === TagId.LogicalVolume) {
+          const seq = LogicalVolume.get(buf, 'sequenceNumber');
+          if (seq > lvdSeq) [lvd, lvdSeq] = [buf, seq];
+        } else if (tag.tagId === TagId.Partition) {
+          const pd = PartitionDesc.decode(buf);
+          const prev = pds.get(pd.number);
+          if (!prev || pd.sequenceNumber > prev.seq) pds.set(pd.number, { seq: pd.sequenceNumber, start: pd.start, length: pd.length });
+        }
+      }
+      break;
+    }
+    if (!lvd) throw formatError('UDF volume descriptor sequence has no logical volume descriptor');
+    if (pds.size === 0) throw formatError('UDF volume descriptor sequence has no partition descriptor');
+    const lv = LogicalVolume.decode(lvd);
+    if (lv.blockSize !== UDF_SECTOR) {
+      throw new SevenStickError('E_UNSUPPORTED', `UDF logical block size ${lv.blockSize} is not supported (only 2048)`);
+    }
+    const domainSuffix = RegId.get(lvd, 'suffix', LogicalVolume.offsetOf('domain'));
+    const rev = domainSuffix.readUInt16LE(0);
+    const revision = `${(rev >> 8).toString(16)}.${(rev & 0xff).toString(16).padStart(2, '0')}`;
+
+    // Partition maps (ECMA-167 3/10.7).
+    if (lv.numPartitionMaps > MAX_PARTITION_MAPS) throw formatError(`UDF logical volume claims ${lv.numPartitionMaps} partition maps`);
+    const tableEnd = LVD_MAPS_OFFSET + lv.mapTableLength;
+    if (tableEnd > lvd.length) throw formatError('UDF partition map table runs past its descriptor');
+    const mapInfos: UdfPartitionMapInfo[] = [];
+    const volume = new UdfVolume(reader);
+    const pending: { index: number; physical: PhysicalMapping; main: number; mirror: number }[] = [];
+    let pos = LVD_MAPS_OFFSET;
+    for (let i = 0; i < lv.numPartitionMaps; i++) {
+      if (pos + 2 > tableEnd) throw formatError('UDF partition map table is cut short');
+      const h = PartitionMapHeader.decode(lvd, pos);
+      if (h.length < 2 || pos + h.length > tableEnd) throw formatError('UDF partition map has a bad length');
+      const physicalFor = (num: number): PhysicalMapping => {
+        const pd = pds.get(num);
+        if (!pd) throw formatError(`UDF partition map refers to partition ${num}, which has no descriptor`);
+        if (pd.start + pd.length > last + 1) throw formatError(`UDF partition ${num} lies past the end of the image`);
+        return { kind: 'physical', start: pd.start, length: pd.length };
+      };
+      if (h.type === 1 && h.length >= 6) {
+        const m = PartitionMap1.decode(lvd, pos);
+        mapInfos.push({ type: 1, kind: 'physical', partitionNumber: m.partitionNumber });
+        volume.maps.push(physicalFor(m.partitionNumber));
+      } else if (h.type === 2 && h.length >= 64) {
+        const m = PartitionMap2.decode(lvd, pos);
+        const ident = regIdName(m.typeIdentifier, 0);
+        const kind = ident === '*UDF Metadata Partition' ? 'metadata' : ident === '*UDF Sparable Partition' ? 'sparable' : ident === '*UDF Virtual Partition' ? 'virtual' : 'unknown';
+        mapInfos.push({ type: 2, kind, identifier: ident, partitionNumber: m.partitionNumber });
+        if (kind === 'sparable') {
+          // Sparing only remaps defective packets on rewritable media; an image has none.
+          volume.maps.push(physicalFor(m.partitionNumber));
+        } else if (kind === 'metadata') {
+          // Resolved below, once every map has its reference number.
+          volume.maps.push({ kind: 'unsupported', what: 'metadata partition (unreadable metadata file)' });
+          pending.push({ index: i, physical: physicalFor(m.partitionNumber), main: m.metadataFile, mirror: m.metadataMirrorFile });
+        } else {
+          volume.maps.push({ kind: 'unsupported', what: `${ident || 'unknown'} partition map` });
+        }
+      } else {
+        mapInfos.push({ type: h.type === 1 ? 1 : 2, kind: 'unknown', partitionNumber: -1 });
+        volume.maps.push({ kind: 'unsupported', what: `partition map of type ${h.type}` });
+      }
+      pos += h.length;
+    }
+    for (const p of pending) {
+      // The metadata file's allocation descriptors are relative to the physical partition it lives in.
+      const found = volume.maps.findIndex((x) => x.kind === 'physical' && x.start === p.physical.start);
+      const physicalRef = found >= 0 ? found : volume.addHiddenMap(p.physical);
+      let lastErr: unknown;
+      for (const block of [p.main, p.mirror]) {
+        try {
+          const fe = await volume.readFileEntry({ partition: physicalRef, block }, 'metadata file');
+          if (fe.fileType !== FileType.MetadataFile && fe.fileType !== FileType.MetadataMirrorFile) {
+            throw formatError('UDF metadata partition map points at something that is not a metadata file');
+          }
+          if (fe.extents.some((e) => e.offset === null)) throw formatError('UDF metadata file has unrecorded extents');
+          volume.maps[p.index] = { kind: 'metadata', physicalRef, extents: fe.extents, size: fe.size };
+          lastErr = undefined;
+          break;
+        } catch (e) {
+          lastErr = e;
+        }
+      }
+      if (lastErr) throw lastErr;
+    }
+
+    // File set descriptor → root directory.
+    const fsdAd = LongAd.decode(lv.contentsUse);
+    const fsdBuf = await volume.readBlock({ partition: fsdAd.partition, block: fsdAd.block }, 'file set descriptor');
+    checkTag(fsdBuf, 0, 'file set descriptor', { tagId: TagId.FileSet, location: fsdAd.block });
+    const fsd = FileSetDesc.decode(fsdBuf);
+    const rootAd = LongAd.decode(fsd.rootIcb);
+    const rootIcb = { partition: rootAd.partition, block: rootAd.block };
+    const rootFe = await volume.readFileEntry(rootIcb, 'root directory');
+    if (rootFe.fileType !== FileType.Directory) throw formatError('UDF root ICB is not a directory');
+    const info: UdfInfo = {
+      nsr,
+      revision,
+      anchor: anchorSector,
+      sequence,
+      logicalVolumeIdentifier: decodeDString(lvd, LogicalVolume.offsetOf('identifier'), 128),
+      volumeIdentifier: pvd ? decodeDString(pvd, PrimaryVolume.offsetOf('volumeIdentifier'), 32) : '',
+      fileSetIdentifier: decodeDString(fsdBuf, FileSetDesc.offsetOf('fileSetIdentifier'), 32),
+      blockSize: lv.blockSize,
+      partitions: [...pds.entries()].map(([number, p]) => ({ number, start: p.start, length: p.length })),
+      partitionMaps: mapInfos,
+    };
+    const root = new UdfNode('', '', true, 0, rootFe.mtime, rootFe.extents, rootIcb);
+    return new UdfFileSystem(volume, info, info.logicalVolumeIdentifier || info.volumeIdentifier, root);
+  }
 
   private async readDirEntries(dir: FsNode): Promise<DirEntry[]> {
     if (!dir.isDirectory) throw new SevenStickError('E_ARGS', `${dir.path} is not a folder`);
@@ -473,7 +479,7 @@ export class UdfFileSystem implements ImageFileSystem {
 
   private async nodeFor(dir: FsNode, e: DirEntry): Promise<FsNode> {
     const path = dir.path ? `${dir.path}/${e.name}` : e.name;
-    const fe = await this.readFileEntry(e.icb, `entry of ${path}`);
+    const fe = await this.volume.readFileEntry(e.icb, `entry of ${path}`);
     const isDir = fe.fileType === FileType.Directory;
     if (isDir !== e.isDirectory) throw formatError(`UDF: ${path} is marked a ${e.isDirectory ? 'folder' : 'file'} but its entry says otherwise`);
     return new UdfNode(e.name, path, isDir, isDir ? 0 : fe.size, fe.mtime, fe.extents, e.icb);
