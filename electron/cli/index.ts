@@ -10,6 +10,7 @@ import { registerDrives } from './commands/drives.js';
 import { registerWrite } from './commands/write.js';
 import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerExtract } from './commands/extract.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -26,6 +27,7 @@ registerDrives(program);
 registerWrite(program);
 registerVerify(program);
 registerInspect(program);
+registerExtract(program);
 
 async function main(): Promise<void> {
   try {

@@ -8,6 +8,8 @@ import { SevenStickError, formatError } from '../../io/errors.js';
 import type { ByteReader } from '../../io/reader.js';
 
 export const WIM_MAGIC = Buffer.from('MSWIM\0\0\0', 'latin1');
+/** wimlib's "pipable" WIM variant (`wimlib-imagex capture --pipable`). */
+export const PWM_MAGIC = Buffer.from('WLPWM\0\0\0', 'latin1');
 export const WIM_HEADER_SIZE = 208;
 export const RESHDR_SIZE = 24;
 
@@ -110,6 +112,9 @@ export async function readWimHeader(reader: ByteReader): Promise<WimHeader> {
   if (reader.size < WIM_HEADER_SIZE) throw formatError(`${reader.label} is too small to be a WIM file`);
   const buf = await reader.read(0, WIM_HEADER_SIZE);
   const raw = WimHeaderFields.decode(buf);
+  if (raw.magic.equals(PWM_MAGIC)) {
+    throw new SevenStickError('E_UNSUPPORTED', `${reader.label} is a pipable WIM (wimlib --pipable); only standard WIM files are supported`);
+  }
   if (!raw.magic.equals(WIM_MAGIC)) {
     throw formatError(`${reader.label} is not a WIM file (no MSWIM signature)`);
   }

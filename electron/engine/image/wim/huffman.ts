@@ -83,7 +83,9 @@ export function buildDecodeTable(
       const entry = ((sorted[i] as number) << 8) | l;
       if (l <= tableBits) {
         const start = code << (tableBits - l);
-        table.fill(entry, start, start + (1 << (tableBits - l)));
+        const span = 1 << (tableBits - l);
+        if (span > 16) table.fill(entry, start, start + span);
+        else for (let j = start; j < start + span; j++) table[j] = entry;
       } else {
         const extra = l - tableBits;
         const prefix = code >>> extra;
@@ -94,9 +96,51 @@ export function buildDecodeTable(
         }
         const sub = (table[prefix] as number) >>> 8;
         const start = sub + ((code & ((1 << extra) - 1)) << (subBits - extra));
-        table.fill(entry, start, start + (1 << (subBits - extra)));
+        const span = 1 << (subBits - extra);
+        if (span > 16) table.fill(entry, start, start + span);
+        else for (let j = start; j < start + span; j++) table[j] = entry;
       }
     }
     code <<= 1;
   }
+}
+
+/**
+ * LZ77 match copy shared by the decoders: `len` bytes from `offset` back, overlapping allowed
+ * (the caller has checked 1 ≤ offset ≤ op and op + len ≤ out.length). Short matches go byte by
+ * byte; long ones use native copies — a run (offset 1) is a fill, a short period is replicated
+ * in doubling steps. Returns the new output position.
+ */
+export function copyMatch(out: Uint8Array, view: DataView, op: number, offset: number, len: number): number {
+  let src = op - offset;
+  const end = op + len;
+  if (len <= 24) {
+    // 4 bytes at a time when the source stays 4 bytes behind and the overshoot fits in the buffer
+    // (bytes written past `end` are overwritten by later output).
+    if (offset >= 4 && end + 3 < out.length) {
+      while (op < end) {
+        view.setUint32(op, view.getUint32(src, true), true);
+        op += 4;
+        src += 4;
+      }
+      return end;
+    }
+    while (op < end) out[op++] = out[src++]!;
+    return end;
+  }
+  if (offset >= len) {
+    out.copyWithin(op, src, src + len);
+    return end;
+  }
+  if (offset === 1) {
+    out.fill(out[src]!, op, end);
+    return end;
+  }
+  // [src, op) repeats with period `offset`; copying from src keeps the distance a multiple of it.
+  while (op < end) {
+    const n = Math.min(op - src, end - op);
+    out.copyWithin(op, src, src + n);
+    op += n;
+  }
+  return end;
 }

@@ -1,6 +1,15 @@
 /**
  * Reading WIM images: header, blob table, XML, image trees, and file bytes (uncompressed,
  * XPRESS or LZX), SHA-1 checked. Public entry for the rest of the engine.
+ *
+ *   const wim = await openWim(reader);                 // any ByteReader: a file, or a WIM inside an ISO
+ *   wim.imageCount, wim.xmlText, wim.header
+ *   const e = await wim.lookup(1, 'Windows/Boot/EFI/bootmgfw.efi');   // case-insensitive, 1-based image
+ *   await wim.list(1, 'Windows/Boot'); for await (const x of wim.walk(1)) …
+ *   const r = wim.open(e);                             // ByteReader, random access; reading it front to
+ *                                                      // back checks the SHA-1 (E_CHECKSUM), r.verified
+ *   await wim.readFile(1, path); wim.chunks(e); await wim.extractTo(e, writable); await wim.verifyBlob(e)
+ *   const { entry, reader } = await openBootx64Source(fs)   // install.wim image 1's bootmgfw.efi in an ISO
  */
 export * from './header.js';
 export { openWim, Wim, BlobReader, type WimEntry, type WimStream } from './wim.js';
@@ -8,3 +17,13 @@ export { LzxDecoder, undoE8 } from './lzx.js';
 export { XpressDecoder } from './xpress.js';
 export { ResourceReader } from './resource.js';
 export { parseBlobTable, type BlobEntry, type BlobTable } from './blobtable.js';
+export {
+  parseImagePath,
+  splitWimSpec,
+  openWimInFileSystem,
+  findWimFile,
+  openBootx64Source,
+  INSTALL_WIM_PATH,
+  BOOTMGFW_PATH,
+  type Bootx64Source,
+} from './source.js';

@@ -20,7 +20,7 @@
  * no allocation per chunk.
  */
 import { SevenStickError } from '../../io/errors.js';
-import { buildDecodeTable, decodeTableSize } from './huffman.js';
+import { buildDecodeTable, copyMatch, decodeTableSize } from './huffman.js';
 
 const NUM_CHARS = 256;
 const NUM_LEN_HEADERS = 8;
@@ -30,7 +30,7 @@ const LEN_SYMS = 249;
 const PRE_SYMS = 20;
 const ALIGNED_SYMS = 8;
 const MAX_CODE_LEN = 16;
-const MAIN_TABLEBITS = 11;
+const MAIN_TABLEBITS = 12;
 const LEN_TABLEBITS = 10;
 const PRE_TABLEBITS = 8;
 const ALIGNED_TABLEBITS = 7;
@@ -53,6 +53,9 @@ for (let s = 0, base = 0; s < 50; s++) {
   SLOT_BASE[s + 1] = base;
 }
 
+/** Word reads go through a Uint16Array, which uses the host's byte order: little-endian (x86, ARM) only. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function lzxError(what: string): SevenStickError {
   return new SevenStickError('E_FORMAT', `Corrupt LZX data: ${what}`);
 }
@@ -69,8 +72,15 @@ export class LzxDecoder {
   private readonly preTable = new Int32Array(decodeTableSize(PRE_SYMS, PRE_TABLEBITS, MAX_CODE_LEN));
   private readonly alignedTable = new Int32Array(1 << ALIGNED_TABLEBITS);
 
+  /**
+   * The chunk's compressed bytes, copied behind zero padding: the bit reader reads ahead up to two
+   * words past the end of a valid stream, and past the padding (only in corrupt data) typed-array
+   * reads give undefined, which the bit operations turn into 0 — so the hot loop has no bounds test.
+   */
+  private padded = new Uint8Array(0);
+  /** The same bytes as 16-bit words (the bitstream's unit; word reads are always at even offsets). */
+  private words = new Uint16Array(0);
   // Bit reader state (copied into locals by the hot loop).
-  private inp: Uint8Array = new Uint8Array(0);
   private ip = 0;
   private iend = 0;
   private bitbuf = 0;
@@ -83,6 +93,7 @@ export class LzxDecoder {
     if (maxChunkSize < 1 || 1 << order < maxChunkSize) {
       throw new SevenStickError('E_UNSUPPORTED', `LZX chunk size ${maxChunkSize} is not supported (at most 2 MiB)`);
     }
+    if (!LITTLE_ENDIAN) throw new SevenStickError('E_UNSUPPORTED', 'LZX decoding needs a little-endian CPU');
     this.windowOrder = order;
     // The largest offset is window - 3 (+2 adjustment); count the slots that reach it.
     const maxAdjusted = (1 << order) - MIN_MATCH - 1 + 2;
@@ -95,7 +106,7 @@ export class LzxDecoder {
 
   private refill(): void {
     const ip = this.ip;
-    const w = ip + 1 < this.iend ? (this.inp[ip] as number) | ((this.inp[ip + 1] as number) << 8) : 0;
+    const w = this.words[ip >>> 1] as number;
     this.bitbuf |= w << (16 - this.bitcount);
     this.bitcount += 16;
     this.ip = ip + 2;
@@ -159,12 +170,20 @@ export class LzxDecoder {
    * Decompresses one chunk: `input` holds exactly the chunk's compressed bytes; `out` is filled
    * completely (its length is the chunk's uncompressed size). Throws E_FORMAT on corrupt data.
    */
-  decompress(input: Uint8Array, out: Uint8Array): void {
+  decompress(compressed: Uint8Array, out: Uint8Array): void {
     const outEnd = out.length;
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     if (outEnd > 1 << this.windowOrder) throw lzxError(`chunk of ${outEnd} bytes exceeds the window`);
-    this.inp = input;
+    if (this.padded.length < compressed.length + 16) {
+      this.padded = new Uint8Array(Math.max((compressed.length + 17) & ~1, (1 << this.windowOrder) + 64));
+      this.words = new Uint16Array(this.padded.buffer);
+    }
+    const input = this.padded;
+    const words = this.words;
+    input.set(compressed);
+    input.fill(0, compressed.length, compressed.length + 16);
     this.ip = 0;
-    this.iend = input.length;
+    this.iend = compressed.length;
     this.bitbuf = 0;
     this.bitcount = 0;
     this.mainLens.fill(0);
@@ -185,7 +204,9 @@ export class LzxDecoder {
         size = (this.bits(8) << 8) | this.bits(8);
         if (this.windowOrder >= 16) size = (size << 8) | this.bits(8);
       }
-      if (size === 0 || size > outEnd - op) throw lzxError(`block of ${size} bytes at ${op} overruns the ${outEnd}-byte chunk`);
+      // Empty blocks are legal (wimlib accepts them); each header consumes input, and past the end
+      // the stream reads as zeros = block type 0, an error — so runs of them cannot loop forever.
+      if (size > outEnd - op) throw lzxError(`block of ${size} bytes at ${op} overruns the ${outEnd}-byte chunk`);
 
       if (type === BLOCK_UNCOMPRESSED) {
         // Align: bits consumed so far, rounded up to the next 16-bit word (a full word if aligned).
@@ -224,19 +245,18 @@ export class LzxDecoder {
       const mainTable = this.mainTable;
       const lenTable = this.lenTable;
       const alignedTable = this.alignedTable;
-      const iend = this.iend;
       let ip = this.ip;
       let bitbuf = this.bitbuf;
       let bitcount = this.bitcount;
       const blockEnd = op + size;
       while (op < blockEnd) {
         if (bitcount < 16) {
-          bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+          bitbuf |= words[ip >>> 1]! << (16 - bitcount);
           bitcount += 16;
           ip += 2;
         }
-        let e = mainTable[bitbuf >>> 21]!;
-        if (e & 0x80) e = mainTable[(e >>> 8) + ((bitbuf << 11) >>> (32 - (e & 0x1f)))]!;
+        let e = mainTable[bitbuf >>> 20]!;
+        if (e & 0x80) e = mainTable[(e >>> 8) + ((bitbuf << 12) >>> (32 - (e & 0x1f)))]!;
         let l = e & 0x1f;
         bitbuf <<= l;
         bitcount -= l;
@@ -250,7 +270,7 @@ export class LzxDecoder {
         const slot = sym >>> 3;
         if (matchLen === NUM_PRIMARY_LENS) {
           if (bitcount < 16) {
-            bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+            bitbuf |= words[ip >>> 1]! << (16 - bitcount);
             bitcount += 16;
             ip += 2;
           }
@@ -281,7 +301,7 @@ export class LzxDecoder {
             const verb = extra - 3;
             if (verb > 0) {
               while (bitcount < verb) {
-                bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+                bitbuf |= words[ip >>> 1]! << (16 - bitcount);
                 bitcount += 16;
                 ip += 2;
               }
@@ -290,7 +310,7 @@ export class LzxDecoder {
               bitcount -= verb;
             }
             if (bitcount < 16) {
-              bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+              bitbuf |= words[ip >>> 1]! << (16 - bitcount);
               bitcount += 16;
               ip += 2;
             }
@@ -301,7 +321,7 @@ export class LzxDecoder {
             offset += e >>> 8;
           } else if (extra > 0) {
             while (bitcount < extra) {
-              bitbuf |= (ip + 1 < iend ? input[ip]! | (input[ip + 1]! << 8) : 0) << (16 - bitcount);
+              bitbuf |= words[ip >>> 1]! << (16 - bitcount);
               bitcount += 16;
               ip += 2;
             }
@@ -318,14 +338,7 @@ export class LzxDecoder {
           throw lzxError(`match of ${matchLen} bytes at ${op} runs past the block`);
         }
         if (offset > op) throw lzxError(`match offset ${offset} at ${op} reaches before the chunk`);
-        let src = op - offset;
-        if (offset >= matchLen && matchLen > 32) {
-          out.copyWithin(op, src, src + matchLen);
-          op += matchLen;
-        } else {
-          const mEnd = op + matchLen;
-          while (op < mEnd) out[op++] = out[src++]!;
-        }
+        op = copyMatch(out, view, op, offset, matchLen);
       }
       this.ip = ip;
       this.bitbuf = bitbuf;

@@ -45,6 +45,10 @@ const MAX_METADATA = 1024 * 1024 * 1024;
 /** Chunk size used when streaming a file out. */
 const STREAM_CHUNK = 1024 * 1024;
 const DIR_CACHE = 64;
+/** SHA-1 of zero bytes: an empty stream may be recorded with it instead of the zero hash. */
+const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
+/** readFile() holds the whole file in memory: meant for boot files, not multi-GB blobs. */
+const MAX_READ_FILE = 256 * 1024 * 1024;
 
 interface ImageMeta {
   reader: ResourceReader;
@@ -267,6 +271,7 @@ export class Wim {
     const { sha1, what } = this.streamOf(entry, streamName);
     if (sha1 === null) return new BlobReader(new BufferReader(Buffer.alloc(0), what), null, what);
     const blob = this.blobs.byHash.get(sha1);
+    if (!blob && sha1 === EMPTY_SHA1) return new BlobReader(new BufferReader(Buffer.alloc(0), what), sha1, what);
     if (!blob) throw new SevenStickError('E_FORMAT', `${what}: its data (SHA-1 ${sha1}) is missing from the WIM`, { path: entry.path });
     if (blob.partNumber !== 1 && blob.partNumber !== this.header.partNumber) {
       throw new SevenStickError('E_UNSUPPORTED', `${what} is stored in part ${blob.partNumber} of a split WIM set (.swm)`);
@@ -289,6 +294,11 @@ export class Wim {
   async readFile(imageIndex: number, path: string): Promise<Buffer> {
     const entry = await this.lookup(imageIndex, path);
     if (!entry) throw new SevenStickError('E_NOT_FOUND', `${path} is not in image ${imageIndex} of ${this.label}`, { path });
+    if (entry.size > MAX_READ_FILE) {
+      throw new SevenStickError('E_LIMIT', `${entry.path} (${entry.size} bytes) is too large to read into memory; stream it with chunks() or extractTo()`, {
+        path: entry.path,
+      });
+    }
     const parts: Buffer[] = [];
     for await (const c of this.chunks(entry)) parts.push(c);
     return Buffer.concat(parts);

@@ -13,7 +13,7 @@
  * symbol, ≥16 before offset bits), because the position of those extra bytes depends on it.
  */
 import { SevenStickError } from '../../io/errors.js';
-import { buildDecodeTable, decodeTableSize } from './huffman.js';
+import { buildDecodeTable, copyMatch, decodeTableSize } from './huffman.js';
 
 const NUM_SYMS = 512;
 const MAX_CODE_LEN = 15;
@@ -32,6 +32,7 @@ export class XpressDecoder {
   /** Decompresses one chunk (`input` = its compressed bytes) filling `out` completely. */
   decompress(input: Uint8Array, out: Uint8Array): void {
     const outEnd = out.length;
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     if (outEnd > XPRESS_MAX_CHUNK) throw xpressError(`chunk of ${outEnd} bytes is larger than 64 KiB`);
     if (input.length < NUM_SYMS / 2) throw xpressError('chunk too short for its code lengths');
     const lens = this.lens;
@@ -94,14 +95,7 @@ export class XpressDecoder {
       len += MIN_MATCH;
       if (len > outEnd - op) throw xpressError(`match of ${len} bytes at ${op} runs past the chunk`);
       if (offset > op) throw xpressError(`match offset ${offset} at ${op} reaches before the chunk`);
-      let src = op - offset;
-      if (offset >= len && len > 32) {
-        out.copyWithin(op, src, src + len);
-        op += len;
-      } else {
-        const mEnd = op + len;
-        while (op < mEnd) out[op++] = out[src++]!;
-      }
+      op = copyMatch(out, view, op, offset, len);
     }
   }
 }
