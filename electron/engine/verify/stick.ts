@@ -63,16 +63,26 @@ function firstDifference(a: Buffer, b: Buffer): number {
   return n;
 }
 
-/** Compares two readers; returns the first differing offset or -1. */
+/** Compares two readers; returns the first differing offset or -1. The next pair of reads runs while a pair is compared. */
 async function compareReaders(want: ByteReader, got: ByteReader, meter: ProgressMeter | undefined, signal?: AbortSignal): Promise<number> {
   if (want.size !== got.size) return Math.min(want.size, got.size);
-  for (let pos = 0; pos < want.size; pos += COMPARE_CHUNK) {
-    if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
+  const fetch = (pos: number): Promise<[Buffer, Buffer]> => {
     const n = Math.min(COMPARE_CHUNK, want.size - pos);
-    const [a, b] = await Promise.all([want.read(pos, n), got.read(pos, n)]);
+    const p = Promise.all([want.read(pos, n), got.read(pos, n)]);
+    p.catch(() => undefined); // awaited below
+    return p;
+  };
+  let next = want.size > 0 ? fetch(0) : undefined;
+  for (let pos = 0; pos < want.size && next; pos += COMPARE_CHUNK) {
+    if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
+    const [a, b] = await next;
+    next = pos + COMPARE_CHUNK < want.size ? fetch(pos + COMPARE_CHUNK) : undefined;
     keepMemoryFlat();
-    if (!a.equals(b)) return pos + firstDifference(a, b);
-    meter?.add(n);
+    if (!a.equals(b)) {
+      await next?.catch(() => undefined);
+      return pos + firstDifference(a, b);
+    }
+    meter?.add(a.length);
   }
   return -1;
 }
