@@ -29,6 +29,8 @@ NEEDED=(
   "file|file"
   "makensis|nsis"
   "findmnt|util-linux"
+  "mkfs.ext4|e2fsprogs"
+  "/usr/bin/time|time"
 )
 
 missing=()
