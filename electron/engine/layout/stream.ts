@@ -367,12 +367,13 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
 export function createRawStream(reader: ByteReader): DiskImageStream {
   const size = Math.ceil(reader.size / SECTOR) * SECTOR;
   const bootEnd = Math.min(size, 64 * 1024);
-  const make = (a: number, b: number) => async () => {
+  const make = (a: number, b: number) => async (ctx: StreamContext, index: number) => {
     const end = Math.min(b, reader.size);
-    const data = end > a ? await reader.read(a, end - a) : Buffer.alloc(0);
-    if (data.length === b - a) return data;
-    const out = Buffer.alloc(b - a);
-    data.copy(out);
+    // A recycled buffer when the consumer asked for them, else a fresh one; the image's last
+    // partial sector is padded with zeros.
+    const out = ctx.ring ? (ctx.ring[index % ctx.ring.length] as Buffer).subarray(0, b - a) : Buffer.allocUnsafe(b - a);
+    if (end > a) await readInto(reader, a, end - a, out, 0);
+    out.fill(0, Math.max(end - a, 0));
     return out;
   };
   const pieces = [...split(bootEnd, size, make), ...split(0, bootEnd, make, true)];

@@ -179,27 +179,30 @@ test('cancelling stops the stream with E_CANCELLED', async () => {
   assert.equal(n, 2);
 });
 
-test('raw stream: the image byte for byte, padded to a sector, first 64 KiB last', async () => {
-  const img = Buffer.alloc(300 * 1024 + 100);
-  for (let i = 0; i < img.length; i++) img[i] = (i * 7 + (i >> 9)) & 0xff;
-  const s = createRawStream(new BufferReader(img, 'hybrid.iso'));
-  assert.equal(s.size, 300 * 1024 + 512);
-  const out = Buffer.alloc(s.size, 0xee);
-  const order: { offset: number; boot: boolean }[] = [];
-  let bytes = 0;
-  for await (const c of s.chunks()) {
-    c.data.copy(out, c.offset);
-    order.push({ offset: c.offset, boot: c.boot === true });
-    bytes += c.data.length;
-  }
-  assert.equal(bytes, s.bytesToWrite);
-  const expect = Buffer.alloc(s.size);
-  img.copy(expect);
-  assert.ok(out.equals(expect));
-  assert.deepEqual(order.at(-1), { offset: 0, boot: true });
-  assert.ok(order.slice(0, -1).every((o) => !o.boot && o.offset >= 64 * 1024));
-  assert.equal(s.describe(10), 'image boot area (first 64 KiB)');
-});
+for (const reuseBuffers of [false, true]) {
+  test(`raw stream: the image byte for byte, padded to a sector, first 64 KiB last (reuseBuffers: ${reuseBuffers})`, async () => {
+    const img = Buffer.alloc(9 * MiB + 100);
+    for (let i = 0; i < img.length; i++) img[i] = (i * 7 + (i >> 9)) & 0xff;
+    const s = createRawStream(new BufferReader(img, 'hybrid.iso'));
+    assert.equal(s.size, 9 * MiB + 512);
+    const out = Buffer.alloc(s.size, 0xee);
+    const order: { offset: number; boot: boolean }[] = [];
+    let bytes = 0;
+    for await (const c of s.chunks(undefined, { reuseBuffers })) {
+      c.data.copy(out, c.offset);
+      order.push({ offset: c.offset, boot: c.boot === true });
+      bytes += c.data.length;
+    }
+    assert.equal(bytes, s.bytesToWrite);
+    const expect = Buffer.alloc(s.size);
+    img.copy(expect);
+    assert.ok(out.equals(expect));
+    assert.ok(order.length >= 4, `${order.length} chunks`);
+    assert.deepEqual(order.at(-1), { offset: 0, boot: true });
+    assert.ok(order.slice(0, -1).every((o) => !o.boot && o.offset >= 64 * 1024));
+    assert.equal(s.describe(10), 'image boot area (first 64 KiB)');
+  });
+}
 
 test('vhd: qemu-img sees a fixed vpc image of the planned size, and its data reads back', async () => {
   const t = tempDir();
