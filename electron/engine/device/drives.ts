@@ -193,23 +193,7 @@ export async function describePath(path: string): Promise<Drive> {
     st = await fsp.stat(abs);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SevenStickError('E_DEVICE', `Cannot look at ${abs}: ${(e as Error).message}`, { path: abs });
-    return {
-      device: abs,
-      kind: 'file',
-      size: null,
-      description: 'New disk image file',
-      bus: 'file',
-      removable: true,
-      readOnly: false,
-      isSystem: false,
-      mountpoints: [],
-      serial: null,
-      logicalSectorSize: 512,
-      backingFile: null,
-      injected: false,
-      exists: false,
-      devNumbers: [],
-    };
+    return fileTarget(abs, { size: null, readOnly: false, exists: false });
   }
   if (st.isDirectory()) throw new SevenStickError('E_ARGS', `${abs} is a folder; the target must be a drive or a disk image file`, { path: abs });
   if (st.isBlockDevice() && process.platform === 'linux') {
@@ -235,21 +219,26 @@ export async function describePath(path: string): Promise<Drive> {
   } catch {
     readOnly = true;
   }
+  return fileTarget(abs, { size: st.size, readOnly, exists: true });
+}
+
+/** A regular file as a target (a disk image for VMs), existing or to be created. */
+function fileTarget(abs: string, f: { size: number | null; readOnly: boolean; exists: boolean }): Drive {
   return {
     device: abs,
     kind: 'file',
-    size: st.size,
-    description: 'Disk image file',
+    size: f.size,
+    description: f.exists ? 'Disk image file' : 'New disk image file',
     bus: 'file',
     removable: true,
-    readOnly,
+    readOnly: f.readOnly,
     isSystem: false,
     mountpoints: [],
     serial: null,
     logicalSectorSize: 512,
     backingFile: null,
     injected: false,
-    exists: true,
+    exists: f.exists,
     devNumbers: [],
   };
 }
