@@ -27,7 +27,7 @@ export async function launchElectron(opts: HostOptions): Promise<Host> {
   const profile = mkdtempSync(join(tmpdir(), 'sevenstick-e2e-electron-'));
   const app = await _electron.launch({
     executablePath: bin,
-    args: ['--no-sandbox', `--user-data-dir=${profile}`, REPO],
+    args: ['--no-sandbox', `--user-data-dir=${profile}`, REPO, ...(opts.launchImage ? [opts.launchImage] : [])],
     env: { ...process.env, SEVENSTICK_TEST_DEVICES: opts.devices.join(',') } as Record<string, string>,
     colorScheme: opts.colorScheme ?? 'light',
   });
@@ -50,6 +50,10 @@ export async function launchElectron(opts: HostOptions): Promise<Host> {
     },
     async drop() {
       throw new Error('dropping a real file needs OS drag and drop; covered by the Chromium launcher and the preload unit test');
+    },
+    async openWith(path) {
+      // What main's second-instance / open-file handlers send to a loaded window.
+      await app.evaluate(({ BrowserWindow }, p) => BrowserWindow.getAllWindows()[0]?.webContents.send('image:open', { path: p }), path);
     },
     async shot(step) {
       const file = join(shotsDir, `${String(++shotNo).padStart(2, '0')}-${step}.png`);

@@ -50,6 +50,8 @@ export interface HostOptions {
   colorScheme?: 'light' | 'dark';
   /** Poll interval of the live drive list. */
   watchMs?: number;
+  /** Start as if opened with this image ("Open with SevenStick", a file argument). */
+  launchImage?: string;
 }
 
 export interface Host {
@@ -58,6 +60,8 @@ export interface Host {
   choose(path: string | null): Promise<void>;
   /** Drops a file of this name (standing for `path`) on the window. */
   drop(name: string, path: string): Promise<void>;
+  /** The OS asks the running app to open an image ("Open with" while it runs). */
+  openWith(path: string): Promise<void>;
   shot(step: string): Promise<string>;
   close(): Promise<void>;
   /** Console errors and page errors seen so far. */
@@ -94,6 +98,7 @@ export async function launch(opts: HostOptions): Promise<Host> {
   };
 
   let nextChoice: string | null = null;
+  let launchImage = opts.launchImage ?? null;
   const dropPaths: Record<string, string> = {};
   const host: Host = {
     page,
@@ -104,6 +109,9 @@ export async function launch(opts: HostOptions): Promise<Host> {
     async drop(name, path) {
       dropPaths[name] = path;
       await dropOnPage(page, name);
+    },
+    async openWith(path) {
+      emit('image:open', { path });
     },
     async shot(step) {
       const file = join(shotsDir, `${String(++shotNo).padStart(2, '0')}-${step}.png`);
@@ -132,6 +140,11 @@ export async function launch(opts: HostOptions): Promise<Host> {
     openLog: async () => true,
     emit,
     info: { version: 'e2e', platform: process.platform, needsElevation: process.getuid?.() !== 0, logPath: join(tmpdir(), 'sevenstick-e2e.log') },
+    takeLaunchImage: () => {
+      const p = launchImage;
+      launchImage = null;
+      return p;
+    },
   });
   const stopWatch = engine.watchDrives ? engine.watchDrives(h.currentImage, (d) => emit('drives:changed', d), opts.watchMs ?? 400) : () => {};
 

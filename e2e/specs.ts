@@ -162,6 +162,24 @@ export function defineSpecs(launch: Launcher, opts: { id: 'chromium' | 'electron
     }
   });
 
+  test(prefix + 'opened with an image ("Open with", a file argument): the wizard starts on it; another one opened while running replaces it', { skip: skipAll }, async () => {
+    const w = world();
+    try {
+      const iso = win7Iso();
+      const img = rawImage(w.dir, 8);
+      w.host = await launch({ name: dir + 'open-with', devices: [], launchImage: iso });
+      const host = w.host;
+      await host.page.getByRole('heading', { level: 2, name: 'GRMCPRXFRER_EN_DVD' }).waitFor();
+      await host.page.getByText('Windows 7 PROFESSIONAL').waitFor();
+      await step(host, 'launched-with-iso');
+      await host.openWith(img);
+      await host.page.getByText('Raw disk image', { exact: true }).waitFor();
+      await step(host, 'opened-raw-image');
+    } finally {
+      await teardown(w);
+    }
+  });
+
   test(prefix + 'a corrupt ISO gives a readable error and no way forward', { skip: skipAll || (!isRoot && 'needs root (loop devices)') }, async () => {
     const w = world();
     try {

@@ -36,7 +36,9 @@ export interface HandlerDeps {
   chooseImage(): Promise<string | null>;
   openLog(): Promise<boolean>;
   emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void;
-  info: Omit<AppInfo, 'features'>;
+  info: Omit<AppInfo, 'features' | 'launchImage'>;
+  /** The image the app was launched with; handed out once (a reload does not reopen it). */
+  takeLaunchImage?(): string | null;
   hooks?: JobHooks;
   log?(line: string): void;
 }
@@ -102,6 +104,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; current
       const e = deps.engine;
       return {
         ...deps.info,
+        launchImage: deps.takeLaunchImage?.() ?? null,
         features: { inspect: !!e.inspect, checksum: !!e.checksum, drives: !!e.listDrives, write: !!e.canWrite, verify: !!e.canVerify },
       };
     },

@@ -11,13 +11,24 @@ import { INVOKE_METHODS } from '../shared/contract.js';
 import { bindEngine } from './engine-bindings.js';
 import { createHandlers, dispatch, type JobKind } from './handlers.js';
 import { HelperSession, LINUX_LAUNCHER } from './helper-client.js';
+import { imageFromArgs } from './launch-args.js';
 import { LogFile } from './log.js';
 import { isAllowedNavigation, isTrustedSender } from './sender.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const RENDERER_INDEX = join(ROOT, 'build', 'renderer', 'index.html');
+/**
+ * In a packaged app the helper and the modules it loads are unpacked from app.asar (the installers'
+ * asarUnpack): run that copy, so the elevated process needs no archive lookups and finds the native
+ * modules beside it. From a source checkout the path has no app.asar and stays as it is.
+ */
+function unpacked(path: string): string {
+  const u = path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  return u !== path && existsSync(u) ? u : path;
+}
+
 const PRELOAD = join(__dirname, '..', 'preload', 'index.js');
-const HELPER = join(__dirname, '..', 'helper', 'index.js');
+const HELPER = unpacked(join(__dirname, '..', 'helper', 'index.js'));
 const DEV_URL = process.env.SEVENSTICK_DEV_URL;
 const APP_URL = DEV_URL && /^http:\/\/(localhost|127\.0\.0\.1):\d+\/?$/.test(DEV_URL) ? DEV_URL : pathToFileURL(RENDERER_INDEX).href;
 
@@ -28,12 +39,29 @@ const log = new LogFile(join(app.getPath('logs'), 'sevenstick.log'));
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_e, argv, workingDirectory) => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
+    const path = imageFromArgs(argv, workingDirectory);
+    if (path) openImage(path);
   });
 }
+
+/** The image we were launched with, until the wizard asks for it (app:info). */
+let launchImage = imageFromArgs(process.argv, process.cwd());
+
+/** An image the OS asks us to open: straight to a loaded wizard, else kept for its first app:info. */
+function openImage(path: string): void {
+  if (mainWindow && !mainWindow.isDestroyed() && !mainWindow.webContents.isLoading()) emit('image:open', { path });
+  else launchImage = path;
+}
+
+// macOS: "Open with" and dropping on the Dock icon arrive as events, also before the app is ready.
+app.on('open-file', (e, path) => {
+  e.preventDefault();
+  openImage(path);
+});
 
 function emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
@@ -98,6 +126,11 @@ const { handlers, cancelAll, running, currentImage } = createHandlers({
   },
   emit,
   info: { version: app.getVersion(), platform: process.platform, needsElevation: !privileged, logPath: log.path },
+  takeLaunchImage() {
+    const path = launchImage;
+    launchImage = null;
+    return path;
+  },
   hooks: jobHooks,
   log: (l) => log.write(l),
 });

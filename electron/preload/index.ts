@@ -23,6 +23,7 @@ export const PRELOAD_EVENT_METHODS: Record<EventChannel, string> = {
   'drives:changed': 'onDrivesChanged',
   'job:progress': 'onJobProgress',
   'menu:command': 'onMenuCommand',
+  'image:open': 'onOpenImage',
 };
 
 export function buildApi(): SevenStickApi {

@@ -175,6 +175,8 @@ export interface AppInfo {
   /** Whether writing needs an elevation prompt on this machine. */
   needsElevation: boolean;
   logPath: string;
+  /** The image the app was opened with ("Open with SevenStick", a file argument), if any. */
+  launchImage: string | null;
   /** Which engine features this build has (a wizard step greys out what is missing). */
   features: { inspect: boolean; checksum: boolean; drives: boolean; write: boolean; verify: boolean };
 }
@@ -201,6 +203,8 @@ export interface EventContract {
   'drives:changed': DriveView[];
   'job:progress': { jobId: string; progress: Progress };
   'menu:command': MenuCommand;
+  /** The OS asked us to open an image while running (Open with, a second launch with a file). */
+  'image:open': { path: string };
 }
 
 export type InvokeChannel = keyof InvokeContract;
@@ -225,6 +229,7 @@ export const EVENT_METHODS = {
   'drives:changed': 'onDrivesChanged',
   'job:progress': 'onJobProgress',
   'menu:command': 'onMenuCommand',
+  'image:open': 'onOpenImage',
 } as const satisfies Record<EventChannel, string>;
 
 /** A file the user dropped (the DOM's File is one). */

@@ -61,6 +61,17 @@ export function App() {
     }
   }, []);
 
+  /** An image named from outside the picker (dropped, "Open with", a file argument): start the write flow with it. */
+  const openPath = useCallback(
+    (path: string) => {
+      const s = stateRef.current;
+      if (s.step === 'write' || s.step === 'confirm' || s.verify.jobId) return;
+      if (s.step === 'start' || s.step === 'done') dispatch({ type: 'start', flow: 'write' });
+      void inspect(path);
+    },
+    [inspect],
+  );
+
   const chooseImage = useCallback(async () => {
     try {
       const path = await unwrap(bridge().chooseImage({}));
@@ -73,7 +84,10 @@ export function App() {
   // Bridge subscriptions: live drive list, job progress, menu commands.
   useEffect(() => {
     const api = bridge();
-    void unwrap(api.appInfo({})).then(setInfo, () => {});
+    void unwrap(api.appInfo({})).then((i) => {
+      setInfo(i);
+      if (i.launchImage) openPath(i.launchImage);
+    }, () => {});
     void unwrap(api.listDrives({ showAll: true })).then(
       (drives) => dispatch({ type: 'drives-changed', drives }),
       () => {},
@@ -81,6 +95,7 @@ export function App() {
     const offs = [
       api.onDrivesChanged((drives) => dispatch({ type: 'drives-changed', drives })),
       api.onJobProgress(({ jobId, progress }) => dispatch({ type: 'job-progress', jobId, progress })),
+      api.onOpenImage(({ path }) => openPath(path)),
       api.onMenuCommand((cmd) => {
         const s = stateRef.current;
         if (s.step === 'write' || s.verify.jobId) return;
@@ -92,7 +107,7 @@ export function App() {
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [chooseImage]);
+  }, [chooseImage, openPath]);
 
   // Move focus to the new step's heading, so keyboard and screen reader users land on it.
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -108,14 +123,10 @@ export function App() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const s = stateRef.current;
-    if (s.step === 'write' || s.step === 'confirm' || s.verify.jobId) return;
     const file = e.dataTransfer.files[0];
     if (!file) return;
     const path = bridge().pathForFile(file);
-    if (!path) return;
-    if (s.step === 'start' || s.step === 'done') dispatch({ type: 'start', flow: 'write' });
-    void inspect(path);
+    if (path) openPath(path);
   };
 
   const next = async () => {

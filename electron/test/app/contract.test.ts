@@ -176,3 +176,44 @@ test('the shipped polkit action names exactly the launcher main starts, and neve
   assert.match(launcher, /env -i /, 'clean environment');
   assert.match(launcher, /helper\/index\.js" "\$@"/);
 });
+
+test('an image the app was opened with is handed to the wizard once, and found in the launch arguments', async () => {
+  const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { imageFromArgs } = await import('../../main/launch-args.js');
+  let launch: string | null = '/isos/opened.iso';
+  const { handlers } = createHandlers({
+    engine: { canWrite: false, canVerify: false },
+    startHelper: async () => {
+      throw new Error('unused');
+    },
+    chooseImage: async () => null,
+    openLog: async () => true,
+    emit: () => {},
+    info: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log' },
+    takeLaunchImage: () => {
+      const p = launch;
+      launch = null;
+      return p;
+    },
+  });
+  const first = await dispatch(handlers, 'app:info', undefined);
+  assert.equal(first.ok && first.value.launchImage, '/isos/opened.iso');
+  const again = await dispatch(handlers, 'app:info', undefined);
+  assert.equal(again.ok && again.value.launchImage, null);
+
+  const dir = mkdtempSync(join(tmpdir(), 'sevenstick-args-'));
+  try {
+    writeFileSync(join(dir, 'Win7 SP1.ISO'), 'x');
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    mkdirSync(join(dir, 'folder.iso'));
+    // Packaged: [exe, file]; from source: [electron, app folder, file]; switches are skipped.
+    assert.equal(imageFromArgs(['/opt/SevenStick/sevenstick', 'Win7 SP1.ISO'], dir), join(dir, 'Win7 SP1.ISO'));
+    assert.equal(imageFromArgs(['electron', '.', '--no-sandbox', join(dir, 'Win7 SP1.ISO')], '/'), join(dir, 'Win7 SP1.ISO'));
+    assert.equal(imageFromArgs(['exe', 'notes.txt', 'folder.iso', 'missing.iso', '--x.iso'], dir), null);
+    assert.equal(imageFromArgs(['Win7 SP1.ISO'], dir), null, 'the executable itself is never the image');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
