@@ -4,6 +4,7 @@
  * Started elevated by the GUI (pkexec / UAC / macOS admin prompt) or directly when the GUI already
  * runs as root. The token is read from <dir>/token (never argv). Exit codes as the CLI's (DESIGN §4).
  */
+import { widenIoThreadPool } from '../engine/job/io-threads.js';
 import { runHelper } from './server.js';
 import { defaultEngine } from './engine.js';
 
@@ -13,6 +14,7 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<number> {
+  widenIoThreadPool();
   const dir = arg('--dir');
   if (!dir || !dir.startsWith('/') && !/^[A-Za-z]:\\/.test(dir)) {
     process.stderr.write('sevenstick-helper: --dir <absolute path> is required\n');

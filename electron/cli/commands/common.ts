@@ -1,11 +1,10 @@
 /** Helpers the device commands share: sizes, confirmation, Ctrl-C. */
 import { createInterface } from 'node:readline/promises';
 import { SevenStickError } from '../../engine/io/errors.js';
+import { widenIoThreadPool } from '../../engine/job/io-threads.js';
 
-// Device jobs keep 3 device I/Os in flight while the stream reads the image: libuv's default 4
-// threads would queue the image reads behind them. Must be set before the first async file operation
-// (this module loads with the CLI, before any command runs).
-process.env.UV_THREADPOOL_SIZE ??= '8';
+// Before the first asynchronous file operation (this module loads with the CLI, before any command runs).
+widenIoThreadPool();
 
 /** Parses N, NK, NM, NG (powers of 1024) into bytes. */
 export function parseSize(text: string): number {
