@@ -208,6 +208,7 @@ if (peer.status !== 0) {
       samples: {
         etcherSeconds: e.etcher.map((s) => r3(s.result.seconds)),
         ourJobSeconds: e.ours.map((s) => r3(s.result.seconds.total)),
+        pairRatios: e.ours.map((s, i) => r3(s.result.seconds.total / e.etcher[i].result.seconds)),
       },
       etcherPeakRssMiB: +(Math.max(...e.etcher.map((s) => s.rssKiB)) / 1024).toFixed(1),
       ourPeakRssMiB: +(Math.max(...e.ours.map((s) => s.rssKiB)) / 1024).toFixed(1),
