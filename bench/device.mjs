@@ -4,8 +4,12 @@
 //     and verify phases (raw mode, same bytes), alternating, median of REPS runs;
 //  2. a whole job (write + verify) of a ~3 GiB Win7-like ISO vs "7z x, mkfs.fat, mcopy -s" onto the
 //     same device (that pipeline does not even verify);
-//  3. SevenStick's peak RSS (/usr/bin/time -f %M).
-// etcher-sdk is not installed here: that comparison is skipped. Results: bench/results/device.json.
+//  3. SevenStick's peak RSS (/usr/bin/time -f %M);
+//  4. that whole job vs etcher-sdk (npm; the peer bench/peers/etcher-sdk.sh installs into bench/tmp/ on first
+//     use, never a project dependency) writing + verifying the raw ISO the way Etcher does, on the same
+//     device, alternating, median of REPS runs: etcherRatio = our job seconds / etcher-sdk seconds (goal
+//     <= 1.0). If the peer cannot be installed or run, "etcher" records {"skipped": why}.
+// Results: bench/results/device.json.
 //   node bench/device.mjs [--gib 3] [--reps 3] [--keep]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
@@ -130,6 +134,95 @@ sh('blockdev', ['--flushbufs', part]);
 const t3 = now();
 const pipeline = { extract: t1 - t0, format: t2 - t1, copy: t3 - t2, total: t3 - t0 };
 log(`pipeline: ${pipeline.total.toFixed(1)} s (7z ${pipeline.extract.toFixed(1)}, mkfs ${pipeline.format.toFixed(1)}, mcopy+sync ${pipeline.copy.toFixed(1)})`);
+spawnSync('losetup', ['-d', part]);
+loops.splice(loops.indexOf(part), 1);
+rmSync(out, { recursive: true, force: true });
+
+// 4. etcher-sdk: File(raw ISO) → multiWrite.pipeSourceToDestinations({ verify: true }) → BlockDevice(dev).
+/** Runs the peer under /usr/bin/time; returns its JSON line, wall seconds and peak RSS (KiB). */
+function etcherRun(sdkDir) {
+  const t0 = now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', 'node', join(REPO, 'bench', 'peers', 'etcher-write.mjs'), '--sdk', sdkDir, iso, dev], {
+    encoding: 'utf8',
+    maxBuffer: 64 * MiB,
+  });
+  const wall = now() - t0;
+  const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  let res;
+  try {
+    res = JSON.parse(line);
+  } catch {
+    throw new Error(`etcher-write.mjs exited ${r.status} without a result: ${r.stderr.trim().slice(-500)}`);
+  }
+  if (r.status !== 0 || res.error) throw new Error(`etcher-write.mjs exited ${r.status}: ${String(res.error ?? r.stderr).slice(0, 500)}`);
+  return { result: res, wall, rssKiB: rss };
+}
+
+let etcher;
+const peer = spawnSync('bash', [join(REPO, 'bench', 'peers', 'etcher-sdk.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MiB });
+if (peer.status !== 0) {
+  etcher = { skipped: `the etcher-sdk peer could not be installed (bash bench/peers/etcher-sdk.sh exited ${peer.status ?? peer.signal})` };
+  log(etcher.skipped);
+} else {
+  const sdkDir = peer.stdout.trim().split('\n').pop();
+  try {
+    const e = { ours: [], etcher: [] };
+    for (let i = 0; i < REPS; i++) {
+      // Alternate who goes first so neither always follows the other's writes.
+      const pair = i % 2 === 0 ? ['ours', 'etcher'] : ['etcher', 'ours'];
+      for (const who of pair) {
+        if (who === 'ours') e.ours.push(sevenstick(['write', iso, '--target', dev, '--yes']));
+        else e.etcher.push(etcherRun(sdkDir));
+      }
+      const o = e.ours[i];
+      const x = e.etcher[i];
+      log(`rep ${i + 1}: SevenStick job ${o.result.seconds.total.toFixed(2)} s (wall ${o.wall.toFixed(2)}), etcher-sdk ${x.result.seconds.toFixed(2)} s (flash ${x.result.flashing.toFixed(2)}, verify ${x.result.verifying.toFixed(2)}; wall ${x.wall.toFixed(2)})`);
+    }
+    const ourSeconds = median(e.ours.map((s) => s.result.seconds.total));
+    const etcherSeconds = median(e.etcher.map((s) => s.result.seconds));
+    const ourWall = median(e.ours.map((s) => s.wall));
+    const etcherWall = median(e.etcher.map((s) => s.wall));
+    const r3 = (x) => +x.toFixed(3);
+    etcher = {
+      version: e.etcher[0].result.version,
+      reps: REPS,
+      isoBytes,
+      etcherBytesWritten: e.etcher[0].result.bytesWritten,
+      etcherBytesVerified: e.etcher[0].result.bytesVerified,
+      ourBytesWritten: e.ours[0].result.bytesToWrite,
+      etcherSeconds: r3(etcherSeconds),
+      ourJobSeconds: r3(ourSeconds),
+      etcherRatio: r3(ourSeconds / etcherSeconds),
+      etcherWallSeconds: r3(etcherWall),
+      ourWallSeconds: r3(ourWall),
+      wallRatio: r3(ourWall / etcherWall),
+      etcherPhasesSeconds: {
+        flashing: r3(median(e.etcher.map((s) => s.result.flashing))),
+        verifying: r3(median(e.etcher.map((s) => s.result.verifying))),
+      },
+      ourPhasesSeconds: {
+        writing: r3(median(e.ours.map((s) => s.result.seconds.writing))),
+        verifying: r3(median(e.ours.map((s) => s.result.seconds.verifying))),
+      },
+      samples: {
+        etcherSeconds: e.etcher.map((s) => r3(s.result.seconds)),
+        ourJobSeconds: e.ours.map((s) => r3(s.result.seconds.total)),
+        pairRatios: e.ours.map((s, i) => r3(s.result.seconds.total / e.etcher[i].result.seconds)),
+      },
+      etcherPeakRssMiB: +(Math.max(...e.etcher.map((s) => s.rssKiB)) / 1024).toFixed(1),
+      ourPeakRssMiB: +(Math.max(...e.ours.map((s) => s.rssKiB)) / 1024).toFixed(1),
+      note:
+        'etcher-sdk copies the raw ISO (which a PC cannot boot from USB) with verify: true (XXH3 while writing, O_DIRECT read-back); ' +
+        'SevenStick builds the FAT32 stick from the same ISO and reads every written byte back. Seconds are in-process job times ' +
+        '(etcher: pipeSourceToDestinations incl. open/close; ours: result.seconds.total); wall times include node start-up.',
+    };
+    log(`etcher-sdk ${etcher.etcherSeconds} s vs our job ${etcher.ourJobSeconds} s: ratio ${etcher.etcherRatio}`);
+  } catch (err) {
+    etcher = { skipped: `the etcher-sdk comparison failed: ${String(err?.message ?? err).slice(0, 500)}` };
+    log(etcher.skipped);
+  }
+}
 
 const results = {
   date: new Date().toISOString(),
@@ -164,8 +257,8 @@ const results = {
     ratioVsPipeline: +(job.wall / pipeline.total).toFixed(3),
     note: 'the 7z/mkfs.fat/mcopy pipeline does not verify; SevenStick times include reading every byte back',
   },
-  etcherSdk: 'skipped: etcher-sdk is not installed here',
-  targets: { writeRatio: '>= 0.95', verifyRatio: '>= 0.95', ratioVsPipeline: '<= 0.5', peakRssMiB: '<= 150' },
+  etcher,
+  targets: { writeRatio: '>= 0.95', verifyRatio: '>= 0.95', ratioVsPipeline: '<= 0.5', peakRssMiB: '<= 150', etcherRatio: '<= 1.0' },
 };
 mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
 writeFileSync(join(REPO, 'bench', 'results', 'device.json'), JSON.stringify(results, null, 2) + '\n');
