@@ -10,22 +10,30 @@ import { alignedBuffer, type Target } from './target.js';
 /** Flush to the device every this many bytes, so the last flush is short (no "stuck at 99%"). */
 export const SYNC_EVERY_BYTES = 128 * 1024 * 1024;
 
-/** Private aligned scratch buffers per target (one per block in flight), reused. */
+/**
+ * Aligned scratch buffers (one per block in flight per target), shared by every sink of the process
+ * and kept between passes: the verify pass reads into the buffers the write pass used, instead of
+ * allocating new ones while the old ones wait for the garbage collector. A buffer is owned by
+ * whoever took it until it is given back.
+ */
 class Scratch {
   private readonly free: Buffer[] = [];
+  constructor(private readonly keep: number) {}
   take(size: number): Buffer {
     const i = this.free.findIndex((b) => b.length >= size);
     if (i >= 0) return this.free.splice(i, 1)[0] as Buffer;
     return alignedBuffer(size);
   }
   give(b: Buffer): void {
-    if (this.free.length < 4) this.free.push(b);
+    if (this.free.length < this.keep) this.free.push(b);
   }
 }
 
+const sharedScratch = new Scratch(8);
+
 export class WriteSink implements Sink {
   error?: SevenStickError;
-  private readonly scratch = new Scratch();
+  private readonly scratch = sharedScratch;
   /** Bytes of stream data written. */
   written = 0;
 
@@ -87,7 +95,7 @@ export const MAX_REPORTED_DIFFERENCES = 1000;
 
 export class VerifySink implements Sink {
   error?: SevenStickError;
-  private readonly scratch = new Scratch();
+  private readonly scratch = sharedScratch;
   readonly differences: Difference[] = [];
   /** Differing bytes in all (also beyond MAX_REPORTED_DIFFERENCES regions). */
   differingBytes = 0;

@@ -82,16 +82,37 @@ function cancelled(): SevenStickError {
  */
 export const READ_AHEAD = 2;
 
+/**
+ * A stream's recycled chunk buffers, kept from one pass to the next (write, then verify): a second
+ * pass allocating its own while the first pass's wait for the garbage collector would double the
+ * memory a job holds (and fragment the allocator's heap).
+ */
+interface RingCache {
+  ring?: Buffer[];
+  busy: boolean;
+}
+
 /** Runs the pieces in order with READ_AHEAD pieces of read-ahead; boot pieces are expected last in `pieces`. */
 async function* runPieces(
   pieces: readonly Piece[],
   signal: AbortSignal | undefined,
   finish: (ctx: StreamContext) => Promise<void>,
   options: ChunkOptions = {},
+  cache: RingCache = { busy: false },
 ): AsyncGenerator<DiskChunk> {
   const ctx: StreamContext = { readers: new Map(), dirCache: {} };
-  // Pieces alive at once: the consumer's chunk + READ_AHEAD being made; one spare.
-  if (options.reuseBuffers) ctx.ring = Array.from({ length: READ_AHEAD + 2 }, () => Buffer.allocUnsafe(CHUNK_SIZE));
+  let ownsCache = false;
+  if (options.reuseBuffers) {
+    if (cache.busy) {
+      // Two passes at once over one stream: this one gets buffers of its own.
+      ctx.ring = newRing();
+    } else {
+      // Pieces alive at once: the consumer's chunk + READ_AHEAD being made; one spare.
+      cache.ring ??= newRing();
+      cache.busy = ownsCache = true;
+      ctx.ring = cache.ring;
+    }
+  }
   let index = 0;
   const start = (p: Piece): Promise<Buffer> => {
     const i = index++;
@@ -117,8 +138,13 @@ async function* runPieces(
   } finally {
     // Let in-flight reads settle before closing their readers.
     await Promise.allSettled(pending);
+    if (ownsCache) cache.busy = false;
     await finish(ctx);
   }
+}
+
+function newRing(): Buffer[] {
+  return Array.from({ length: READ_AHEAD + 2 }, () => Buffer.allocUnsafe(CHUNK_SIZE));
 }
 
 async function closeAll(ctx: StreamContext): Promise<void> {
@@ -351,11 +377,12 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
     return !n.isDirectory && within >= n.size ? `${name} (slack after the end)` : name;
   };
 
+  const rings: RingCache = { busy: false };
   return {
     plan,
     size,
     bytesToWrite,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options),
+    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options, rings),
     describe,
   };
 }
@@ -377,10 +404,11 @@ export function createRawStream(reader: ByteReader): DiskImageStream {
     return out;
   };
   const pieces = [...split(bootEnd, size, make), ...split(0, bootEnd, make, true)];
+  const rings: RingCache = { busy: false };
   return {
     size,
     bytesToWrite: size,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options),
+    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options, rings),
     describe: (offset: number) => (offset < 0 || offset >= size ? 'outside the disk' : offset < bootEnd ? 'image boot area (first 64 KiB)' : 'image data'),
   };
 }

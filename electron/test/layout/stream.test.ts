@@ -237,3 +237,25 @@ test('vhd: qemu-img sees a fixed vpc image of the planned size, and its data rea
     t.cleanup();
   }
 });
+
+test('recycled chunk buffers are kept from one pass to the next, and two passes at once never share them', async () => {
+  const img = Buffer.alloc(13 * MiB, 3);
+  const s = createRawStream(new BufferReader(img, 'hybrid.iso'));
+  const backing = async (): Promise<Set<ArrayBufferLike>> => {
+    const set = new Set<ArrayBufferLike>();
+    for await (const c of s.chunks(undefined, { reuseBuffers: true })) set.add(c.data.buffer);
+    return set;
+  };
+  const first = await backing();
+  const second = await backing();
+  assert.deepEqual([...second].filter((b) => !first.has(b)), [], 'the second pass reads into the first pass buffers');
+  const a = s.chunks(undefined, { reuseBuffers: true })[Symbol.asyncIterator]();
+  const b = s.chunks(undefined, { reuseBuffers: true })[Symbol.asyncIterator]();
+  const ca = await a.next();
+  const cb = await b.next();
+  assert.ok(!ca.done && !cb.done);
+  assert.notEqual(ca.value.data.buffer, cb.value.data.buffer, 'concurrent passes use different buffers');
+  assert.ok(ca.value.data.equals(cb.value.data));
+  await a.return?.(undefined);
+  await b.return?.(undefined);
+});
