@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Assembles our boot code: every assets/boot/*.asm -> assets/boot/*.bin (nasm -f bin).
+# Assembles our boot code: every assets/boot/*.asm -> assets/boot/*.bin (nasm -f bin; *.inc are
+# shared pieces they %include).
 #   bash assets/boot/build.sh           rebuild the checked-in .bin files
 #   bash assets/boot/build.sh --check   assemble into a temp dir and compare with the
 #                                       checked-in .bin files (exit 1 on any difference)
@@ -15,7 +16,7 @@ status=0
 shopt -s nullglob
 for src in "$here"/*.asm; do
   name="$(basename "$src" .asm)"
-  nasm -f bin -w+all -o "$tmp/$name.bin" "$src"
+  nasm -f bin -w+all -I "$here/" -o "$tmp/$name.bin" "$src"
   if [ "$mode" = --check ]; then
     if [ ! -f "$here/$name.bin" ]; then
       echo "build.sh --check: $name.bin is missing (run: bash assets/boot/build.sh)" >&2; status=1

@@ -204,19 +204,7 @@ reset_disk:
 
 disk_error:
         mov si, msg_disk
-; Print the zero-terminated string at DS:SI, then halt for good.
-fail:
-        lodsb
-        test al, al
-        jz .halt
-        mov ah, 0x0E
-        mov bx, 0x0007
-        int 0x10
-        jmp fail
-.halt:
-        sti
-        hlt
-        jmp .halt
+%include "fail.inc"
 
 msg_disk        db "Disk read error", 0
 msg_stage2      db "Stage 2 missing", 0

@@ -134,19 +134,7 @@ reset_disk:
         int 0x13
         ret
 
-; Print the zero-terminated string at DS:SI, then halt for good.
-fail:
-        lodsb
-        test al, al
-        jz .halt
-        mov ah, 0x0E
-        mov bx, 0x0007
-        int 0x10
-        jmp fail
-.halt:
-        sti
-        hlt
-        jmp .halt
+%include "fail.inc"
 
 msg_no_active   db "No active partition", 0
 msg_read_error  db "Disk read error", 0

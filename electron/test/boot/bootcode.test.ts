@@ -31,7 +31,7 @@ test('build.sh --check fails on a changed or missing .bin (and build.sh repairs 
   try {
     const dir = join(t.path, 'boot');
     mkdirSync(dir);
-    for (const f of ['build.sh', 'mbr.asm', 'mbr.bin', 'fat32.asm', 'fat32.bin']) cpSync(join(BOOT, f), join(dir, f));
+    for (const f of ['build.sh', 'fail.inc', 'mbr.asm', 'mbr.bin', 'fat32.asm', 'fat32.bin']) cpSync(join(BOOT, f), join(dir, f));
     const bin = readFileSync(join(dir, 'fat32.bin'));
     bin[0x100] ^= 0xff;
     writeFileSync(join(dir, 'fat32.bin'), bin);

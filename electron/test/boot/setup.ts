@@ -33,7 +33,7 @@ export function efiProbe(): Promise<string> {
 
 /** Test-only FORCE_CHS builds of mbr.asm and fat32.asm (a folder with mbr.bin and fat32.bin). */
 export function chsVariant(): Promise<string> {
-  return fixture('boot-chs-variant.sh', [srcTag('assets/boot/mbr.asm'), srcTag('assets/boot/fat32.asm')]);
+  return fixture('boot-chs-variant.sh', [srcTag('assets/boot/mbr.asm'), srcTag('assets/boot/fat32.asm'), srcTag('assets/boot/fail.inc')]);
 }
 
 export type DiskKind = 'simple' | 'fragmented' | 'bigroot' | 'missing' | 'efi';
