@@ -33,3 +33,22 @@ export interface ImageFileSystem {
   /** A reader over a file's bytes (its extents in the image). */
   open(file: FsNode): ByteReader;
 }
+
+/**
+ * Case-insensitive walk of a '/'-separated path from `root`, one component at a time through
+ * `child(dir, lowerCaseName)` — each filesystem finds a child its own cheapest way.
+ */
+export async function lookupPath(
+  root: FsNode,
+  path: string,
+  child: (dir: FsNode, lowerCaseName: string) => Promise<FsNode | undefined>,
+): Promise<FsNode | undefined> {
+  let node = root;
+  for (const part of path.split('/').filter((p) => p !== '')) {
+    if (!node.isDirectory) return undefined;
+    const next = await child(node, part.toLowerCase());
+    if (!next) return undefined;
+    node = next;
+  }
+  return node;
+}

@@ -5,7 +5,7 @@
  */
 import { SevenStickError, formatError } from '../../io/errors.js';
 import { ExtentReader, type ByteReader, type Extent } from '../../io/reader.js';
-import type { FsNode, ImageFileSystem } from '../fs.js';
+import { lookupPath, type FsNode, type ImageFileSystem } from '../fs.js';
 import { DirFlag, DirectoryRecord, ISO_SECTOR, VD_START_SECTOR, VdType, VolumeDescriptor, decodeRecordingDate } from './descriptors.js';
 
 export { readElTorito, type ElTorito, type ElToritoEntry } from './eltorito.js';
@@ -187,16 +187,8 @@ export class Iso9660FileSystem implements ImageFileSystem {
     return out;
   }
 
-  async lookup(path: string): Promise<FsNode | undefined> {
-    let node: FsNode = this.root;
-    for (const part of path.split('/').filter((p) => p !== '')) {
-      if (!node.isDirectory) return undefined;
-      const want = part.toLowerCase();
-      const next = (await this.list(node)).find((x) => x.name.toLowerCase() === want);
-      if (!next) return undefined;
-      node = next;
-    }
-    return node;
+  lookup(path: string): Promise<FsNode | undefined> {
+    return lookupPath(this.root, path, async (dir, want) => (await this.list(dir)).find((x) => x.name.toLowerCase() === want));
   }
 
   open(file: FsNode): ByteReader {

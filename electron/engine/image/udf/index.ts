@@ -7,7 +7,7 @@
  */
 import { SevenStickError, formatError } from '../../io/errors.js';
 import { ExtentReader, type ByteReader, type Extent } from '../../io/reader.js';
-import type { FsNode, ImageFileSystem } from '../fs.js';
+import { lookupPath, type FsNode, type ImageFileSystem } from '../fs.js';
 import {
   AnchorPointer,
   FileSetDesc,
@@ -492,16 +492,12 @@ export class UdfFileSystem implements ImageFileSystem {
     return out;
   }
 
-  async lookup(path: string): Promise<FsNode | undefined> {
-    let node: FsNode = this.root;
-    for (const part of path.split('/').filter((p) => p !== '')) {
-      if (!node.isDirectory) return undefined;
-      const want = part.toLowerCase();
-      const e = (await this.readDirEntries(node)).find((x) => x.name.toLowerCase() === want);
-      if (!e) return undefined;
-      node = await this.nodeFor(node, e);
-    }
-    return node;
+  lookup(path: string): Promise<FsNode | undefined> {
+    // Only the matching entry's File Entry is read, not every sibling's.
+    return lookupPath(this.root, path, async (dir, want) => {
+      const e = (await this.readDirEntries(dir)).find((x) => x.name.toLowerCase() === want);
+      return e && this.nodeFor(dir, e);
+    });
   }
 
   open(file: FsNode): ByteReader {
