@@ -201,10 +201,11 @@ describe('BIOS boot: our MBR + FAT32 boot code load BOOTMGR', () => {
 });
 
 describe('BIOS boot: failures show a message and halt', () => {
-  test('no BOOTMGR (deleted entry + a directory named BOOTMGR) → "BOOTMGR is missing"', async () => {
-    const { r, cleanup } = await bootDisk('missing', 1);
+  test('no BOOTMGR (deleted entry + a directory named BOOTMGR) → "BOOTMGR is missing", on screen and on serial', async () => {
+    const { r, cleanup } = await bootDisk('missing', 1, { serialConsole: true });
     cleanup();
     assertScreen(r, 'BOOTMGR is missing');
+    assert.match(r.serial, /BOOTMGR is missing/, `the message on the serial console too${explain(r)}`);
   });
 
   test('BOOTMGR larger than conventional memory allows → "BOOTMGR is too big"', async () => {

@@ -15,7 +15,7 @@
  * - Every run is killed at `timeoutMs`; disks are attached with snapshot=on (never modified).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './tools.js';
@@ -41,6 +41,23 @@ export interface BiosBootOptions extends BootOptions {
   bus?: 'ide' | 'usb';
   /** IDE only: fixed geometry with no BIOS translation (for tests of CHS code paths). */
   ideChs?: { cyls: number; heads: number; secs: number };
+  /**
+   * Mirror the BIOS text console to the serial port too (SeaBIOS "sercon", fw_cfg etc/sercon-port =
+   * 0x3F8): what boot code prints with INT 10h then shows in `serial` as well as on `screen`.
+   */
+  serialConsole?: boolean;
+}
+
+let serconFile: string | undefined;
+/** fw_cfg file holding SeaBIOS's serial console port (0x3F8, little-endian). */
+function serconPortFile(): string {
+  if (!serconFile) {
+    const dir = tempDir('sevenstick-sercon-');
+    process.once('exit', dir.cleanup);
+    serconFile = join(dir.path, 'sercon-port');
+    writeFileSync(serconFile, Buffer.from([0xf8, 0x03]));
+  }
+  return serconFile;
 }
 
 export interface BootResult {
@@ -75,6 +92,7 @@ function diskArgs(disk: string, bus: 'ide' | 'usb', chs?: BiosBootOptions['ideCh
 /** Boots `disk` under SeaBIOS (legacy BIOS). */
 export function bootBios(disk: string, opts: BiosBootOptions = {}): Promise<BootResult> {
   const args = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', ...diskArgs(disk, opts.bus ?? 'ide', opts.ideChs)];
+  if (opts.serialConsole) args.push('-fw_cfg', `name=etc/sercon-port,file=${serconPortFile()}`);
   return runQemu(args, opts);
 }
 
