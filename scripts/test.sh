@@ -15,8 +15,10 @@ if [[ -x assets/boot/build.sh ]]; then
   bash assets/boot/build.sh --check
 fi
 echo "== unit and integration tests (node --test)"
+# One test file at a time: several files attach, detach and re-attach loop devices, and two files
+# doing that at once could take each other's /dev/loopN.
 mapfile -t files < <(find build/electron/test -name '*.test.js' | sort)
-node --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 if [[ -f e2e/run.sh ]]; then
   echo "== end-to-end tests"
   bash e2e/run.sh
