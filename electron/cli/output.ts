@@ -51,6 +51,11 @@ export class Output {
       }
       return;
     }
+    if (p.total === 0) {
+      // A phase without a byte count (preparing, done): its name is the news.
+      if (p.phase !== 'done') process.stderr.write(`${label}…\n`);
+      return;
+    }
     const now = Date.now();
     if (p.bytes >= p.total || now - this.lastPlain >= 2000) {
       this.lastPlain = now;
