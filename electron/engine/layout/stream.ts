@@ -241,20 +241,23 @@ function readerFor(ctx: StreamContext, n: PlannedNode): ByteReader {
 }
 
 async function dataPiece(plan: DiskPlan, ctx: StreamContext, a: number, b: number, index: number): Promise<Buffer> {
-  // Recycled buffer: one file's bytes fill the whole piece.
-  if (ctx.ring) {
-    const i = firstNodeAfter(plan, a);
-    const n = plan.allocated[i];
+  // With recycled buffers every part is read straight into the piece's buffer (nothing allocated
+  // per piece, however many small files it holds); without, parts are read and then joined.
+  const ring = ctx.ring ? (ctx.ring[index % ctx.ring.length] as Buffer).subarray(0, b - a) : undefined;
+  if (ring) {
+    // One file's bytes fill the whole piece: no zeroing needed.
+    const n = plan.allocated[firstNodeAfter(plan, a)];
     if (n && !n.isDirectory) {
       const start = clusterOffset(plan, n.firstCluster);
       if (start <= a && start + n.size >= b) {
-        const buf = (ctx.ring[index % ctx.ring.length] as Buffer).subarray(0, b - a);
-        await readInto(readerFor(ctx, n), a - start, b - a, buf, 0);
-        return buf;
+        await readInto(readerFor(ctx, n), a - start, b - a, ring, 0);
+        return ring;
       }
     }
+    ring.fill(0);
   }
   const parts: { at: number; data: Promise<Buffer> | Buffer }[] = [];
+  const reads: Promise<void>[] = [];
   const finished: ByteReader[] = [];
   for (let i = firstNodeAfter(plan, a); i < plan.allocated.length; i++) {
     const n = plan.allocated[i] as PlannedNode;
@@ -265,13 +268,16 @@ async function dataPiece(plan: DiskPlan, ctx: StreamContext, a: number, b: numbe
       const buf = ctx.dirCache.buf as Buffer;
       const from = Math.max(a, start);
       const to = Math.min(b, start + buf.length);
-      parts.push({ at: from - a, data: buf.subarray(from - start, to - start) });
+      const slice = buf.subarray(from - start, to - start);
+      if (ring) slice.copy(ring, from - a);
+      else parts.push({ at: from - a, data: slice });
     } else {
       const from = Math.max(a, start);
       const to = Math.min(b, start + n.size);
       if (to > from) {
         const r = readerFor(ctx, n);
-        parts.push({ at: from - a, data: r.read(from - start, to - from) });
+        if (ring) reads.push(readInto(r, from - start, to - from, ring, from - a));
+        else parts.push({ at: from - a, data: r.read(from - start, to - from) });
       }
       if (start + n.size <= b) {
         // The file ends in this piece: its reader is done once the reads are.
@@ -282,7 +288,9 @@ async function dataPiece(plan: DiskPlan, ctx: StreamContext, a: number, b: numbe
     }
   }
   const real = await Promise.all(parts.map(async (p) => ({ at: p.at, data: await p.data })));
+  await Promise.all(reads);
   for (const r of finished) await (r as Partial<ClosableReader>).close?.();
+  if (ring) return ring;
   // One read covering the whole piece: hand its buffer on without copying.
   if (real.length === 1 && (real[0] as { at: number; data: Buffer }).at === 0 && (real[0] as { data: Buffer }).data.length === b - a) {
     return (real[0] as { data: Buffer }).data;
