@@ -5,4 +5,3 @@ export * from './target.js';
 export * from './pipeline.js';
 export * from './sinks.js';
 export * from './capacity.js';
-export * from './memory.js';

@@ -11,7 +11,6 @@
 import { SevenStickError } from '../io/errors.js';
 import type { DiskChunk, DiskImageStream } from './stream.js';
 import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
-import { collectGarbage, keepMemoryFlat, MEMORY_CHECK_BYTES } from './memory.js';
 
 export interface Block {
   /** Device offset of buf[0]; a multiple of the alignment. */
@@ -200,9 +199,6 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
     }
   };
   let sawBoot = false;
-  let sinceGc = 0;
-  // What an earlier pass left behind (its stream's buffers) goes before this pass allocates its own.
-  collectGarbage();
   try {
     for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
       if (signal?.aborted) {
@@ -217,11 +213,6 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
       const barrier = unaligned || (block.boot && !sawBoot);
       sawBoot ||= block.boot;
       if (barrier) await drain();
-      sinceGc += block.length;
-      if (sinceGc >= MEMORY_CHECK_BYTES) {
-        sinceGc = 0;
-        keepMemoryFlat();
-      }
       running.push(processBlock(block));
       if (barrier || running.length >= inflight) await running.shift();
       if (signal?.aborted) throw cancelled();

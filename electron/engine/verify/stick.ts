@@ -19,7 +19,6 @@ import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
 import { Mbr } from '../layout/mbr.js';
 import { ProgressMeter, type ProgressListener } from '../job/progress.js';
 import { DeviceReader } from './device-reader.js';
-import { keepMemoryFlat } from '../device/memory.js';
 import { Fat32Reader, type FatNode } from './fat32.js';
 import { verifyTargetAgainstStream } from './stream-verify.js';
 
@@ -77,7 +76,6 @@ async function compareReaders(want: ByteReader, got: ByteReader, meter: Progress
     if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
     const [a, b] = await next;
     next = pos + COMPARE_CHUNK < want.size ? fetch(pos + COMPARE_CHUNK) : undefined;
-    keepMemoryFlat();
     if (!a.equals(b)) {
       await next?.catch(() => undefined);
       return pos + firstDifference(a, b);
