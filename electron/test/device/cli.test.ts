@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fixture, run, runOk, tempDir } from '../helpers/tools.js';
-import { CLI, isRoot, MiB, withLoops } from './helpers.js';
+import { assertStickLayout, CLI, isRoot, MiB, withLoops } from './helpers.js';
 
 const root = { skip: !isRoot && 'needs root (loop devices)' };
 const sha = (p: string, n?: number): string => createHash('sha256').update(n ? readFileSync(p).subarray(0, n) : readFileSync(p)).digest('hex');
@@ -55,15 +55,7 @@ test('write raw image: exit 0, JSON Lines contract, device equals image; sfdisk/
     assert.ok(prog.some((p) => p.phase === 'writing' && p.bytes === p.total && p.total === 48 * MiB));
     assert.ok(prog.some((p) => p.phase === 'verifying' && p.bytes === p.total));
     assert.equal((await run('cmp', ['-n', String(48 * MiB), img, dev])).code, 0);
-    const sf = JSON.parse((await runOk('sfdisk', ['--json', dev])).stdout) as { partitiontable: { partitions: { start: number; type: string; bootable?: boolean }[] } };
-    assert.deepEqual(sf.partitiontable.partitions.map((p) => [p.start, p.type, p.bootable]), [[2048, 'c', true]]);
-    const ro = (await runOk('losetup', ['-f', '--show', '-r', '-o', String(MiB), l?.file as string])).stdout.trim();
-    try {
-      const fsck = await run('fsck.fat', ['-n', ro]);
-      assert.equal(fsck.code, 0, fsck.stdout + fsck.stderr);
-    } finally {
-      await run('losetup', ['-d', ro]);
-    }
+    await assertStickLayout(dev, l?.file as string);
     const md = await runOk('mdir', ['-/', '-b', '-i', `${dev}@@1M`, '::/']);
     assert.match(md.stdout, /A file with a rather long name\.txt/);
   });

@@ -7,6 +7,7 @@ import { createCipheriv } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiskChunk, DiskImageStream } from '../../engine/index.js';
+import assert from 'node:assert/strict';
 import { REPO, run, runOk, tempDir } from '../helpers/tools.js';
 
 export const CLI = join(REPO, 'build', 'electron', 'cli', 'index.js');
@@ -115,5 +116,21 @@ export async function withLoops<T>(specs: LoopSpec[], fn: (loops: Loop[]) => Pro
     for (const l of loops) await run('losetup', ['-d', l.dev]);
     for (const m of mounts) await run('umount', [m]);
     rmSync(dir.path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Outside oracles for a written stick: sfdisk sees one bootable FAT32 (LBA) partition at 1 MiB, and
+ * fsck.fat -n, on a read-only loop device over the partition in the backing file, finds nothing.
+ */
+export async function assertStickLayout(dev: string, backingFile: string): Promise<void> {
+  const sf = JSON.parse((await runOk('sfdisk', ['--json', dev])).stdout) as { partitiontable: { partitions: { start: number; type: string; bootable?: boolean }[] } };
+  assert.deepEqual(sf.partitiontable.partitions.map((p) => [p.start, p.type, p.bootable]), [[2048, 'c', true]]);
+  const ro = (await runOk('losetup', ['-f', '--show', '-r', '-o', String(MiB), backingFile])).stdout.trim();
+  try {
+    const fsck = await run('fsck.fat', ['-n', ro]);
+    assert.equal(fsck.code, 0, fsck.stdout + fsck.stderr);
+  } finally {
+    await run('losetup', ['-d', ro]);
   }
 }

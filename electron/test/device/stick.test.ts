@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, run, runOk } from '../helpers/tools.js';
-import { CLI, isRoot, MiB, withLoops } from './helpers.js';
+import { assertStickLayout, CLI, isRoot, MiB, withLoops } from './helpers.js';
 
 const root = { skip: !isRoot && 'needs root (loop devices)' };
 const cli = (args: string[]) => run('node', [CLI, ...args], { timeoutMs: 120_000 });
@@ -31,15 +31,7 @@ test('Win7 ISO → loop device (auto mode): oracles accept it; re-verify passes,
     assert.equal(res.mode, 'windows');
 
     // Oracles: partition table, filesystem check (read-only loop at the partition), the UEFI file.
-    const sf = JSON.parse((await runOk('sfdisk', ['--json', dev])).stdout) as { partitiontable: { partitions: { start: number; type: string; bootable?: boolean }[] } };
-    assert.deepEqual(sf.partitiontable.partitions.map((p) => [p.start, p.type, p.bootable]), [[2048, 'c', true]]);
-    const ro = (await runOk('losetup', ['-f', '--show', '-r', '-o', String(MiB), l?.file as string])).stdout.trim();
-    try {
-      const fsck = await run('fsck.fat', ['-n', ro]);
-      assert.equal(fsck.code, 0, fsck.stdout + fsck.stderr);
-    } finally {
-      await run('losetup', ['-d', ro]);
-    }
+    await assertStickLayout(dev, l?.file as string);
     const md = await runOk('mdir', ['-/', '-b', '-i', `${dev}@@1M`, '::/efi/boot']);
     assert.match(md.stdout, /bootx64\.efi/i);
 
