@@ -1,43 +1,35 @@
 /**
- * What the helper needs from the engine, as one small interface: identify a target (size, identity,
- * safety notices — the same predicates the GUI shows), write, verify. `defaultEngine()` binds it to
- * the real engine; a function the engine does not have yet answers E_NOT_AVAILABLE (never a fake result).
+ * What the helper needs from the engine, as one small interface: write drives, verify a drive. The
+ * drives come already checked (authorize.ts) and the image as the descriptor the helper opened for
+ * the user (image.ts); `defaultEngine()` binds it to the real engine.
  */
-import { checkDrive, describePath, locateImage, runWriteJob, verifyStick, type StickVerifyResult, type WriteJobResult } from '../engine/index.js';
-import type { Notice, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
-import { identityOf } from './identity.js';
+import { runWriteJob, verifyStick, type Drive, type StickVerifyResult, type Target, type WriteJobResult } from '../engine/index.js';
+import type { Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
 
-export interface IdentifiedDrive {
-  path: string;
-  size: number | null;
-  serial: string | null;
-  system: boolean;
-  notices: Notice[];
+export interface HelperWriteJob {
+  /** The engine's name for the image (the helper's open descriptor). */
+  image: string;
+  targets: Drive[];
+  mode: WriteMode;
+  verify: boolean;
+  signal: AbortSignal;
+  /** Runs once every target is open, before the first byte is written; throws to refuse. */
+  onOpened: (targets: readonly Target[]) => Promise<void>;
+  onProgress: (p: Progress) => void;
+}
+
+export interface HelperVerifyJob {
+  image: string;
+  /** The image as the user named it (for the report). */
+  imageName: string;
+  target: Drive;
+  signal: AbortSignal;
+  onProgress: (p: Progress) => void;
 }
 
 export interface HelperEngine {
-  /** Looks the target up afresh (never from a cache) and runs the safety predicates against `image`. */
-  identify(path: string, image: string): Promise<IdentifiedDrive>;
-  write(job: { image: string; targets: string[]; mode: WriteMode; verify: boolean; signal: AbortSignal; onProgress: (p: Progress) => void }): Promise<WriteResult>;
-  verify(job: { image: string; target: string; signal: AbortSignal; onProgress: (p: Progress) => void }): Promise<VerifyReport>;
-}
-
-/** Identifies any target path the way the GUI's drive list does. */
-export async function identifyPath(path: string, image: string | null): Promise<IdentifiedDrive> {
-  const d = await describePath(path);
-  return {
-    path: d.device,
-    size: d.size,
-    serial: identityOf(d),
-    system: d.isSystem,
-    notices: checkDrive(d, image ? { image: locateImage(image) } : {}),
-  };
-}
-
-/** Kept for callers that only deal with regular files. */
-export async function identifyRegularFile(path: string): Promise<IdentifiedDrive | null> {
-  const d = await identifyPath(path, null);
-  return d.serial?.startsWith('file:') ? d : null;
+  write(job: HelperWriteJob): Promise<WriteResult>;
+  verify(job: HelperVerifyJob): Promise<VerifyReport>;
 }
 
 export function toWriteResult(r: WriteJobResult): WriteResult {
@@ -65,13 +57,12 @@ export function toVerifyReport(r: StickVerifyResult, image: string): VerifyRepor
 
 export function defaultEngine(): HelperEngine {
   return {
-    identify: identifyPath,
     async write(job) {
-      const r = await runWriteJob({ image: job.image, targets: job.targets, mode: job.mode, verify: job.verify, signal: job.signal, onProgress: job.onProgress });
+      const r = await runWriteJob({ image: job.image, targets: job.targets, mode: job.mode, verify: job.verify, signal: job.signal, onOpened: job.onOpened, onProgress: job.onProgress });
       return toWriteResult(r);
     },
     async verify(job) {
-      return toVerifyReport(await verifyStick(job.target, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
+      return toVerifyReport(await verifyStick(job.target, job.image, { signal: job.signal, onProgress: job.onProgress }), job.imageName);
     },
   };
 }

@@ -1,17 +1,24 @@
 /**
- * The privileged helper's session: check the private directory, take the one-time token, listen,
- * accept ONE client, check its token in constant time, re-identify every target against what the
- * user confirmed, re-run the safety checks, run one job with progress, and end. Every other path
- * (wrong token, a second client, a malformed line, no hello in time, the GUI going away) ends the
- * session without touching a drive.
+ * The privileged helper's session, in phases: who asked and the one-time token (session.ts, as that
+ * user), listen (bound as that user), accept ONE client, check its token in constant time, open the
+ * image as that user (image.ts), decide which drives may be touched (authorize.ts: whole, listed,
+ * not the system disk, still the drive the user confirmed), run one job with progress, and end.
+ * Every other path (wrong token, a second client, a malformed line, no hello in time, the GUI going
+ * away) ends the session without touching a drive.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { IpcError, Notice } from '../shared/contract.js';
+import { describePath, EXIT_CODES, locateImage, type Drive, type Target } from '../engine/index.js';
+import type { ConfirmedTarget, IpcError } from '../shared/contract.js';
 import { toIpcError as toContractError } from '../shared/errors.js';
-import type { HelperEngine, IdentifiedDrive } from './engine.js';
-import { encode, LineSplitter, parseClientMessage, socketPathFor, TOKEN_FILE, type ClientMessage, type HelperMessage } from './protocol.js';
+import type { Requester } from './as-user.js';
+import { authorizeTarget, realDeps, type AuthorizeDeps } from './authorize.js';
+import type { HelperEngine } from './engine.js';
+import { identityOf } from './identity.js';
+import { openImageAsUser } from './image.js';
+import { encode, LineSplitter, parseClientMessage, type ClientMessage, type HelperMessage } from './protocol.js';
+import { Refusal } from './refusal.js';
+import { listenAsUser, requesterOf, takeToken } from './session.js';
 
 export interface HelperOptions {
   /** The private directory the GUI made (0700, owned by the GUI's user). */
@@ -19,47 +26,23 @@ export interface HelperOptions {
   engine: HelperEngine;
   /** How long the GUI has to connect and say hello. */
   helloTimeoutMs: number;
-  /** The uid the directory must belong to (pkexec's PKEXEC_UID), when known. */
+  /** The uid of the user who asked (pkexec's PKEXEC_UID), when known. */
   expectedUid?: number;
+  /** Tests replace how drives are listed and described. */
+  authorizeDeps?: AuthorizeDeps;
   log?: (line: string) => void;
 }
 
 export interface HelperOutcome {
-  /** Process exit code: 0 job done, 1 verify found differences, 2 bad request, 3 I/O, 4 refused, 130 cancelled. */
+  /** Process exit code, as the CLI's: 0 done, 1 verify differences, 2 bad request, 3 I/O, 4 refused, 130 cancelled. */
   code: number;
   reason: string;
 }
 
-class Refusal extends Error {
-  constructor(readonly error: IpcError) {
-    super(error.message);
-  }
-}
-
-const EXIT_OF: Partial<Record<IpcError['code'], number>> = {
-  E_VERIFY: 1,
-  E_SAFETY: 4,
-  E_CANCELLED: 130,
-  E_IO: 3,
-  E_DEVICE: 3,
-  E_BUSY: 3,
-  E_NOT_AVAILABLE: 3,
-};
-
+/** The CLI's exit code for a contract error; the contract's own codes (bad request, elevation…) are 2 and 3. */
 function exitFor(e: IpcError): number {
-  return EXIT_OF[e.code] ?? 2;
-}
-
-/** Refuses a directory or file that another user could have planted or could read. */
-async function checkPrivate(path: string, kind: 'dir' | 'file', expectedUid: number | undefined): Promise<number> {
-  const st = await fsp.lstat(path);
-  if (st.isSymbolicLink()) throw new Refusal({ code: 'E_SAFETY', message: `${path} is a symbolic link` });
-  if (kind === 'dir' ? !st.isDirectory() : !st.isFile()) throw new Refusal({ code: 'E_SAFETY', message: `${path} is not a ${kind}` });
-  if (process.platform !== 'win32') {
-    if ((st.mode & 0o077) !== 0) throw new Refusal({ code: 'E_SAFETY', message: `${path} is accessible to other users (mode ${(st.mode & 0o777).toString(8)})` });
-    if (expectedUid !== undefined && st.uid !== expectedUid) throw new Refusal({ code: 'E_SAFETY', message: `${path} does not belong to the user who asked for the helper` });
-  }
-  return st.uid;
+  const table: Readonly<Record<string, number>> = EXIT_CODES;
+  return table[e.code] ?? (e.code === 'E_BAD_REQUEST' ? 2 : 3);
 }
 
 /** Constant-time token comparison (hashing first makes the lengths equal). */
@@ -69,34 +52,42 @@ export function tokensEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-function describeMismatch(confirmed: { path: string; size: number; serial: string | null }, now: IdentifiedDrive): string | null {
-  if (now.size !== confirmed.size) {
-    return `${confirmed.path} is not the drive you confirmed: it now has ${now.size ?? 'an unknown number of'} bytes, you confirmed ${confirmed.size}. Nothing was written; pick the drive again.`;
-  }
-  if ((now.serial ?? null) !== (confirmed.serial ?? null)) {
-    return `${confirmed.path} is not the drive you confirmed: its serial changed. Nothing was written; pick the drive again.`;
-  }
-  return null;
-}
-
-function firstError(notices: readonly Notice[]): Notice | undefined {
-  return notices.find((n) => n.severity === 'error');
+/**
+ * After the targets are open and before the first byte: each open descriptor's device is described
+ * again (its device number is held open, so it cannot be another drive) and must still be what the
+ * user confirmed.
+ */
+export function confirmOpened(confirmed: readonly ConfirmedTarget[], describe: (path: string) => Promise<Drive> = describePath) {
+  return async (targets: readonly Target[]): Promise<void> => {
+    for (const t of targets) {
+      const want = confirmed.find((c) => c.path === t.path);
+      const now = await describe(t.path);
+      const held = t.drive.identity;
+      const same =
+        want !== undefined &&
+        now.identity !== undefined &&
+        held !== undefined &&
+        'rdev' in now.identity &&
+        'rdev' in held &&
+        now.identity.rdev === held.rdev &&
+        now.size === want.size &&
+        identityOf(now) === want.serial;
+      if (!same) throw new Refusal({ code: 'E_SAFETY', message: `${t.path} is not the drive you confirmed any more. Nothing was written; pick the drive again.` });
+    }
+  };
 }
 
 export async function runHelper(opts: HelperOptions): Promise<HelperOutcome> {
   const log = opts.log ?? (() => {});
-  const ownerUid = await checkPrivate(opts.dir, 'dir', opts.expectedUid);
-  const tokenPath = `${opts.dir}/${TOKEN_FILE}`;
-  await checkPrivate(tokenPath, 'file', opts.expectedUid ?? (process.platform === 'win32' ? undefined : ownerUid));
-  const token = (await fsp.readFile(tokenPath, 'utf8')).trim();
-  // One-time: nobody (including a second helper) can read it again.
-  await fsp.rm(tokenPath, { force: true });
-  if (!/^[0-9a-f]{64}$/.test(token)) throw new Refusal({ code: 'E_SAFETY', message: 'the token file does not hold a token' });
+  const requester = requesterOf(opts.dir, opts.expectedUid);
+  const token = takeToken(opts.dir, requester);
+  return serve(opts, requester, token, log);
+}
 
-  const socketPath = socketPathFor(opts.dir);
-  if (process.platform !== 'win32') await fsp.rm(socketPath, { force: true });
-
-  return await new Promise<HelperOutcome>((resolve) => {
+/** Listens, authenticates one client and runs its one job. */
+function serve(opts: HelperOptions, requester: Requester, token: string, log: (line: string) => void): Promise<HelperOutcome> {
+  const deps = opts.authorizeDeps ?? realDeps;
+  return new Promise<HelperOutcome>((resolve) => {
     let client: Socket | null = null;
     let settled = false;
     const abort = new AbortController();
@@ -132,39 +123,41 @@ export async function runHelper(opts: HelperOptions): Promise<HelperOutcome> {
     let jobStarted = false;
 
     const runJob = async (msg: Extract<ClientMessage, { type: 'write' | 'verify' }>): Promise<void> => {
-      const image = msg.job.image;
-      const targets = msg.type === 'write' ? msg.job.targets : [msg.job.target];
-      // Re-identify each target and re-run every safety rule here, whatever the GUI checked.
-      for (const t of targets) {
-        if (t.path === image) throw new Refusal({ code: 'E_SAFETY', message: `${t.path} is the image itself` });
-        const now = await opts.engine.identify(t.path, image);
-        const mismatch = describeMismatch(t, now);
-        if (mismatch) throw new Refusal({ code: 'E_SAFETY', message: mismatch });
-        const bad = firstError(now.notices);
-        if (bad && msg.type === 'write') throw new Refusal({ code: 'E_SAFETY', message: `${t.path}: ${bad.message}` });
-        if (now.system) throw new Refusal({ code: 'E_SAFETY', message: `${t.path} is the system drive` });
-      }
-      const onProgress = (p: HelperMessage & { type: 'progress' }): void => send(p);
-      if (msg.type === 'write') {
-        const result = await opts.engine.write({
-          image,
-          targets: targets.map((t) => t.path),
-          mode: msg.job.mode,
-          verify: msg.job.verify,
-          signal: abort.signal,
-          onProgress: (progress) => onProgress({ type: 'progress', progress }),
-        });
-        send({ type: 'result', result });
-        finish(result.outcome === 'done' ? 0 : result.outcome === 'cancelled' ? 130 : 3, `write ${result.outcome}`);
-      } else {
-        const report = await opts.engine.verify({
-          image,
-          target: msg.job.target.path,
-          signal: abort.signal,
-          onProgress: (progress) => onProgress({ type: 'progress', progress }),
-        });
-        send({ type: 'result', result: report });
-        finish(report.ok ? 0 : 1, report.ok ? 'verify ok' : 'verify found differences');
+      const confirmed = msg.type === 'write' ? msg.job.targets : [msg.job.target];
+      // The image: opened once, as the user who asked; the engine reads that open file.
+      const image = openImageAsUser(msg.job.image, requester);
+      try {
+        const location = locateImage(image.enginePath);
+        // Every target checked here, whatever the GUI checked: whole, listed, not the system disk,
+        // still the drive the user confirmed.
+        const drives: Drive[] = [];
+        for (const t of confirmed) drives.push(await authorizeTarget(t, { requester, image: location, job: msg.type }, deps));
+        const onProgress = (p: HelperMessage & { type: 'progress' }): void => send(p);
+        if (msg.type === 'write') {
+          const result = await opts.engine.write({
+            image: image.enginePath,
+            targets: drives,
+            mode: msg.job.mode,
+            verify: msg.job.verify,
+            signal: abort.signal,
+            onOpened: confirmOpened(confirmed, deps.describe),
+            onProgress: (progress) => onProgress({ type: 'progress', progress }),
+          });
+          send({ type: 'result', result });
+          finish(result.outcome === 'done' ? 0 : result.outcome === 'cancelled' ? 130 : 3, `write ${result.outcome}`);
+        } else {
+          const report = await opts.engine.verify({
+            image: image.enginePath,
+            imageName: msg.job.image,
+            target: drives[0] as Drive,
+            signal: abort.signal,
+            onProgress: (progress) => onProgress({ type: 'progress', progress }),
+          });
+          send({ type: 'result', result: report });
+          finish(report.ok ? 0 : 1, report.ok ? 'verify ok' : 'verify found differences');
+        }
+      } finally {
+        image.close();
       }
     };
 
@@ -225,16 +218,14 @@ export async function runHelper(opts: HelperOptions): Promise<HelperOutcome> {
       socket.on('error', () => {});
       socket.on('close', () => finish(jobStarted ? 130 : 2, 'the client went away'));
     });
+    let path = '';
     server.on('error', (e) => finish(3, `cannot listen: ${e.message}`));
-    server.listen(socketPath, () => {
-      if (process.platform === 'win32') return;
-      // Only the GUI's user may connect (root can anyway); the token still has to match.
-      fsp
-        .chmod(socketPath, 0o600)
-        .then(() => (process.getuid?.() === 0 ? fsp.chown(socketPath, ownerUid, -1) : undefined))
-        .then(() => log(`helper: listening on ${socketPath}`))
-        .catch((e: unknown) => finish(3, `cannot secure the socket: ${String(e)}`));
-    });
+    server.on('listening', () => log(`helper: listening on ${path}`));
+    try {
+      path = listenAsUser(server, opts.dir, requester);
+    } catch (e) {
+      finish(3, `cannot listen: ${(e as Error).message}`);
+    }
   });
 }
 

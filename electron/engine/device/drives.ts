@@ -34,6 +34,12 @@ export interface Drive {
   devNumbers: string[];
   /** The path names a partition, not a whole drive. */
   isPartition?: boolean;
+  /**
+   * What the path named when it was described: a block device's st_rdev, or an existing file's
+   * st_dev + st_ino. Target.open compares the open descriptor's fstat with it, so what gets written
+   * is what was checked (a path swapped in between is refused).
+   */
+  identity?: { rdev: number } | { dev: number; ino: number };
 }
 
 /** Where drives come from; injectable for tests. */
@@ -86,9 +92,9 @@ export function readMounts(text?: string): MountEntry[] {
 }
 
 /** The sysfs names of a disk's partitions (sda1, loop3p1). */
-function partitionsOf(name: string): string[] {
+function partitionsOf(name: string, sysBlock = '/sys/block'): string[] {
   try {
-    return readdirSync(`/sys/block/${name}`).filter((e) => e.startsWith(name) && readSys(`/sys/block/${name}/${e}/partition`) !== undefined);
+    return readdirSync(`${sysBlock}/${name}`).filter((e) => e.startsWith(name) && readSys(`${sysBlock}/${name}/${e}/partition`) !== undefined);
   } catch {
     return [];
   }
@@ -106,6 +112,46 @@ export function linuxDeviceNumbers(name: string): Set<string> {
   return out;
 }
 
+/**
+ * Device numbers of everything stacked on a disk (device-mapper: LVM, LUKS; md RAID), found through
+ * the sysfs `holders/` folders of the disk and its partitions, followed down any depth. A root
+ * filesystem on LVM or LUKS is mounted from dm-N, not from sda2: without this the disk under it
+ * would not look like the system disk.
+ */
+export function linuxHolderNumbers(name: string, sysBlock = '/sys/block'): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (dir: string, depth: number): void => {
+    let holders: string[];
+    try {
+      holders = readdirSync(`${dir}/holders`);
+    } catch {
+      return;
+    }
+    for (const h of holders) {
+      if (seen.has(h) || depth > 16) continue;
+      seen.add(h);
+      const dev = readSys(`${sysBlock}/${h}/dev`);
+      if (dev) out.add(dev);
+      visit(`${sysBlock}/${h}`, depth + 1);
+    }
+  };
+  visit(`${sysBlock}/${name}`, 0);
+  for (const p of partitionsOf(name, sysBlock)) visit(`${sysBlock}/${name}/${p}`, 0);
+  return out;
+}
+
+/** The sysfs names of the devices stacked on a disk (dm-0, md127), for the swap check. */
+function holderNames(numbers: Set<string>, sysBlock = '/sys/block'): string[] {
+  const names: string[] = [];
+  try {
+    for (const n of readdirSync(sysBlock)) if (numbers.has(readSys(`${sysBlock}/${n}/dev`) ?? '')) names.push(n);
+  } catch {
+    // no sysfs
+  }
+  return names;
+}
+
 const SYSTEM_MOUNTS = new Set(['/', '/boot', '/boot/efi', '/efi', '/usr', '/var', '/home', '/etc']);
 
 function swapDevices(): string[] {
@@ -115,6 +161,16 @@ function swapDevices(): string[] {
     .slice(1)
     .map((l) => l.split(/\s+/)[0] ?? '')
     .filter((s) => s.startsWith('/dev/'));
+}
+
+/** major:minor of a swap device node (/dev/dm-1, or a /dev/mapper/… link to it). */
+function swapNumber(dev: string): string | undefined {
+  try {
+    const st = statSync(dev);
+    return st.isBlockDevice() ? devNumber(st.rdev) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The serial udev recorded for a device (USB sticks: ID_SERIAL_SHORT), where udev runs. */
@@ -134,11 +190,13 @@ function describeLinuxBlock(path: string, rdev: number): Drive {
   const sectors = Number(sysDir ? readSys(`${sysDir}/size`) : undefined);
   const size = Number.isSafeInteger(sectors) && sectors > 0 ? sectors * 512 : null;
   const numbers = name && base && readSys(`${base}/dev`) !== undefined ? linuxDeviceNumbers(name) : new Set([devNumber(rdev)]);
-  const mounts = readMounts().filter((m) => numbers.has(m.dev));
+  // What is mounted from the disk, its partitions, or anything stacked on them (LVM, LUKS, RAID).
+  const stacked = name && base ? linuxHolderNumbers(name) : new Set<string>();
+  const mounts = readMounts().filter((m) => numbers.has(m.dev) || stacked.has(m.dev));
   const mountpoints = [...new Set(mounts.map((m) => m.mountpoint))];
   const swaps = swapDevices();
-  const partNodes = name ? [name, ...partitionsOf(name)].map((n) => `/dev/${n}`) : [path];
-  const holdsSwap = swaps.some((s) => partNodes.includes(s));
+  const partNodes = name ? [name, ...partitionsOf(name), ...holderNames(stacked)].map((n) => `/dev/${n}`) : [path];
+  const holdsSwap = swaps.some((s) => partNodes.includes(s) || stacked.has(swapNumber(s) ?? ''));
   const model = base ? [readSys(`${base}/device/vendor`), readSys(`${base}/device/model`)].filter(Boolean).join(' ') : '';
   const backing = base ? (readSys(`${base}/loop/backing_file`) ?? null) : null;
   const serial = (base && (readSys(`${base}/device/serial`) || readSys(`${base}/serial`) || udevSerial(devNumber(rdev)) || readSys(`${base}/device/wwid`))) || null;
@@ -172,6 +230,7 @@ function describeLinuxBlock(path: string, rdev: number): Drive {
     exists: true,
     devNumbers: [...numbers],
     isPartition: sysDir ? readSys(`${sysDir}/partition`) !== undefined : false,
+    identity: { rdev },
   };
 }
 
@@ -197,9 +256,12 @@ export async function describePath(path: string): Promise<Drive> {
   }
   if (st.isDirectory()) throw new SevenStickError('E_ARGS', `${abs} is a folder; the target must be a drive or a disk image file`, { path: abs });
   if (st.isBlockDevice() && process.platform === 'linux') {
-    const d = describeLinuxBlock(abs, st.rdev);
+    // A link such as /dev/disk/by-id/usb-… is resolved once here: the target is opened by its
+    // real node name, without following links (O_NOFOLLOW), and checked against this st_rdev.
+    const real = await fsp.realpath(abs).catch(() => abs);
+    const d = describeLinuxBlock(real, st.rdev);
     // drivelist knows more on some systems (system flags); merge what it says about this device.
-    const listed = (await drivelistDrives().catch(() => [])).find((x) => x.device === abs);
+    const listed = (await drivelistDrives().catch(() => [])).find((x) => x.device === real);
     if (listed) {
       d.isSystem ||= listed.isSystem;
       d.readOnly ||= listed.readOnly;
@@ -209,7 +271,7 @@ export async function describePath(path: string): Promise<Drive> {
   }
   if (st.isBlockDevice() || st.isCharacterDevice()) {
     const listed = (await drivelistDrives().catch(() => [])).find((x) => x.device === abs);
-    if (listed) return listed;
+    if (listed) return { ...listed, identity: { rdev: st.rdev } };
     throw new SevenStickError('E_DEVICE', `${abs} is not a drive this system reports`, { path: abs });
   }
   if (!st.isFile()) throw new SevenStickError('E_ARGS', `${abs} is neither a drive nor a regular file`, { path: abs });
@@ -219,7 +281,7 @@ export async function describePath(path: string): Promise<Drive> {
   } catch {
     readOnly = true;
   }
-  return fileTarget(abs, { size: st.size, readOnly, exists: true });
+  return { ...fileTarget(await fsp.realpath(abs).catch(() => abs), { size: st.size, readOnly, exists: true }), identity: { dev: st.dev, ino: st.ino } };
 }
 
 /** A regular file as a target (a disk image for VMs), existing or to be created. */
@@ -306,6 +368,28 @@ export async function envTestDrives(): Promise<Drive[]> {
   return out;
 }
 
+/**
+ * Linux loop devices that have a file attached (drivelist leaves them out), described like any
+ * block device and marked with bus 'loop'. The privileged helper lists them so a loop device can be
+ * a target; it writes one only when the file behind it belongs to the user who asked.
+ */
+export async function linuxLoopDrives(): Promise<Drive[]> {
+  if (process.platform !== 'linux') return [];
+  const out: Drive[] = [];
+  for (const name of readdirSync('/sys/block').filter((n) => /^loop\d+$/.test(n))) {
+    if (readSys(`/sys/block/${name}/loop/backing_file`) === undefined) continue;
+    let st;
+    try {
+      st = statSync(`/dev/${name}`);
+    } catch {
+      continue;
+    }
+    if (!st.isBlockDevice()) continue;
+    out.push({ ...describeLinuxBlock(`/dev/${name}`, st.rdev), bus: 'loop' });
+  }
+  return out;
+}
+
 let sources: DriveSource[] = [drivelistDrives, envTestDrives];
 
 /** Replaces the drive sources (tests, the helper process); returns the previous ones. */
@@ -318,6 +402,11 @@ export function setDriveSources(next: DriveSource[]): DriveSource[] {
 export interface ListOptions {
   /** Include system drives, drives of unknown size and fixed disks. */
   all?: boolean;
+  /**
+   * Fail closed: a source that cannot be read throws (E_DEVICE) instead of being skipped. The helper
+   * lists strictly — a drive list it could not read must not look like "nothing is a system disk".
+   */
+  strict?: boolean;
 }
 
 /** Drives from every source (first source wins for a device path), sorted by path. */
@@ -327,7 +416,8 @@ export async function listDrives(opts: ListOptions = {}): Promise<Drive[]> {
     let drives: Drive[];
     try {
       drives = await src();
-    } catch {
+    } catch (e) {
+      if (opts.strict) throw new SevenStickError('E_DEVICE', `Cannot list the drives of this system (${(e as Error).message}); nothing was written`, {}, { cause: e });
       continue;
     }
     for (const d of drives) if (!byDevice.has(d.device)) byDevice.set(d.device, d);

@@ -60,6 +60,28 @@ function errnoCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/**
+ * Ties the open descriptor to what was checked: a block device must still be the device number that
+ * was described, an existing file the same device + inode, a new file a regular file. Anything else
+ * (a link or a different file swapped in at the path, a device re-created under the name) is refused
+ * before a byte is read or written.
+ */
+export function assertSameObject(drive: Drive, st: { rdev: number; dev: number; ino: number; isBlockDevice(): boolean; isFile(): boolean }): void {
+  const path = drive.device;
+  const refuse = (why: string): never => {
+    throw new SevenStickError('E_SAFETY', `${path} is not the drive that was checked (${why}); nothing was written`, { path });
+  };
+  if (drive.kind === 'block') {
+    if (!st.isBlockDevice() && process.platform !== 'win32') refuse('it is no longer a block device');
+    const id = drive.identity;
+    if (id && 'rdev' in id && id.rdev !== st.rdev) refuse('its device number changed');
+    return;
+  }
+  if (!st.isFile()) refuse('it is not a regular file');
+  const id = drive.identity;
+  if (id && 'ino' in id && (id.dev !== st.dev || id.ino !== st.ino)) refuse('another file is at that path now');
+}
+
 export class Target {
   /** Bytes written since the last sync. */
   private unsynced = 0;
@@ -82,14 +104,18 @@ export class Target {
     return this.drive.device;
   }
 
-  static async open(drive: Drive, opts: OpenOptions): Promise<Target> {
+  static async open(checked: Drive, opts: OpenOptions): Promise<Target> {
     const dio = loadDirectIo();
+    let drive = checked;
     const path = drive.device;
     const isBlock = drive.kind === 'block';
-    let flags = opts.write ? C.O_RDWR : C.O_RDONLY;
-    if (isBlock && process.platform === 'linux' && dio) flags |= dio.O_EXCL;
+    // Never through a link: the path was resolved once when the drive was described, and the open
+    // descriptor is checked against that description below.
+    let flags = (opts.write ? C.O_RDWR : C.O_RDONLY) | (C.O_NOFOLLOW ?? 0);
+    // Linux: O_EXCL on a block device fails with EBUSY while the kernel has it or a partition of it
+    // in use (mounted, swap, LVM/LUKS/RAID member). Required, not best-effort.
+    if (isBlock && process.platform === 'linux') flags |= C.O_EXCL;
     if (isBlock && process.platform === 'win32' && dio) flags |= dio.O_EXLOCK;
-    if (!isBlock && opts.write && !drive.exists) flags |= C.O_CREAT;
     const wantDirect = (opts.direct ?? true) && dio !== null && process.platform !== 'darwin';
     let handle: FileHandle | undefined;
     let direct = false;
@@ -109,6 +135,18 @@ export class Target {
       }
       return new SevenStickError(ec, why, { path, errno: code }, { cause: e });
     };
+    if (!isBlock && opts.write && !drive.exists) {
+      // A new file is created here and nowhere else (never an existing one taken over), and the
+      // opens below must find that very file.
+      try {
+        const created = await fsp.open(path, flags | C.O_CREAT | C.O_EXCL, 0o644);
+        const st = await created.stat();
+        await created.close();
+        drive = { ...drive, exists: true, identity: { dev: st.dev, ino: st.ino } };
+      } catch (e) {
+        throw fail(e);
+      }
+    }
     if (wantDirect && dio) {
       try {
         handle = await fsp.open(path, flags | dio.O_DIRECT, 0o644);
@@ -129,6 +167,7 @@ export class Target {
     }
     try {
       const st = await handle.stat();
+      assertSameObject(drive, st);
       let size: number;
       if (isBlock) {
         size = drive.size ?? 0;

@@ -28,6 +28,11 @@ export interface WriteJobOptions {
   signal?: AbortSignal;
   /** Called with every target's warnings before anything is written (after every error check passed). */
   onWarnings?: (warnings: { target: string; constraints: Constraint[] }[]) => void;
+  /**
+   * Called once every target is open and before anything is written to any of them; throwing
+   * refuses the job (the helper checks the open descriptors against what the user confirmed).
+   */
+  onOpened?: (targets: readonly Target[]) => Promise<void>;
   /** Tests inject synthetic streams; the default reads the image. */
   streamFactory?: StreamFactory;
   platform?: DevicePlatform;
@@ -103,6 +108,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   const { stream } = img;
   const targets: Target[] = [];
   const results = new Map<string, TargetResult>();
+  let touched = false;
   let tWrite = 0;
   let tVerify = 0;
   try {
@@ -128,6 +134,9 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
       r.directIo = t.direct;
       if (t.directNote) r.notes.push(t.directNote);
     }
+    await opts.onOpened?.(targets);
+    // From here on the targets get written (capacity markers, then the image).
+    touched = true;
     const align = Math.max(...targets.map((t) => t.sectorSize));
     // One set of aligned buffers for both passes (3 blocks in flight + 2 of read-ahead).
     const pool = new BufferPool(opts.blockSize ?? DEFAULT_BLOCK_SIZE, 5);
@@ -189,8 +198,9 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     }
     for (const r of results.values()) r.ok = r.error === undefined;
   } catch (e) {
-    // Cancelled or failed as a whole: no target may keep a boot sector.
-    for (const t of targets) await t.zeroBootSector();
+    // Cancelled or failed as a whole: no target may keep a boot sector. A job refused before its
+    // first write leaves every target exactly as it was.
+    if (touched) for (const t of targets) await t.zeroBootSector();
     throw e;
   } finally {
     for (const t of targets) await t.close();

@@ -4,7 +4,7 @@
  */
 import { checkRange, type ClosableReader } from '../io/reader.js';
 import { alignedBuffer, Target } from '../device/target.js';
-import { describePath } from '../device/drives.js';
+import { describePath, type Drive } from '../device/drives.js';
 import { SevenStickError } from '../io/errors.js';
 
 export class DeviceReader implements ClosableReader {
@@ -20,9 +20,10 @@ export class DeviceReader implements ClosableReader {
     if (this.spare.length < 2) this.spare.push(b);
   }
 
-  static async open(path: string): Promise<DeviceReader> {
-    const d = await describePath(path);
-    if (!d.exists) throw new SevenStickError('E_NOT_FOUND', `${path} does not exist`, { path });
+  /** Opens a path, or a drive already described (then it is opened as checked). */
+  static async open(target: string | Drive): Promise<DeviceReader> {
+    const d = typeof target === 'string' ? await describePath(target) : target;
+    if (!d.exists) throw new SevenStickError('E_NOT_FOUND', `${d.device} does not exist`, { path: d.device });
     return new DeviceReader(await Target.open(d, { write: false, direct: true }));
   }
 

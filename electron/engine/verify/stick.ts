@@ -18,6 +18,7 @@ import { bootSectors, createRawStream, diskStream } from '../layout/stream.js';
 import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
 import { Mbr } from '../layout/mbr.js';
 import { ProgressMeter, type ProgressListener } from '../job/progress.js';
+import type { Drive } from '../device/drives.js';
 import { DeviceReader } from './device-reader.js';
 import { Fat32Reader, type FatNode } from './fat32.js';
 import { verifyTargetAgainstStream } from './stream-verify.js';
@@ -152,12 +153,14 @@ export interface VerifyStickOptions {
   signal?: AbortSignal;
 }
 
-export async function verifyStick(targetPath: string, imagePath: string, opts: VerifyStickOptions = {}): Promise<StickVerifyResult> {
+/** `target` is a path, or a drive already described and checked (the helper's): it is opened as such. */
+export async function verifyStick(target: string | Drive, imagePath: string, opts: VerifyStickOptions = {}): Promise<StickVerifyResult> {
+  const targetPath = typeof target === 'string' ? target : target.device;
   const info = await inspectImage(imagePath);
   if (info.kind !== 'windows') {
     const reader = await FileReader.open(imagePath);
     try {
-      const r = await verifyTargetAgainstStream(targetPath, createRawStream(reader), opts);
+      const r = await verifyTargetAgainstStream(target, createRawStream(reader), opts);
       return {
         ok: r.ok,
         kind: 'raw',
@@ -174,7 +177,7 @@ export async function verifyStick(targetPath: string, imagePath: string, opts: V
     }
   }
   const reader = await FileReader.open(imagePath);
-  const disk = await DeviceReader.open(targetPath);
+  const disk = await DeviceReader.open(target);
   try {
     const fs = await openFileSystem(reader);
     const fat = await Fat32Reader.open(disk);

@@ -2,7 +2,7 @@
  * Reads a target back (bypassing the page cache where the OS allows) and compares every byte the stream
  * writes with the stream regenerated — the check after a write, also usable on its own (raw images).
  */
-import { describePath } from '../device/drives.js';
+import { describePath, type Drive } from '../device/drives.js';
 import { runPipeline } from '../device/pipeline.js';
 import { VerifySink, type Difference } from '../device/sinks.js';
 import type { DiskImageStream } from '../device/stream.js';
@@ -22,11 +22,12 @@ export interface StreamVerifyResult {
 }
 
 export async function verifyTargetAgainstStream(
-  targetPath: string,
+  target: string | Drive,
   stream: DiskImageStream,
   opts: { onProgress?: ProgressListener; signal?: AbortSignal; blockSize?: number } = {},
 ): Promise<StreamVerifyResult> {
-  const drive = await describePath(targetPath);
+  const drive = typeof target === 'string' ? await describePath(target) : target;
+  const targetPath = drive.device;
   if (!drive.exists) throw new SevenStickError('E_NOT_FOUND', `${targetPath} does not exist`, { path: targetPath });
   const t = await Target.open(drive, { write: false, direct: true });
   try {
