@@ -7,7 +7,7 @@ import { runWriteJob, verifyStick, type Drive, type StickVerifyResult, type Targ
 import type { Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
 
 export interface HelperWriteJob {
-  /** The engine's name for the image (the helper's open descriptor). */
+  /** The image as the user named it (aliased to the helper's open descriptor, see image.ts). */
   image: string;
   targets: Drive[];
   mode: WriteMode;
@@ -20,8 +20,6 @@ export interface HelperWriteJob {
 
 export interface HelperVerifyJob {
   image: string;
-  /** The image as the user named it (for the report). */
-  imageName: string;
   target: Drive;
   signal: AbortSignal;
   onProgress: (p: Progress) => void;
@@ -62,7 +60,7 @@ export function defaultEngine(): HelperEngine {
       return toWriteResult(r);
     },
     async verify(job) {
-      return toVerifyReport(await verifyStick(job.target, job.image, { signal: job.signal, onProgress: job.onProgress }), job.imageName);
+      return toVerifyReport(await verifyStick(job.target, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
     },
   };
 }

@@ -3,9 +3,11 @@
  * (asUser): a file the user cannot read is refused by the kernel, not by us. The open descriptor
  * must be a regular file (a device, a pipe or a folder is refused). The engine then reads that very
  * file through the descriptor's own name (/proc/self/fd/N on Linux, /dev/fd/N on macOS), which
- * names the open file itself — whatever happens to the path afterwards.
+ * names the open file itself — whatever happens to the path afterwards: the user's name is aliased
+ * to it (aliasFile), so messages and format detection keep the name the user gave.
  */
 import { closeSync, constants as C, fstatSync, openSync } from 'node:fs';
+import { aliasFile } from '../engine/index.js';
 import { asUser, type Requester } from './as-user.js';
 import { Refusal } from './refusal.js';
 
@@ -46,10 +48,13 @@ export function openImageAsUser(path: string, who: Requester): OpenedImage {
     throw e;
   }
   let open = true;
+  const enginePath = descriptorPath(fd, path);
+  const unalias = enginePath === path ? () => {} : aliasFile(path, enginePath);
   return {
     path,
-    enginePath: descriptorPath(fd, path),
+    enginePath,
     close() {
+      unalias();
       if (open) closeSync(fd);
       open = false;
     },

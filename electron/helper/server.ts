@@ -135,7 +135,7 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
         const onProgress = (p: HelperMessage & { type: 'progress' }): void => send(p);
         if (msg.type === 'write') {
           const result = await opts.engine.write({
-            image: image.enginePath,
+            image: image.path,
             targets: drives,
             mode: msg.job.mode,
             verify: msg.job.verify,
@@ -147,8 +147,7 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
           finish(result.outcome === 'done' ? 0 : result.outcome === 'cancelled' ? 130 : 3, `write ${result.outcome}`);
         } else {
           const report = await opts.engine.verify({
-            image: image.enginePath,
-            imageName: msg.job.image,
+            image: image.path,
             target: drives[0] as Drive,
             signal: abort.signal,
             onProgress: (progress) => onProgress({ type: 'progress', progress }),

@@ -6,6 +6,7 @@
  * never a short buffer.
  */
 import { promises as fsp, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { SevenStickError, toSevenStickError } from './errors.js';
 
 /** The largest single read the engine ever asks for; anything larger is a malformed length. */
@@ -86,6 +87,23 @@ function linuxBlockDeviceSize(rdev: number): number | undefined {
   }
 }
 
+/** Absolute name → the name to open instead (see aliasFile). */
+const aliases = new Map<string, string>();
+
+/**
+ * Makes FileReader.open(name) open `openAs` instead, until the returned function is called. The
+ * privileged helper maps the image the user named to the descriptor it opened with that user's rights
+ * (/proc/self/fd/N), so every read comes from that open file while messages and format detection
+ * (the file's extension) keep the user's name.
+ */
+export function aliasFile(name: string, openAs: string): () => void {
+  const key = resolvePath(name);
+  aliases.set(key, openAs);
+  return () => {
+    if (aliases.get(key) === openAs) aliases.delete(key);
+  };
+}
+
 export class FileReader implements ClosableReader {
   private constructor(
     private readonly handle: fsp.FileHandle,
@@ -98,7 +116,7 @@ export class FileReader implements ClosableReader {
   static async open(path: string): Promise<FileReader> {
     let handle: fsp.FileHandle;
     try {
-      handle = await fsp.open(path, 'r');
+      handle = await fsp.open(aliases.get(resolvePath(path)) ?? path, 'r');
     } catch (e) {
       throw toSevenStickError(e, 'E_IO', `Cannot open ${path}`, { path });
     }

@@ -337,7 +337,8 @@ describe('the privileged helper under attack by a local user', { skip: isRoot ? 
     assert.equal(existsSync(`/sys/block/${name}/${name}p1`), false);
     const h = await session();
     const s = await HelperSession.attach(h.sock, h.token);
-    const result = await s.write({ image: rawPath, targets: [await confirm(loop)], mode: 'raw', verify: true }, () => {});
+    // 'auto': the engine must still see the user's file name (.img → raw) while it reads the helper's descriptor.
+    const result = await s.write({ image: rawPath, targets: [await confirm(loop)], mode: 'auto', verify: true }, () => {});
     assert.equal(result.outcome, 'done', JSON.stringify(result));
     assert.equal(result.targets[0]?.verified, true);
     assert.equal(await withTimeout(h.exit, 5000, 'helper exit'), 0);
