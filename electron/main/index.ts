@@ -2,12 +2,12 @@
  * Electron main: one hardened window, the app menu, native dialogs, and the IPC wiring of the
  * contract's handlers (handlers.ts). Runs unprivileged; writing goes through the elevated helper.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, protocol, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { EventChannel, EventContract, InvokeChannel, MenuCommand } from '../shared/contract.js';
 import { INVOKE_METHODS } from '../shared/contract.js';
+import { APP_SCHEME, chooseAppUrl, CSP, serveAppRequest } from './app-protocol.js';
 import { bindEngine } from './engine-bindings.js';
 import { createHandlers, dispatch, type JobKind } from './handlers.js';
 import { HelperSession, LINUX_LAUNCHER } from './helper-client.js';
@@ -16,7 +16,8 @@ import { LogFile } from './log.js';
 import { isAllowedNavigation, isTrustedSender } from './sender.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const RENDERER_INDEX = join(ROOT, 'build', 'renderer', 'index.html');
+/** The only folder app:// serves (app-protocol.ts). */
+const RENDERER_ROOT = join(ROOT, 'build', 'renderer');
 /**
  * In a packaged app the helper and the modules it loads are unpacked from app.asar (the installers'
  * asarUnpack): run that copy, so the elevated process needs no archive lookups and finds the native
@@ -29,8 +30,11 @@ function unpacked(path: string): string {
 
 const PRELOAD = join(__dirname, '..', 'preload', 'index.js');
 const HELPER = unpacked(join(__dirname, '..', 'helper', 'index.js'));
-const DEV_URL = process.env.SEVENSTICK_DEV_URL;
-const APP_URL = DEV_URL && /^http:\/\/(localhost|127\.0\.0\.1):\d+\/?$/.test(DEV_URL) ? DEV_URL : pathToFileURL(RENDERER_INDEX).href;
+/** app://sevenstick/index.html; SEVENSTICK_DEV_URL (a localhost dev server) only in an unpackaged app. */
+const APP_URL = chooseAppUrl({ isPackaged: app.isPackaged, devUrl: process.env.SEVENSTICK_DEV_URL });
+
+// Before ready: app:// is a standard (relative URLs, origin-scoped storage) and secure scheme.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
@@ -260,19 +264,19 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.whenReady().then(() => {
-  log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}`);
+  log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}, page ${APP_URL}`);
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.on('will-download', (e) => e.preventDefault());
-  // The page's own CSP is in index.html; this header covers anything served over a dev server too.
+  // Our page: files under build/renderer only, each answer with the CSP header (app-protocol.ts).
+  protocol.handle(APP_SCHEME, async (req) => {
+    const r = await serveAppRequest({ url: req.url, method: req.method }, RENDERER_ROOT);
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  });
+  // The page's own CSP is in index.html and in every app:// answer; this header covers a dev server too.
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
-      },
-    });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   registerIpc();
   buildMenu();

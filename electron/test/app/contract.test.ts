@@ -48,20 +48,37 @@ test('validators accept well-formed requests and refuse everything else, naming 
   assert.deepEqual(Object.keys(REQUEST_VALIDATORS).sort(), Object.keys(INVOKE_METHODS).sort());
 });
 
-test('only our own window, top frame and page count as a trusted sender', () => {
-  const app = 'file:///opt/sevenstick/build/renderer/index.html';
+test('only our own window, top frame and app:// page count as a trusted sender', () => {
+  const app = 'app://sevenstick/index.html';
   const ok = { fromOurWindow: true, isMainFrame: true, frameUrl: app };
   assert.equal(isTrustedSender(ok, app), true);
   assert.equal(isTrustedSender({ ...ok, frameUrl: app + '#/drives' }, app), true);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: app + '?step=2' }, app), true);
   assert.equal(isTrustedSender({ ...ok, fromOurWindow: false }, app), false);
   assert.equal(isTrustedSender({ ...ok, isMainFrame: false }, app), false);
-  assert.equal(isTrustedSender({ ...ok, frameUrl: 'file:///tmp/evil.html' }, app), false);
-  assert.equal(isTrustedSender({ ...ok, frameUrl: 'https://example.com/' }, app), false);
+  for (const other of [
+    'app://evil/index.html',
+    'app://sevenstick.evil/index.html',
+    'app://user@sevenstick/index.html',
+    'app://sevenstick/other.html',
+    'app://sevenstick/assets/index.js',
+    'file:///opt/SevenStick/resources/app.asar/build/renderer/index.html',
+    'file:///tmp/evil.html',
+    'https://example.com/',
+    'about:blank',
+    'not a url',
+  ]) {
+    assert.equal(isTrustedSender({ ...ok, frameUrl: other }, app), false, other);
+  }
   assert.equal(isTrustedSender({ ...ok, frameUrl: null }, app), false);
   assert.equal(isTrustedSender({ ...ok, frameUrl: 'http://127.0.0.1:5173/x' }, 'http://127.0.0.1:5173/'), true);
   assert.equal(isTrustedSender({ ...ok, frameUrl: 'http://127.0.0.1:5174/' }, 'http://127.0.0.1:5173/'), false);
   assert.equal(isTrustedSender({ ...ok, frameUrl: 'https://evil.com/' }, 'https://evil.com/'), false, 'remote origins never');
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'file:///tmp/x.html' }, 'file:///tmp/x.html'), false, 'file:// pages never');
   assert.equal(isAllowedNavigation(app + '#x', app), true);
+  assert.equal(isAllowedNavigation('app://sevenstick/other.html', app), false);
+  assert.equal(isAllowedNavigation('app://evil/index.html', app), false);
+  assert.equal(isAllowedNavigation('file:///etc/passwd', app), false);
   assert.equal(isAllowedNavigation('https://example.com', app), false);
 });
 
