@@ -10,7 +10,7 @@ import { INVOKE_METHODS } from '../shared/contract.js';
 import { APP_SCHEME, chooseAppUrl, CSP, serveAppRequest } from './app-protocol.js';
 import { bindEngine } from './engine-bindings.js';
 import { createHandlers, dispatch, type JobKind } from './handlers.js';
-import { HelperSession, LINUX_LAUNCHER } from './helper-client.js';
+import { checkLinuxLauncher, HelperSession } from './helper-client.js';
 import { imageFromArgs } from './launch-args.js';
 import { LogFile } from './log.js';
 import { isAllowedNavigation, isTrustedSender } from './sender.js';
@@ -102,6 +102,13 @@ const jobHooks = {
   },
 };
 
+/** The installed pkexec launcher, checked afresh for each job (root-owned, not writable by others). */
+function linuxLauncher(): { linuxLauncher?: string; linuxLauncherProblem?: string } {
+  if (process.platform !== 'linux') return {};
+  const c = checkLinuxLauncher();
+  return c.ok ? { linuxLauncher: c.path } : { linuxLauncherProblem: c.reason };
+}
+
 const engine = bindEngine();
 const privileged = process.platform === 'win32' ? false : process.getuid?.() === 0;
 const { handlers, cancelAll, running, currentImage } = createHandlers({
@@ -114,7 +121,7 @@ const { handlers, cancelAll, running, currentImage } = createHandlers({
         nodeExecutable: process.execPath,
         isElectron: true,
         helperScript: HELPER,
-        linuxLauncher: existsSync(LINUX_LAUNCHER) ? LINUX_LAUNCHER : undefined,
+        ...linuxLauncher(),
       },
       cliHint,
       log: (l) => log.write(l),

@@ -8,7 +8,8 @@ import Module from 'node:module';
 import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type InvokeChannel } from '../../shared/contract.js';
 import { REQUEST_VALIDATORS, validateRequest } from '../../shared/validate.js';
 import { isAllowedNavigation, isTrustedSender } from '../../main/sender.js';
-import { launchSpec, elevationError } from '../../main/helper-client.js';
+import { checkLinuxLauncher, HelperSession, launchSpec, elevationError, type LaunchContext } from '../../main/helper-client.js';
+import { AppError } from '../../shared/errors.js';
 import { cliEquivalent, createHandlers, dispatch } from '../../main/handlers.js';
 
 const goodWrite = {
@@ -135,11 +136,30 @@ test('the helper is launched directly when privileged, else through pkexec / UAC
   assert.equal(root.command, '/opt/SevenStick/sevenstick');
   assert.equal(root.elevated, false);
   assert.equal(root.env?.ELECTRON_RUN_AS_NODE, '1');
-  const lin = launchSpec({ ...base, platform: 'linux', privileged: false }, '/tmp/d');
+  // Unprivileged Linux: only through the installed launcher; no pkexec of this binary or env(1).
+  const hint = 'sudo sevenstick write /isos/win7.iso --target /dev/sdb';
+  const noLauncher: LaunchContext[] = [
+    { ...base, platform: 'linux' as const, privileged: false, linuxLauncherProblem: undefined },
+    { ...base, platform: 'linux' as const, privileged: false, isElectron: false, linuxLauncherProblem: undefined },
+    { ...base, platform: 'linux' as const, privileged: false, linuxLauncherProblem: '/usr/lib/sevenstick/sevenstick-helper is not owned by root' },
+  ];
+  for (const ctx of noLauncher) {
+    assert.throws(
+      () => launchSpec(ctx, '/tmp/d', hint),
+      (e: unknown) =>
+        e instanceof AppError &&
+        e.error.code === 'E_ELEVATION' &&
+        /needs SevenStick's helper launcher \(\/usr\/lib\/sevenstick\/sevenstick-helper\)/.test(e.error.message) &&
+        /AppImage or a source checkout/.test(e.error.message) &&
+        (!ctx.linuxLauncherProblem || e.error.message.includes(ctx.linuxLauncherProblem)) &&
+        e.error.hint === `Write from a terminal instead: ${hint}`,
+    );
+  }
+  const lin = launchSpec({ ...base, platform: 'linux', privileged: false, linuxLauncher: '/usr/lib/sevenstick/sevenstick-helper' }, '/tmp/d');
   assert.equal(lin.command, 'pkexec');
-  assert.deepEqual(lin.args.slice(0, 3), ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/SevenStick/sevenstick']);
-  const linPkg = launchSpec({ ...base, platform: 'linux', privileged: false, linuxLauncher: '/usr/lib/sevenstick/sevenstick-helper' }, '/tmp/d');
-  assert.deepEqual(linPkg.args, ['/usr/lib/sevenstick/sevenstick-helper', '--dir', '/tmp/d', '--hello-timeout-ms', '1000']);
+  assert.deepEqual(lin.args, ['/usr/lib/sevenstick/sevenstick-helper', '--dir', '/tmp/d', '--hello-timeout-ms', '1000']);
+  assert.equal(lin.env, undefined);
+  const linPkg = lin;
   const win = launchSpec({ ...base, platform: 'win32', privileged: false }, 'C:\\Temp\\d');
   assert.equal(win.command, 'powershell.exe');
   assert.match(win.args.join(' '), /-Verb RunAs/);
@@ -152,6 +172,73 @@ test('the helper is launched directly when privileged, else through pkexec / UAC
   assert.match(dismissed.error.hint ?? '', /sudo sevenstick write/);
   const noAgent = elevationError(lin, 127, undefined, 'Error executing command as another user: No authentication agent found.', 'x');
   assert.match(noAgent.error.message, /no polkit authentication agent/);
+});
+
+test('the installed launcher is used only when it is a root-owned regular file nobody else can write', async () => {
+  const { mkdirSync, writeFileSync, symlinkSync, chmodSync, chownSync, lstatSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../helpers/tools.js');
+  const t = tempDir('sevenstick-launcher-check-');
+  try {
+    const dir = join(t.path, 'lib');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const launcher = join(dir, 'sevenstick-helper');
+    writeFileSync(launcher, '#!/bin/sh\n', { mode: 0o755 });
+    chmodSync(launcher, 0o755);
+    assert.deepEqual(checkLinuxLauncher(join(dir, 'missing')), { ok: false, reason: `${join(dir, 'missing')} is not installed` });
+    // Ownership and modes through a stat stand-in (root and non-root owners alike, whoever runs the test).
+    const real = lstatSync(launcher);
+    const realDir = lstatSync(dir);
+    const fake = (over: { uid?: number; mode?: number; dirUid?: number; dirMode?: number }) => (p: string) => {
+      const st = p === dir ? realDir : real;
+      const isDir = p === dir;
+      return Object.assign(Object.create(Object.getPrototypeOf(st) as object) as typeof st, st, {
+        uid: (isDir ? over.dirUid : over.uid) ?? 0,
+        mode: (st.mode & ~0o7777) | ((isDir ? over.dirMode : over.mode) ?? 0o755),
+      });
+    };
+    assert.deepEqual(checkLinuxLauncher(launcher, fake({})), { ok: true, path: launcher });
+    assert.match((checkLinuxLauncher(launcher, fake({ uid: 1000 })) as { reason: string }).reason, /not owned by root/);
+    assert.match((checkLinuxLauncher(launcher, fake({ dirUid: 1000 })) as { reason: string }).reason, /not owned by root/);
+    assert.match((checkLinuxLauncher(launcher, fake({ mode: 0o775 })) as { reason: string }).reason, /writable by other users/);
+    assert.match((checkLinuxLauncher(launcher, fake({ mode: 0o757 })) as { reason: string }).reason, /writable by other users/);
+    assert.match((checkLinuxLauncher(launcher, fake({ dirMode: 0o777 })) as { reason: string }).reason, /writable by other users/);
+    assert.match((checkLinuxLauncher(launcher, fake({ mode: 0o644 })) as { reason: string }).reason, /not executable/);
+    // For real: a symbolic link is refused whoever owns it; the real file passes only when root owns it.
+    const link = join(dir, 'link');
+    symlinkSync(launcher, link);
+    assert.match((checkLinuxLauncher(link) as { reason: string }).reason, /not a regular file/);
+    if (process.getuid?.() === 0) {
+      chownSync(launcher, 0, 0);
+      chownSync(dir, 0, 0);
+      assert.deepEqual(checkLinuxLauncher(launcher), { ok: true, path: launcher });
+      chownSync(launcher, 1000, 1000);
+      assert.match((checkLinuxLauncher(launcher) as { reason: string }).reason, /not owned by root/);
+      chownSync(launcher, 0, 0);
+      chmodSync(launcher, 0o777);
+      assert.match((checkLinuxLauncher(launcher) as { reason: string }).reason, /writable by other users/);
+    } else {
+      assert.match((checkLinuxLauncher(launcher) as { reason: string }).reason, /not owned by root/);
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('without the installed launcher, HelperSession.start refuses before running anything and leaves no session dir', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sevenstick-helper-')));
+  await assert.rejects(
+    HelperSession.start({
+      ctx: { platform: 'linux', privileged: false, nodeExecutable: '/nonexistent/sevenstick', isElectron: true, helperScript: '/nonexistent/helper.js' },
+      cliHint: 'sudo sevenstick write /isos/a.iso --target /dev/sdb',
+      connectTimeoutMs: 1000,
+    }),
+    (e: unknown) => e instanceof AppError && e.error.code === 'E_ELEVATION' && /sudo sevenstick write \/isos\/a\.iso --target \/dev\/sdb/.test(e.error.hint ?? ''),
+  );
+  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('sevenstick-helper-') && !before.has(n)), [], 'the session directory (with its token) is removed');
 });
 
 test('dispatch validates first, wraps errors with their code, and says clearly what this build lacks', async () => {
