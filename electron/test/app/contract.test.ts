@@ -43,6 +43,39 @@ test('validators accept well-formed requests and refuse everything else, naming 
     ['job:cancel', { jobId: 5 }, /expected a string/],
   ];
   for (const [ch, payload, re] of bad) assert.throws(() => validateRequest(ch, payload), re, `${ch} ${JSON.stringify(payload)?.slice(0, 80)}`);
+  // Images (and every other file path) must be local: UNC shares and Win32 namespace paths are refused.
+  for (const unc of [
+    '\\\\server\\share\\win7.iso',
+    '\\\\server\\share',
+    '//server/share/win7.iso',
+    '//server/share',
+    '\\/server/share/win7.iso',
+    '/\\server\\share\\win7.iso',
+    '\\\\?\\UNC\\server\\share\\win7.iso',
+    '\\\\?\\C:\\isos\\win7.iso',
+    '\\\\.\\C:\\isos\\win7.iso',
+    '\\\\.\\PhysicalDrive1',
+    '\\\\.\\pipe\\x',
+  ]) {
+    assert.throws(() => validateRequest('image:inspect', { path: unc }), /network \(UNC\) and device-namespace paths are not accepted/, unc);
+    assert.throws(() => validateRequest('image:checksum', { jobId: 'job-12345678', path: unc }), /not accepted/, unc);
+    assert.throws(() => validateRequest('write:start', { ...goodWrite, image: unc }), /image: network/, unc);
+    assert.throws(() => validateRequest('verify:start', { jobId: 'job-12345678', target: '/dev/sdb', image: unc }), /image: network/, unc);
+  }
+  for (const local of ['/isos/win7.iso', 'C:\\isos\\win7.iso', 'c:/isos/win7.iso', '/home/u/My ISOs/win 7.iso']) {
+    assert.deepEqual(validateRequest('image:inspect', { path: local }), { path: local });
+  }
+  assert.throws(() => validateRequest('image:inspect', { path: 'C:isos\\win7.iso' }), /expected an absolute path/);
+  // Targets: drives and local files; \\.\PhysicalDriveN (exactly) is still a drive.
+  for (const target of ['/dev/sdb', '/dev/loop7', '/dev/disk4', '\\\\.\\PhysicalDrive2', '\\\\.\\physicaldrive10', 'D:\\vms\\win7.vhd', '/home/u/win7.img']) {
+    const w = validateRequest('write:start', { ...goodWrite, targets: [{ path: target, size: 1, serial: null }] });
+    assert.equal(w.targets[0]?.path, target);
+    assert.equal(validateRequest('verify:start', { jobId: 'job-12345678', target, image: '/isos/win7.iso' }).target, target);
+  }
+  for (const target of ['\\\\server\\share\\stick.img', '//server/share/stick.img', '\\\\?\\UNC\\server\\share\\x.img', '\\\\.\\PhysicalDrive', '\\\\.\\PhysicalDrive1\\x', '\\\\.\\C:', '\\\\?\\PhysicalDrive1', '\\\\.\\pipe\\sevenstick']) {
+    assert.throws(() => validateRequest('write:start', { ...goodWrite, targets: [{ path: target, size: 1, serial: null }] }), /targets\[0\]\.path/, target);
+    assert.throws(() => validateRequest('verify:start', { jobId: 'job-12345678', target, image: '/isos/win7.iso' }), /target/, target);
+  }
   // A payload with a poisoned prototype is not a plain object.
   assert.throws(() => validateRequest('drives:list', Object.create({ showAll: true })), /plain object/);
   assert.throws(() => validateRequest('nope' as InvokeChannel, {}), /unknown channel/);
