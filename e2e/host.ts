@@ -146,7 +146,8 @@ export async function launch(opts: HostOptions): Promise<Host> {
       return p;
     },
   });
-  const stopWatch = engine.watchDrives ? engine.watchDrives(h.currentImage, (d) => emit('drives:changed', d), opts.watchMs ?? 400) : () => {};
+  // As main does: changed lists go out through the handlers, which remember what was offered.
+  const stopWatch = engine.watchDrives ? engine.watchDrives(h.currentImage, h.drivesChanged, opts.watchMs ?? 400) : () => {};
 
   // The bridge: one binding for invokes (checked to come from our page), and the shim the preload would expose.
   await page.exposeBinding('__sevenstickInvoke', async (source, channel: unknown, payload: unknown) => {

@@ -111,7 +111,7 @@ function linuxLauncher(): { linuxLauncher?: string; linuxLauncherProblem?: strin
 
 const engine = bindEngine();
 const privileged = process.platform === 'win32' ? false : process.getuid?.() === 0;
-const { handlers, cancelAll, running, currentImage } = createHandlers({
+const { handlers, cancelAll, running, currentImage, drivesChanged } = createHandlers({
   engine,
   async startHelper(cliHint) {
     return HelperSession.start({
@@ -289,7 +289,8 @@ app.whenReady().then(() => {
   buildMenu();
   createWindow();
   if (engine.watchDrives) {
-    const stop = engine.watchDrives(currentImage, (drives) => emit('drives:changed', drives));
+    // Through the handlers, which remember every list they send: a write may only name a drive it listed.
+    const stop = engine.watchDrives(currentImage, drivesChanged);
     app.on('will-quit', stop);
   }
   app.on('activate', () => {

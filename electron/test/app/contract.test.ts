@@ -293,7 +293,24 @@ test('dispatch validates first, wraps errors with their code, and says clearly w
   assert.match(!na.ok ? na.error.message : '', /not available in this build/);
   const bad = await dispatch(handlers, 'image:inspect', { path: 42 });
   assert.equal(!bad.ok && bad.error.code, 'E_BAD_REQUEST');
-  const w = await dispatch(handlers, 'write:start', goodWrite);
+  // Refused before elevation: this image was never inspected (handlers.test.ts covers what main checks).
+  const refused = await dispatch(handlers, 'write:start', goodWrite);
+  assert.equal(!refused.ok && refused.error.code, 'E_SAFETY');
+  // Once the image was inspected and the drive offered, the helper's elevation error comes through with its code.
+  const offered = { path: '/dev/sdb', kind: 'block' as const, description: 'Stick', size: 16_000_000_000, bus: 'usb', removable: true, system: false, serial: 'ABC', mountpoints: [], notices: [], selectable: true, hiddenByDefault: false };
+  const elevating = createHandlers({
+    engine: { canWrite: true, canVerify: true, inspect: async (path) => ({ path, fileName: 'win7.iso', kind: 'windows', label: 'x', size: 1, notices: [] }), listDrives: async () => [offered] },
+    startHelper: async () => {
+      throw Object.assign(new Error('Administrator access was not granted'), { code: 'E_ELEVATION' });
+    },
+    chooseImage: async () => null,
+    openLog: async () => true,
+    emit: () => {},
+    info: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log' },
+  });
+  assert.ok((await dispatch(elevating.handlers, 'image:inspect', { path: goodWrite.image })).ok);
+  assert.ok((await dispatch(elevating.handlers, 'drives:list', { showAll: true })).ok);
+  const w = await dispatch(elevating.handlers, 'write:start', goodWrite);
   assert.equal(!w.ok && w.error.code, 'E_ELEVATION');
   const info = await dispatch(handlers, 'app:info', undefined);
   assert.ok(info.ok && info.value.features.write === false);
