@@ -15,8 +15,7 @@
  * @ronomon/direct-io) are real files for dlopen. Code inside app.asar that requires an unpacked file
  * still finds it: Electron redirects reads of unpacked entries.
  *
- * Keep Electron's RunAsNode fuse on (electronFuses): the CLI wrapper and the helper run the app's
- * binary with ELECTRON_RUN_AS_NODE=1.
+ * Electron's fuses (electronFuses, flipped in the packaged binary before signing) are below.
  */
 'use strict';
 const fs = require('node:fs');
@@ -149,6 +148,28 @@ const config = {
   ],
   npmRebuild: true,
   beforePack: async () => writeLinuxFiles(),
+  // Electron's fuses, written into the packaged executable (electron/test/dist/package.test.ts reads them back).
+  electronFuses: {
+    // ON, deliberately: the packaged app has no separate Node.js. The CLI wrapper (/usr/bin/sevenstick)
+    // and the pkexec launcher (/usr/lib/sevenstick/sevenstick-helper), as well as main itself when it
+    // starts the helper (helper-client.ts: directly as root, through the launcher, UAC or osascript), run
+    // this binary with ELECTRON_RUN_AS_NODE=1 as plain Node. Whoever can set that variable for our
+    // binary already runs code as that user; the root launcher clears the environment itself.
+    runAsNode: true,
+    // NODE_OPTIONS / NODE_EXTRA_CA_CERTS and --inspect / SIGUSR1 would let another local program inject
+    // code into, or attach a debugger to, the app (and the elevated helper it starts): off.
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    // Windows and macOS check app.asar against the hash electron-builder embeds (a no-op on Linux, where
+    // the install folder is root-owned); together with onlyLoadAppFromAsar no unchecked app folder
+    // (resources/app) is ever loaded instead of the archive.
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+    // The renderer is served from app:// (electron/main/app-protocol.ts): file:// pages need no extras.
+    grantFileProtocolExtraPrivileges: false,
+    loadBrowserProcessSpecificV8Snapshot: false,
+  },
   // "Open with SevenStick" for .iso/.img, never the default handler: macOS via fileAssociations (rank
   // Alternate), Linux via the desktop entry's MimeType (linux.mimeTypes), Windows via nsis.include.
 
@@ -197,7 +218,9 @@ const config = {
     // Program Files, not the user's AppData: the helper runs elevated (UAC) from the install folder, so
     // that folder must not be writable without admin rights (the .deb's /opt is root-owned likewise).
     perMachine: true,
-    allowToChangeInstallationDirectory: true,
+    // ...and always that folder: an assisted installer (oneClick false) that shows no folder page, since a
+    // folder chosen by the user (C:\Tools, another drive) may be writable by non-admins.
+    allowToChangeInstallationDirectory: false,
     createDesktopShortcut: true,
     createStartMenuShortcut: true,
     shortcutName: PRODUCT,

@@ -4,18 +4,23 @@
  * test devices in its environment. The native open dialog is replaced from the test through
  * app.evaluate. Needs an Electron binary (node_modules/electron/dist); callers skip without one.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { _electron } from 'playwright-core';
 import { REPO, RESULTS, type Host, type HostOptions } from './host.js';
 
-/** Path of the Electron binary, or null when the package was installed without it. */
+/**
+ * Path of the Electron binary, or null when the package was installed without it. Electron ≥ 42 has no
+ * postinstall: `require('electron')` itself downloads the binary on first use, so this never requires
+ * it — it reads what an earlier download left (path.txt + dist/) and looks, nothing more.
+ */
 export function electronBinary(): string | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const p = require('electron') as unknown;
-    return typeof p === 'string' && existsSync(p) ? p : null;
+    const pkgDir = dirname(require.resolve('electron/package.json'));
+    const rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim();
+    const bin = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkgDir, 'dist'), rel);
+    return rel && existsSync(bin) ? bin : null;
   } catch {
     return null;
   }

@@ -32,7 +32,7 @@ test('electron: the renderer sees only the bridge â€” no Node, no ipcRenderer â€
     // A navigation away from our page is refused.
     await host.page.evaluate(() => (window.location.href = 'https://example.com/'));
     await new Promise((r) => setTimeout(r, 500));
-    assert.match(host.page.url(), /^file:.*index\.html/);
+    assert.match(host.page.url(), /^app:\/\/sevenstick\/index\.html/, 'the page is served from app://, not file://');
   } finally {
     await host.close();
   }

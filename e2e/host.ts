@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { CSP } from '../electron/main/app-protocol.js';
 import { bindEngine } from '../electron/main/engine-bindings.js';
 import { createHandlers, dispatch } from '../electron/main/handlers.js';
 import { HelperSession } from '../electron/main/helper-client.js';
@@ -19,7 +20,6 @@ export const REPO = resolve(__dirname, '..', '..');
 const RENDERER = join(REPO, 'build', 'renderer');
 const HELPER = join(REPO, 'build', 'electron', 'helper', 'index.js');
 export const RESULTS = join(REPO, 'test-results');
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
@@ -146,7 +146,8 @@ export async function launch(opts: HostOptions): Promise<Host> {
       return p;
     },
   });
-  const stopWatch = engine.watchDrives ? engine.watchDrives(h.currentImage, (d) => emit('drives:changed', d), opts.watchMs ?? 400) : () => {};
+  // As main does: changed lists go out through the handlers, which remember what was offered.
+  const stopWatch = engine.watchDrives ? engine.watchDrives(h.currentImage, h.drivesChanged, opts.watchMs ?? 400) : () => {};
 
   // The bridge: one binding for invokes (checked to come from our page), and the shim the preload would expose.
   await page.exposeBinding('__sevenstickInvoke', async (source, channel: unknown, payload: unknown) => {

@@ -4,10 +4,11 @@
  * (the handler then answers E_NOT_AVAILABLE) — never a made-up result.
  */
 import { basename } from 'node:path';
-import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, watchDrives, type Drive, type ImageLocation, type InspectResult } from '../engine/index.js';
+import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, runWriteJob, verifyStick, watchDrives, type Drive, type ImageLocation, type InspectResult } from '../engine/index.js';
 import type { Progress as EngineProgress } from '../engine/job/progress.js';
-import type { ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress } from '../shared/contract.js';
+import type { ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
+import { toVerifyReport, toWriteResult } from '../helper/engine.js';
 import { identityOf } from '../helper/identity.js';
 
 // The contract restates the engine's Progress (the renderer may not import the engine): this line
@@ -20,13 +21,42 @@ export interface EngineBindings {
   checksum?: (path: string, opts: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<ChecksumView>;
   /** Every drive, with `hiddenByDefault` set on those only "show all" lists; checked against the image. */
   listDrives?: (image: string | null) => Promise<DriveView[]>;
-  /** Calls back with the full list whenever it changes; returns a stop function. */
-  watchDrives?: (image: () => string | null, onChange: (drives: DriveView[]) => void, intervalMs?: number) => () => void;
+  /** Calls back with the full list (and the image it was checked against) whenever it changes; returns a stop function. */
+  watchDrives?: (image: () => string | null, onChange: (drives: DriveView[], image: string | null) => void, intervalMs?: number) => () => void;
   /** The identity (path, size, serial) the helper will re-check, for a drive picked in the verify flow. */
   identifyForConfirm?: (path: string) => Promise<ConfirmedTarget>;
+  /**
+   * Writes disk-image FILES (never devices) in this process, unprivileged: each target is described
+   * afresh and must still be the regular file the user confirmed (same size and identity).
+   */
+  writeFiles?: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean }) => Promise<WriteResult>;
+  /** Verifies a disk-image FILE in this process, unprivileged (same identity check). */
+  verifyFile?: (job: FileJob & { target: ConfirmedTarget }) => Promise<VerifyReport>;
   /** Whether the helper can write / verify in this build. */
   canWrite: boolean;
   canVerify: boolean;
+}
+
+export interface FileJob {
+  image: string;
+  signal: AbortSignal;
+  onProgress: (p: Progress) => void;
+}
+
+/** Whether a path names a device rather than a file, by its form alone (/dev/…, \\.\…). */
+export function isDevicePath(path: string): boolean {
+  return path.startsWith('/dev/') || /^\\\\[.?]\\/.test(path);
+}
+
+/** Describes a confirmed disk-image file afresh; refuses anything but that same regular file. */
+async function confirmedFile(t: ConfirmedTarget): Promise<Drive> {
+  const d = isDevicePath(t.path) ? null : await describePath(t.path);
+  if (!d || d.kind !== 'file' || !d.exists) throw new AppError({ code: 'E_SAFETY', message: `${t.path} is not a disk-image file: drives are written by the privileged helper.` });
+  const serial = identityOf(d);
+  if (d.size !== t.size || serial === null || serial !== t.serial) {
+    throw new AppError({ code: 'E_SAFETY', message: `${t.path} is not the file you confirmed (its size or identity changed). Nothing was written.` });
+  }
+  return d;
 }
 
 /** A drive as the wizard shows it: the device layer's facts plus its safety predicates' verdicts. */
@@ -34,6 +64,7 @@ export function driveView(d: Drive, image: ImageLocation | undefined): DriveView
   const notices = checkDrive(d, image ? { image } : {});
   return {
     path: d.device,
+    kind: d.kind,
     description: d.description,
     size: d.size,
     bus: d.bus,
@@ -88,12 +119,31 @@ export function bindEngine(): EngineBindings {
       return (await listDrives({ all: true })).map((d) => driveView(d, loc));
     },
     watchDrives(image, onChange, intervalMs = 1500) {
-      return watchDrives((c) => onChange(c.drives.map((d) => driveView(d, locate(image())))), intervalMs, { all: true });
+      return watchDrives(
+        (c) => {
+          const img = image();
+          onChange(
+            c.drives.map((d) => driveView(d, locate(img))),
+            img,
+          );
+        },
+        intervalMs,
+        { all: true },
+      );
     },
     async identifyForConfirm(path) {
       const d = await describePath(path);
       if (d.size === null) throw new AppError({ code: 'E_DEVICE', message: `${path} reports no size` });
       return { path: d.device, size: d.size, serial: identityOf(d) };
+    },
+    async writeFiles(job) {
+      const targets: Drive[] = [];
+      for (const t of job.targets) targets.push(await confirmedFile(t));
+      return toWriteResult(await runWriteJob({ image: job.image, targets, mode: job.mode, verify: job.verify, signal: job.signal, onProgress: job.onProgress }));
+    },
+    async verifyFile(job) {
+      const d = await confirmedFile(job.target);
+      return toVerifyReport(await verifyStick(d.device, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
     },
     canWrite: true,
     canVerify: true,

@@ -2,13 +2,20 @@
  * Main's side of every contract channel, as plain async functions (pure Node, no electron import):
  * the Electron wiring (main/index.ts) and the e2e test host (e2e/host.ts) both call `dispatch`, which
  * validates the payload, runs the handler and answers an IpcResult — so the browser tests exercise
- * exactly what the app runs. Writing and verifying go through the privileged helper.
+ * exactly what the app runs. Writing and verifying drives go through the privileged helper; disk-image
+ * files are written and verified here, unprivileged.
+ *
+ * Main keeps what it offered: the image it inspected last, and the last drive list it sent the
+ * renderer (a drives:list answer or a drives:changed event, with the image it was checked against). A
+ * write or verify that names another image, a drive that was not in that list, a drive whose size or
+ * identity differs from what was listed, or one listed as unavailable, is refused (E_SAFETY) before any
+ * helper starts — a compromised renderer cannot ask for more than the user was shown.
  */
 import { basename } from 'node:path';
-import type { AppInfo, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, WriteResult } from '../shared/contract.js';
+import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, VerifyRequest, WriteRequest, WriteResult } from '../shared/contract.js';
 import { AppError, notAvailable, toIpcError } from '../shared/errors.js';
 import { validateRequest } from '../shared/validate.js';
-import type { EngineBindings } from './engine-bindings.js';
+import { isDevicePath, type EngineBindings } from './engine-bindings.js';
 import type { VerifyJob, WriteJob } from '../helper/protocol.js';
 
 /** What a started helper offers (HelperSession implements it). */
@@ -62,11 +69,69 @@ export function cliEquivalent(kind: 'write' | 'verify', image: string, targets: 
   return `sudo sevenstick write ${shellArg(image)}${targets.map((t) => ` --target ${shellArg(t)}`).join('')}${mode}${nv}`;
 }
 
-export function createHandlers(deps: HandlerDeps): { handlers: Handlers; currentImage(): string | null; cancelAll(): void; running(): number } {
+/** The last drive list main sent the renderer, and the image its safety notices were checked against. */
+export interface Offered {
+  image: string | null;
+  drives: Map<string, DriveView>;
+}
+
+const refuse = (message: string): AppError => new AppError({ code: 'E_SAFETY', message: `${message} Nothing was written.` });
+
+/** Whether a confirmed target is the drive main listed: same path, size and identity. */
+function listedAs(offered: Offered | null, t: { path: string; size: number; serial: string | null }): DriveView {
+  const d = offered?.drives.get(t.path);
+  if (!d) throw refuse(`${t.path} is not in the drive list SevenStick showed.`);
+  if (d.size !== t.size || d.serial !== t.serial) throw refuse(`${t.path} is not the drive SevenStick showed (its size or identity differs).`);
+  return d;
+}
+
+function checkImage(currentImage: string | null, offered: Offered | null, image: string): void {
+  if (currentImage === null || image !== currentImage) throw refuse(`${image} is not the image SevenStick inspected last: choose it again.`);
+  if (!offered || offered.image !== image) throw refuse('SevenStick has not shown a drive list for this image yet.');
+}
+
+/** The write main may run: every target offered, selectable and unchanged; all files or all drives. */
+export function checkWriteRequest(req: WriteRequest, currentImage: string | null, offered: Offered | null): 'files' | 'drives' {
+  checkImage(currentImage, offered, req.image);
+  const kinds = new Set<'files' | 'drives'>();
+  for (const t of req.targets) {
+    const d = listedAs(offered, t);
+    if (!d.selectable) throw refuse(`${t.path} was shown as unavailable${d.notices.find((n) => n.severity === 'error') ? `: ${d.notices.find((n) => n.severity === 'error')?.message}` : ''}.`);
+    kinds.add(d.kind === 'file' && !isDevicePath(t.path) ? 'files' : 'drives');
+  }
+  if (kinds.size > 1) throw new AppError({ code: 'E_BAD_REQUEST', message: 'Write disk image files and drives in separate runs.' });
+  return kinds.has('files') ? 'files' : 'drives';
+}
+
+/** The verify main may run: the inspected image, a listed drive that is not the system drive. */
+export function checkVerifyRequest(req: VerifyRequest, currentImage: string | null, offered: Offered | null): DriveView {
+  checkImage(currentImage, offered, req.image);
+  const d = offered?.drives.get(req.target);
+  if (!d) throw refuse(`${req.target} is not in the drive list SevenStick showed.`);
+  if (d.system || d.size === null) throw refuse(`${req.target} cannot be verified (${d.system ? 'the system drive' : 'unknown size'}).`);
+  return d;
+}
+
+export function createHandlers(deps: HandlerDeps): {
+  handlers: Handlers;
+  currentImage(): string | null;
+  /** Sends a changed drive list to the renderer (and remembers it as the list offered). */
+  drivesChanged(drives: DriveView[], image?: string | null): void;
+  cancelAll(): void;
+  running(): number;
+} {
   const jobs = new Map<string, Job>();
   /** The image the user picked last: drives holding it are flagged in every list. */
   let currentImage: string | null = null;
+  let offered: Offered | null = null;
   const log = deps.log ?? (() => {});
+  const offer = (drives: DriveView[], image: string | null): void => {
+    offered = { image, drives: new Map(drives.map((d) => [d.path, d])) };
+  };
+  const drivesChanged = (drives: DriveView[], image: string | null = currentImage): void => {
+    offer(drives, image);
+    deps.emit('drives:changed', drives);
+  };
 
   const newJob = (jobId: string, kind: JobKind): Job => {
     if (jobs.has(jobId)) throw new AppError({ code: 'E_BAD_REQUEST', message: `job ${jobId} is already running` });
@@ -84,6 +149,12 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; current
     log(`job ${jobId} (${kind}) ${outcome}: ${summary}`);
     deps.hooks?.ended?.(jobId, kind, outcome, summary);
   };
+
+  /** Runs one job in this process (disk-image files): same progress and cancel wiring as a helper job. */
+  async function inMain<T>(jobId: string, kind: 'write' | 'verify', body: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
+    const job = newJob(jobId, kind);
+    return body(job.abort.signal, progress(jobId, kind));
+  }
 
   /** Runs one helper job: start (elevate), hand over, relay progress, always close. */
   async function viaHelper<T>(jobId: string, kind: 'write' | 'verify', hint: string, body: (s: WriterSession, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
@@ -117,7 +188,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; current
       if (currentImage !== path) {
         currentImage = path;
         // The drive that holds this image becomes unavailable: tell the list now, not at the next poll.
-        deps.engine.listDrives?.(path).then((d) => deps.emit('drives:changed', d), () => {});
+        deps.engine.listDrives?.(path).then((d) => drivesChanged(d, path), () => {});
       }
       return info;
     },
@@ -137,16 +208,29 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; current
     },
     async 'drives:list'({ showAll }) {
       if (!deps.engine.listDrives) throw notAvailable('Listing drives');
-      const all = await deps.engine.listDrives(currentImage);
-      return showAll ? all : all.filter((d) => !d.hiddenByDefault);
+      const image = currentImage;
+      const all = await deps.engine.listDrives(image);
+      const sent = showAll ? all : all.filter((d) => !d.hiddenByDefault);
+      offer(sent, image);
+      return sent;
     },
     async 'write:start'(req) {
       const targets = req.targets.map((t) => t.path);
       const hint = cliEquivalent('write', req.image, targets, { mode: req.mode, verify: req.verify });
+      let runs: 'files' | 'drives';
       try {
-        const result = await viaHelper(req.jobId, 'write', hint, (s, onProgress) =>
-          s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress),
-        );
+        runs = checkWriteRequest(req, currentImage, offered);
+      } catch (e) {
+        log(`write ${req.jobId} refused: ${toIpcError(e).message}`);
+        throw e;
+      }
+      const writeFiles = deps.engine.writeFiles;
+      if (runs === 'files' && !writeFiles) throw notAvailable('Writing disk image files');
+      try {
+        const result =
+          runs === 'files' && writeFiles
+            ? await inMain(req.jobId, 'write', (signal, onProgress) => writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, signal, onProgress }))
+            : await viaHelper(req.jobId, 'write', hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress));
         const failed = result.targets.filter((t) => !t.ok).length;
         end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${basename(req.image)} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`);
         return result;
@@ -159,12 +243,29 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; current
     },
     async 'verify:start'(req) {
       const hint = cliEquivalent('verify', req.image, [req.target]);
+      let listed: DriveView;
       try {
-        const report = await viaHelper(req.jobId, 'verify', hint, async (s, onProgress) => {
-          const id = deps.engine.identifyForConfirm ? await deps.engine.identifyForConfirm(req.target) : null;
-          if (!id) throw notAvailable('Identifying drives');
-          return s.verify({ image: req.image, target: id }, onProgress);
-        });
+        listed = checkVerifyRequest(req, currentImage, offered);
+      } catch (e) {
+        log(`verify ${req.jobId} refused: ${toIpcError(e).message}`);
+        throw e;
+      }
+      // Identified here, before any prompt: the drive must still be the one listed.
+      const id = deps.engine.identifyForConfirm ? await deps.engine.identifyForConfirm(req.target) : null;
+      if (!id) throw notAvailable('Identifying drives');
+      if (id.size !== listed.size || id.serial !== listed.serial) {
+        const err = refuse(`${req.target} is not the drive SevenStick showed (its size or identity changed).`);
+        log(`verify ${req.jobId} refused: ${err.error.message}`);
+        throw err;
+      }
+      const verifyFile = deps.engine.verifyFile;
+      const isFile = listed.kind === 'file' && !isDevicePath(req.target);
+      if (isFile && !verifyFile) throw notAvailable('Verifying disk image files');
+      try {
+        const report =
+          isFile && verifyFile
+            ? await inMain(req.jobId, 'verify', (signal, onProgress) => verifyFile({ image: req.image, target: id, signal, onProgress }))
+            : await viaHelper(req.jobId, 'verify', hint, (s, onProgress) => s.verify({ image: req.image, target: id }, onProgress));
         end(req.jobId, 'verify', report.ok ? 'ok' : 'failed', report.ok ? `${req.target} matches ${basename(req.image)}` : `${report.problems.length} problem(s) on ${req.target}`);
         return report;
       } catch (e) {
@@ -188,6 +289,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; current
   return {
     handlers,
     currentImage: () => currentImage,
+    drivesChanged,
     cancelAll() {
       for (const j of jobs.values()) {
         j.abort.abort();

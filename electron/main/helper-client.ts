@@ -8,10 +8,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { lstatSync, promises as fsp, type Stats } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { IpcError, Progress, VerifyReport, WriteResult } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
 import { encode, LineSplitter, PROTOCOL_VERSION, socketPathFor, TOKEN_FILE, type HelperMessage, type VerifyJob, type WriteJob } from '../helper/protocol.js';
@@ -37,8 +37,13 @@ export interface LaunchContext {
   /** Whether nodeExecutable is Electron (needs ELECTRON_RUN_AS_NODE=1). */
   isElectron: boolean;
   helperScript: string;
-  /** An installed launcher the polkit action names (Linux packages), if present. */
+  /**
+   * The installed launcher the polkit action names (Linux packages), when it passed checkLinuxLauncher.
+   * Without it an unprivileged Linux app cannot elevate (no generic pkexec fallback).
+   */
   linuxLauncher?: string;
+  /** Why the launcher was not usable (checkLinuxLauncher's reason), for the error message. */
+  linuxLauncherProblem?: string;
   helloTimeoutMs?: number;
 }
 
@@ -50,8 +55,34 @@ function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** How to start the helper on this platform (pure: unit-tested per platform). */
-export function launchSpec(ctx: LaunchContext, dir: string): LaunchSpec {
+export type LauncherCheck = { ok: true; path: string } | { ok: false; reason: string };
+
+/**
+ * Whether the installed pkexec launcher may be used: a regular file (not a symbolic link) owned by
+ * root, executable, and neither it nor its folder writable by group or others — pkexec runs it as
+ * root, so anyone who could change it would own the machine.
+ */
+export function checkLinuxLauncher(path: string = LINUX_LAUNCHER, stat: (p: string) => Stats = lstatSync): LauncherCheck {
+  let st: Stats;
+  let dirSt: Stats;
+  try {
+    st = stat(path);
+    dirSt = stat(dirname(path));
+  } catch {
+    return { ok: false, reason: `${path} is not installed` };
+  }
+  if (st.isSymbolicLink() || !st.isFile()) return { ok: false, reason: `${path} is not a regular file` };
+  if (st.uid !== 0 || dirSt.uid !== 0) return { ok: false, reason: `${path} is not owned by root` };
+  if ((st.mode & 0o022) !== 0 || (dirSt.mode & 0o022) !== 0) return { ok: false, reason: `${path} is writable by other users` };
+  if ((st.mode & 0o100) === 0) return { ok: false, reason: `${path} is not executable` };
+  return { ok: true, path };
+}
+
+/**
+ * How to start the helper on this platform (pure: unit-tested per platform). `cliHint` (the equivalent
+ * `sudo sevenstick …` command) goes into the error when this platform cannot elevate here.
+ */
+export function launchSpec(ctx: LaunchContext, dir: string, cliHint?: string): LaunchSpec {
   const helperArgs = [ctx.helperScript, '--dir', dir, '--hello-timeout-ms', String(ctx.helloTimeoutMs ?? 20_000)];
   const runAsNode = ctx.isElectron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
   if (ctx.privileged) {
@@ -59,13 +90,17 @@ export function launchSpec(ctx: LaunchContext, dir: string): LaunchSpec {
   }
   switch (ctx.platform) {
     case 'linux':
-      // pkexec clears the environment, so ELECTRON_RUN_AS_NODE goes through env(1) (or the launcher).
+      // Only the launcher the installed polkit action names, which starts the installed helper with a
+      // cleared environment. Never pkexec on an arbitrary command (this binary, env(1)): that would ask
+      // for a password to run whatever an AppImage or a source checkout contains, as root.
       if (ctx.linuxLauncher) return { command: 'pkexec', args: [ctx.linuxLauncher, ...helperArgs.slice(1)], elevated: true };
-      return {
-        command: 'pkexec',
-        args: ctx.isElectron ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', ctx.nodeExecutable, ...helperArgs] : [ctx.nodeExecutable, ...helperArgs],
-        elevated: true,
-      };
+      throw new AppError({
+        code: 'E_ELEVATION',
+        message:
+          `Writing a drive from the app needs SevenStick's helper launcher (${LINUX_LAUNCHER}), which the .deb package installs; ` +
+          `this copy of SevenStick (an AppImage or a source checkout) has none${ctx.linuxLauncherProblem ? ` (${ctx.linuxLauncherProblem})` : ''}. Nothing was written.`,
+        hint: cliHint ? `Write from a terminal instead: ${cliHint}` : 'Install the SevenStick .deb package, or write from a terminal with sudo sevenstick write.',
+      });
     case 'win32': {
       // UAC: Start-Process -Verb RunAs; the elevated process gets a fresh environment, so cmd sets the variable.
       const inner = `${ctx.isElectron ? 'set ELECTRON_RUN_AS_NODE=1&& ' : ''}"${ctx.nodeExecutable}" ${helperArgs.map((a) => `"${a}"`).join(' ')}`;
@@ -149,7 +184,13 @@ export class HelperSession {
   /** Starts (and elevates) the helper and authenticates to it. */
   static async start(opts: StartOptions): Promise<HelperSession> {
     const { dir, token } = await prepareSessionDir();
-    const spec = launchSpec(opts.ctx, dir);
+    let spec: LaunchSpec;
+    try {
+      spec = launchSpec(opts.ctx, dir, opts.cliHint);
+    } catch (e) {
+      await fsp.rm(dir, { recursive: true, force: true });
+      throw e;
+    }
     opts.log?.(`helper: starting ${spec.command} ${spec.args.join(' ')}`);
     const child = spawn(spec.command, spec.args, { env: spec.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
     let stderr = '';

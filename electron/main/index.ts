@@ -2,21 +2,22 @@
  * Electron main: one hardened window, the app menu, native dialogs, and the IPC wiring of the
  * contract's handlers (handlers.ts). Runs unprivileged; writing goes through the elevated helper.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, protocol, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { EventChannel, EventContract, InvokeChannel, MenuCommand } from '../shared/contract.js';
 import { INVOKE_METHODS } from '../shared/contract.js';
+import { APP_SCHEME, chooseAppUrl, CSP, serveAppRequest } from './app-protocol.js';
 import { bindEngine } from './engine-bindings.js';
 import { createHandlers, dispatch, type JobKind } from './handlers.js';
-import { HelperSession, LINUX_LAUNCHER } from './helper-client.js';
+import { checkLinuxLauncher, HelperSession } from './helper-client.js';
 import { imageFromArgs } from './launch-args.js';
 import { LogFile } from './log.js';
 import { isAllowedNavigation, isTrustedSender } from './sender.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const RENDERER_INDEX = join(ROOT, 'build', 'renderer', 'index.html');
+/** The only folder app:// serves (app-protocol.ts). */
+const RENDERER_ROOT = join(ROOT, 'build', 'renderer');
 /**
  * In a packaged app the helper and the modules it loads are unpacked from app.asar (the installers'
  * asarUnpack): run that copy, so the elevated process needs no archive lookups and finds the native
@@ -29,8 +30,11 @@ function unpacked(path: string): string {
 
 const PRELOAD = join(__dirname, '..', 'preload', 'index.js');
 const HELPER = unpacked(join(__dirname, '..', 'helper', 'index.js'));
-const DEV_URL = process.env.SEVENSTICK_DEV_URL;
-const APP_URL = DEV_URL && /^http:\/\/(localhost|127\.0\.0\.1):\d+\/?$/.test(DEV_URL) ? DEV_URL : pathToFileURL(RENDERER_INDEX).href;
+/** app://sevenstick/index.html; SEVENSTICK_DEV_URL (a localhost dev server) only in an unpackaged app. */
+const APP_URL = chooseAppUrl({ isPackaged: app.isPackaged, devUrl: process.env.SEVENSTICK_DEV_URL });
+
+// Before ready: app:// is a standard (relative URLs, origin-scoped storage) and secure scheme.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
@@ -98,9 +102,16 @@ const jobHooks = {
   },
 };
 
+/** The installed pkexec launcher, checked afresh for each job (root-owned, not writable by others). */
+function linuxLauncher(): { linuxLauncher?: string; linuxLauncherProblem?: string } {
+  if (process.platform !== 'linux') return {};
+  const c = checkLinuxLauncher();
+  return c.ok ? { linuxLauncher: c.path } : { linuxLauncherProblem: c.reason };
+}
+
 const engine = bindEngine();
 const privileged = process.platform === 'win32' ? false : process.getuid?.() === 0;
-const { handlers, cancelAll, running, currentImage } = createHandlers({
+const { handlers, cancelAll, running, currentImage, drivesChanged } = createHandlers({
   engine,
   async startHelper(cliHint) {
     return HelperSession.start({
@@ -110,7 +121,7 @@ const { handlers, cancelAll, running, currentImage } = createHandlers({
         nodeExecutable: process.execPath,
         isElectron: true,
         helperScript: HELPER,
-        linuxLauncher: existsSync(LINUX_LAUNCHER) ? LINUX_LAUNCHER : undefined,
+        ...linuxLauncher(),
       },
       cliHint,
       log: (l) => log.write(l),
@@ -260,25 +271,26 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.whenReady().then(() => {
-  log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}`);
+  log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}, page ${APP_URL}`);
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.on('will-download', (e) => e.preventDefault());
-  // The page's own CSP is in index.html; this header covers anything served over a dev server too.
+  // Our page: files under build/renderer only, each answer with the CSP header (app-protocol.ts).
+  protocol.handle(APP_SCHEME, async (req) => {
+    const r = await serveAppRequest({ url: req.url, method: req.method }, RENDERER_ROOT);
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  });
+  // The page's own CSP is in index.html and in every app:// answer; this header covers a dev server too.
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
-      },
-    });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   registerIpc();
   buildMenu();
   createWindow();
   if (engine.watchDrives) {
-    const stop = engine.watchDrives(currentImage, (drives) => emit('drives:changed', drives));
+    // Through the handlers, which remember every list they send: a write may only name a drive it listed.
+    const stop = engine.watchDrives(currentImage, drivesChanged);
     app.on('will-quit', stop);
   }
   app.on('activate', () => {

@@ -1,7 +1,8 @@
 /**
  * Trusted-sender check for every IPC message (pure, unit-tested): the message must come from our
- * window's main frame, showing our own page (the packaged file:// index.html, or the dev server's
- * origin when one is configured). Anything else — an iframe, a navigated-away page, another
+ * window's main frame, showing our own page (app://sevenstick/index.html, served by main from
+ * build/renderer — see app-protocol.ts — or the dev server's origin when one is configured, which only
+ * an unpackaged app does). Anything else — an iframe, a navigated-away page, another
  * webContents — is dropped before validation.
  */
 export interface SenderFacts {
@@ -23,11 +24,11 @@ export function isTrustedSender(s: SenderFacts, appUrl: string): boolean {
   } catch {
     return false;
   }
-  if (want.protocol === 'file:') {
-    // Exactly our page (any #hash or ?query), never another file on the disk.
-    return got.protocol === 'file:' && got.host === '' && decodeURIComponent(got.pathname) === decodeURIComponent(want.pathname);
+  if (want.protocol === 'app:') {
+    // Exactly our page (any #hash or ?query) on our host: never another app:// host or file.
+    return got.protocol === 'app:' && got.host === want.host && got.username === '' && got.password === '' && got.pathname === want.pathname;
   }
-  return got.origin === want.origin && (want.protocol === 'http:' || want.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(want.hostname);
+  return got.origin === want.origin && want.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(want.hostname);
 }
 
 /** Whether a navigation target stays on our page (in-page hash changes only). */

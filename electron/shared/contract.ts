@@ -103,8 +103,10 @@ export interface ChecksumView {
 }
 
 export interface DriveView {
-  /** Device path: /dev/sdX, /dev/loopN, \\.\PhysicalDriveN… */
+  /** Device path: /dev/sdX, /dev/loopN, \\.\PhysicalDriveN… (or a disk-image file). */
   path: string;
+  /** A whole drive, or a regular file (a disk image for VMs), which main writes itself, unprivileged. */
+  kind: 'block' | 'file';
   description: string;
   /** Bytes, or null when the OS cannot tell (such a drive is never selectable). */
   size: number | null;

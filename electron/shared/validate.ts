@@ -82,13 +82,27 @@ export const object =
     return out as T;
   };
 
-/** An absolute path (POSIX or Windows, incl. \\.\PhysicalDriveN), without NULs. */
+/**
+ * An absolute local path, without NULs: POSIX (`/…`) or a Windows drive path (`C:\…`, `C:/…`).
+ * Refused: anything that starts with two separators — UNC shares (`\\server\share\x.iso`,
+ * `//server/share`, mixed `\/`), the Win32 namespaces `\\?\…` (incl. `\\?\UNC\…`) and `\\.\…` (devices,
+ * pipes) — because an image, a log or a disk-image file must be a file on a local disk, never something
+ * on another machine or a device named where a file is expected. Drives are `targetPath`.
+ */
 export const absPath: Validator<string> = (v, where) => {
   const s = nonEmpty(str())(v, where);
-  if (!(s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\'))) {
+  if (/^[\\/]{2}/.test(s)) throw new ValidationError(`${where}: network (UNC) and device-namespace paths are not accepted; use a file on a local disk`);
+  if (!(s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s))) {
     throw new ValidationError(`${where}: expected an absolute path`);
   }
   return s;
+};
+
+/** A write/verify target: a local absolute path (a device node or a disk-image file), or a Windows `\\.\PhysicalDriveN`. */
+export const targetPath: Validator<string> = (v, where) => {
+  const s = nonEmpty(str())(v, where);
+  if (/^\\\\\.\\PhysicalDrive\d{1,3}$/i.test(s)) return s;
+  return absPath(s, where);
 };
 
 /** Job ids are chosen by the renderer: short, boring characters only. */
@@ -105,7 +119,7 @@ export const empty: Validator<Record<string, never>> = (v, where) => {
 };
 
 export const confirmedTarget: Validator<ConfirmedTarget> = object<ConfirmedTarget>({
-  path: absPath,
+  path: targetPath,
   size: uint,
   serial: nullable(str(256)),
 });
@@ -126,7 +140,7 @@ export const writeRequest: Validator<WriteRequest> = (v, where) => {
   return r;
 };
 
-export const verifyRequest: Validator<VerifyRequest> = object<VerifyRequest>({ jobId, target: absPath, image: absPath });
+export const verifyRequest: Validator<VerifyRequest> = object<VerifyRequest>({ jobId, target: targetPath, image: absPath });
 
 /** One validator per invoke channel: main runs it on every payload before any handler sees it. */
 export const REQUEST_VALIDATORS: { [C in InvokeChannel]: Validator<RequestOf<C>> } = {

@@ -8,7 +8,8 @@ import Module from 'node:module';
 import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type InvokeChannel } from '../../shared/contract.js';
 import { REQUEST_VALIDATORS, validateRequest } from '../../shared/validate.js';
 import { isAllowedNavigation, isTrustedSender } from '../../main/sender.js';
-import { launchSpec, elevationError } from '../../main/helper-client.js';
+import { checkLinuxLauncher, HelperSession, launchSpec, elevationError, type LaunchContext } from '../../main/helper-client.js';
+import { AppError } from '../../shared/errors.js';
 import { cliEquivalent, createHandlers, dispatch } from '../../main/handlers.js';
 
 const goodWrite = {
@@ -42,26 +43,76 @@ test('validators accept well-formed requests and refuse everything else, naming 
     ['job:cancel', { jobId: 5 }, /expected a string/],
   ];
   for (const [ch, payload, re] of bad) assert.throws(() => validateRequest(ch, payload), re, `${ch} ${JSON.stringify(payload)?.slice(0, 80)}`);
+  // Images (and every other file path) must be local: UNC shares and Win32 namespace paths are refused.
+  for (const unc of [
+    '\\\\server\\share\\win7.iso',
+    '\\\\server\\share',
+    '//server/share/win7.iso',
+    '//server/share',
+    '\\/server/share/win7.iso',
+    '/\\server\\share\\win7.iso',
+    '\\\\?\\UNC\\server\\share\\win7.iso',
+    '\\\\?\\C:\\isos\\win7.iso',
+    '\\\\.\\C:\\isos\\win7.iso',
+    '\\\\.\\PhysicalDrive1',
+    '\\\\.\\pipe\\x',
+  ]) {
+    assert.throws(() => validateRequest('image:inspect', { path: unc }), /network \(UNC\) and device-namespace paths are not accepted/, unc);
+    assert.throws(() => validateRequest('image:checksum', { jobId: 'job-12345678', path: unc }), /not accepted/, unc);
+    assert.throws(() => validateRequest('write:start', { ...goodWrite, image: unc }), /image: network/, unc);
+    assert.throws(() => validateRequest('verify:start', { jobId: 'job-12345678', target: '/dev/sdb', image: unc }), /image: network/, unc);
+  }
+  for (const local of ['/isos/win7.iso', 'C:\\isos\\win7.iso', 'c:/isos/win7.iso', '/home/u/My ISOs/win 7.iso']) {
+    assert.deepEqual(validateRequest('image:inspect', { path: local }), { path: local });
+  }
+  assert.throws(() => validateRequest('image:inspect', { path: 'C:isos\\win7.iso' }), /expected an absolute path/);
+  // Targets: drives and local files; \\.\PhysicalDriveN (exactly) is still a drive.
+  for (const target of ['/dev/sdb', '/dev/loop7', '/dev/disk4', '\\\\.\\PhysicalDrive2', '\\\\.\\physicaldrive10', 'D:\\vms\\win7.vhd', '/home/u/win7.img']) {
+    const w = validateRequest('write:start', { ...goodWrite, targets: [{ path: target, size: 1, serial: null }] });
+    assert.equal(w.targets[0]?.path, target);
+    assert.equal(validateRequest('verify:start', { jobId: 'job-12345678', target, image: '/isos/win7.iso' }).target, target);
+  }
+  for (const target of ['\\\\server\\share\\stick.img', '//server/share/stick.img', '\\\\?\\UNC\\server\\share\\x.img', '\\\\.\\PhysicalDrive', '\\\\.\\PhysicalDrive1\\x', '\\\\.\\C:', '\\\\?\\PhysicalDrive1', '\\\\.\\pipe\\sevenstick']) {
+    assert.throws(() => validateRequest('write:start', { ...goodWrite, targets: [{ path: target, size: 1, serial: null }] }), /targets\[0\]\.path/, target);
+    assert.throws(() => validateRequest('verify:start', { jobId: 'job-12345678', target, image: '/isos/win7.iso' }), /target/, target);
+  }
   // A payload with a poisoned prototype is not a plain object.
   assert.throws(() => validateRequest('drives:list', Object.create({ showAll: true })), /plain object/);
   assert.throws(() => validateRequest('nope' as InvokeChannel, {}), /unknown channel/);
   assert.deepEqual(Object.keys(REQUEST_VALIDATORS).sort(), Object.keys(INVOKE_METHODS).sort());
 });
 
-test('only our own window, top frame and page count as a trusted sender', () => {
-  const app = 'file:///opt/sevenstick/build/renderer/index.html';
+test('only our own window, top frame and app:// page count as a trusted sender', () => {
+  const app = 'app://sevenstick/index.html';
   const ok = { fromOurWindow: true, isMainFrame: true, frameUrl: app };
   assert.equal(isTrustedSender(ok, app), true);
   assert.equal(isTrustedSender({ ...ok, frameUrl: app + '#/drives' }, app), true);
+  assert.equal(isTrustedSender({ ...ok, frameUrl: app + '?step=2' }, app), true);
   assert.equal(isTrustedSender({ ...ok, fromOurWindow: false }, app), false);
   assert.equal(isTrustedSender({ ...ok, isMainFrame: false }, app), false);
-  assert.equal(isTrustedSender({ ...ok, frameUrl: 'file:///tmp/evil.html' }, app), false);
-  assert.equal(isTrustedSender({ ...ok, frameUrl: 'https://example.com/' }, app), false);
+  for (const other of [
+    'app://evil/index.html',
+    'app://sevenstick.evil/index.html',
+    'app://user@sevenstick/index.html',
+    'app://sevenstick/other.html',
+    'app://sevenstick/assets/index.js',
+    'file:///opt/SevenStick/resources/app.asar/build/renderer/index.html',
+    'file:///tmp/evil.html',
+    'https://example.com/',
+    'about:blank',
+    'not a url',
+  ]) {
+    assert.equal(isTrustedSender({ ...ok, frameUrl: other }, app), false, other);
+  }
   assert.equal(isTrustedSender({ ...ok, frameUrl: null }, app), false);
   assert.equal(isTrustedSender({ ...ok, frameUrl: 'http://127.0.0.1:5173/x' }, 'http://127.0.0.1:5173/'), true);
   assert.equal(isTrustedSender({ ...ok, frameUrl: 'http://127.0.0.1:5174/' }, 'http://127.0.0.1:5173/'), false);
   assert.equal(isTrustedSender({ ...ok, frameUrl: 'https://evil.com/' }, 'https://evil.com/'), false, 'remote origins never');
+  assert.equal(isTrustedSender({ ...ok, frameUrl: 'file:///tmp/x.html' }, 'file:///tmp/x.html'), false, 'file:// pages never');
   assert.equal(isAllowedNavigation(app + '#x', app), true);
+  assert.equal(isAllowedNavigation('app://sevenstick/other.html', app), false);
+  assert.equal(isAllowedNavigation('app://evil/index.html', app), false);
+  assert.equal(isAllowedNavigation('file:///etc/passwd', app), false);
   assert.equal(isAllowedNavigation('https://example.com', app), false);
 });
 
@@ -118,11 +169,30 @@ test('the helper is launched directly when privileged, else through pkexec / UAC
   assert.equal(root.command, '/opt/SevenStick/sevenstick');
   assert.equal(root.elevated, false);
   assert.equal(root.env?.ELECTRON_RUN_AS_NODE, '1');
-  const lin = launchSpec({ ...base, platform: 'linux', privileged: false }, '/tmp/d');
+  // Unprivileged Linux: only through the installed launcher; no pkexec of this binary or env(1).
+  const hint = 'sudo sevenstick write /isos/win7.iso --target /dev/sdb';
+  const noLauncher: LaunchContext[] = [
+    { ...base, platform: 'linux' as const, privileged: false, linuxLauncherProblem: undefined },
+    { ...base, platform: 'linux' as const, privileged: false, isElectron: false, linuxLauncherProblem: undefined },
+    { ...base, platform: 'linux' as const, privileged: false, linuxLauncherProblem: '/usr/lib/sevenstick/sevenstick-helper is not owned by root' },
+  ];
+  for (const ctx of noLauncher) {
+    assert.throws(
+      () => launchSpec(ctx, '/tmp/d', hint),
+      (e: unknown) =>
+        e instanceof AppError &&
+        e.error.code === 'E_ELEVATION' &&
+        /needs SevenStick's helper launcher \(\/usr\/lib\/sevenstick\/sevenstick-helper\)/.test(e.error.message) &&
+        /AppImage or a source checkout/.test(e.error.message) &&
+        (!ctx.linuxLauncherProblem || e.error.message.includes(ctx.linuxLauncherProblem)) &&
+        e.error.hint === `Write from a terminal instead: ${hint}`,
+    );
+  }
+  const lin = launchSpec({ ...base, platform: 'linux', privileged: false, linuxLauncher: '/usr/lib/sevenstick/sevenstick-helper' }, '/tmp/d');
   assert.equal(lin.command, 'pkexec');
-  assert.deepEqual(lin.args.slice(0, 3), ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/SevenStick/sevenstick']);
-  const linPkg = launchSpec({ ...base, platform: 'linux', privileged: false, linuxLauncher: '/usr/lib/sevenstick/sevenstick-helper' }, '/tmp/d');
-  assert.deepEqual(linPkg.args, ['/usr/lib/sevenstick/sevenstick-helper', '--dir', '/tmp/d', '--hello-timeout-ms', '1000']);
+  assert.deepEqual(lin.args, ['/usr/lib/sevenstick/sevenstick-helper', '--dir', '/tmp/d', '--hello-timeout-ms', '1000']);
+  assert.equal(lin.env, undefined);
+  const linPkg = lin;
   const win = launchSpec({ ...base, platform: 'win32', privileged: false }, 'C:\\Temp\\d');
   assert.equal(win.command, 'powershell.exe');
   assert.match(win.args.join(' '), /-Verb RunAs/);
@@ -135,6 +205,73 @@ test('the helper is launched directly when privileged, else through pkexec / UAC
   assert.match(dismissed.error.hint ?? '', /sudo sevenstick write/);
   const noAgent = elevationError(lin, 127, undefined, 'Error executing command as another user: No authentication agent found.', 'x');
   assert.match(noAgent.error.message, /no polkit authentication agent/);
+});
+
+test('the installed launcher is used only when it is a root-owned regular file nobody else can write', async () => {
+  const { mkdirSync, writeFileSync, symlinkSync, chmodSync, chownSync, lstatSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../helpers/tools.js');
+  const t = tempDir('sevenstick-launcher-check-');
+  try {
+    const dir = join(t.path, 'lib');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const launcher = join(dir, 'sevenstick-helper');
+    writeFileSync(launcher, '#!/bin/sh\n', { mode: 0o755 });
+    chmodSync(launcher, 0o755);
+    assert.deepEqual(checkLinuxLauncher(join(dir, 'missing')), { ok: false, reason: `${join(dir, 'missing')} is not installed` });
+    // Ownership and modes through a stat stand-in (root and non-root owners alike, whoever runs the test).
+    const real = lstatSync(launcher);
+    const realDir = lstatSync(dir);
+    const fake = (over: { uid?: number; mode?: number; dirUid?: number; dirMode?: number }) => (p: string) => {
+      const st = p === dir ? realDir : real;
+      const isDir = p === dir;
+      return Object.assign(Object.create(Object.getPrototypeOf(st) as object) as typeof st, st, {
+        uid: (isDir ? over.dirUid : over.uid) ?? 0,
+        mode: (st.mode & ~0o7777) | ((isDir ? over.dirMode : over.mode) ?? 0o755),
+      });
+    };
+    assert.deepEqual(checkLinuxLauncher(launcher, fake({})), { ok: true, path: launcher });
+    assert.match((checkLinuxLauncher(launcher, fake({ uid: 1000 })) as { reason: string }).reason, /not owned by root/);
+    assert.match((checkLinuxLauncher(launcher, fake({ dirUid: 1000 })) as { reason: string }).reason, /not owned by root/);
+    assert.match((checkLinuxLauncher(launcher, fake({ mode: 0o775 })) as { reason: string }).reason, /writable by other users/);
+    assert.match((checkLinuxLauncher(launcher, fake({ mode: 0o757 })) as { reason: string }).reason, /writable by other users/);
+    assert.match((checkLinuxLauncher(launcher, fake({ dirMode: 0o777 })) as { reason: string }).reason, /writable by other users/);
+    assert.match((checkLinuxLauncher(launcher, fake({ mode: 0o644 })) as { reason: string }).reason, /not executable/);
+    // For real: a symbolic link is refused whoever owns it; the real file passes only when root owns it.
+    const link = join(dir, 'link');
+    symlinkSync(launcher, link);
+    assert.match((checkLinuxLauncher(link) as { reason: string }).reason, /not a regular file/);
+    if (process.getuid?.() === 0) {
+      chownSync(launcher, 0, 0);
+      chownSync(dir, 0, 0);
+      assert.deepEqual(checkLinuxLauncher(launcher), { ok: true, path: launcher });
+      chownSync(launcher, 1000, 1000);
+      assert.match((checkLinuxLauncher(launcher) as { reason: string }).reason, /not owned by root/);
+      chownSync(launcher, 0, 0);
+      chmodSync(launcher, 0o777);
+      assert.match((checkLinuxLauncher(launcher) as { reason: string }).reason, /writable by other users/);
+    } else {
+      assert.match((checkLinuxLauncher(launcher) as { reason: string }).reason, /not owned by root/);
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('without the installed launcher, HelperSession.start refuses before running anything and leaves no session dir', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sevenstick-helper-')));
+  await assert.rejects(
+    HelperSession.start({
+      ctx: { platform: 'linux', privileged: false, nodeExecutable: '/nonexistent/sevenstick', isElectron: true, helperScript: '/nonexistent/helper.js' },
+      cliHint: 'sudo sevenstick write /isos/a.iso --target /dev/sdb',
+      connectTimeoutMs: 1000,
+    }),
+    (e: unknown) => e instanceof AppError && e.error.code === 'E_ELEVATION' && /sudo sevenstick write \/isos\/a\.iso --target \/dev\/sdb/.test(e.error.hint ?? ''),
+  );
+  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('sevenstick-helper-') && !before.has(n)), [], 'the session directory (with its token) is removed');
 });
 
 test('dispatch validates first, wraps errors with their code, and says clearly what this build lacks', async () => {
@@ -156,7 +293,24 @@ test('dispatch validates first, wraps errors with their code, and says clearly w
   assert.match(!na.ok ? na.error.message : '', /not available in this build/);
   const bad = await dispatch(handlers, 'image:inspect', { path: 42 });
   assert.equal(!bad.ok && bad.error.code, 'E_BAD_REQUEST');
-  const w = await dispatch(handlers, 'write:start', goodWrite);
+  // Refused before elevation: this image was never inspected (handlers.test.ts covers what main checks).
+  const refused = await dispatch(handlers, 'write:start', goodWrite);
+  assert.equal(!refused.ok && refused.error.code, 'E_SAFETY');
+  // Once the image was inspected and the drive offered, the helper's elevation error comes through with its code.
+  const offered = { path: '/dev/sdb', kind: 'block' as const, description: 'Stick', size: 16_000_000_000, bus: 'usb', removable: true, system: false, serial: 'ABC', mountpoints: [], notices: [], selectable: true, hiddenByDefault: false };
+  const elevating = createHandlers({
+    engine: { canWrite: true, canVerify: true, inspect: async (path) => ({ path, fileName: 'win7.iso', kind: 'windows', label: 'x', size: 1, notices: [] }), listDrives: async () => [offered] },
+    startHelper: async () => {
+      throw Object.assign(new Error('Administrator access was not granted'), { code: 'E_ELEVATION' });
+    },
+    chooseImage: async () => null,
+    openLog: async () => true,
+    emit: () => {},
+    info: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log' },
+  });
+  assert.ok((await dispatch(elevating.handlers, 'image:inspect', { path: goodWrite.image })).ok);
+  assert.ok((await dispatch(elevating.handlers, 'drives:list', { showAll: true })).ok);
+  const w = await dispatch(elevating.handlers, 'write:start', goodWrite);
   assert.equal(!w.ok && w.error.code, 'E_ELEVATION');
   const info = await dispatch(handlers, 'app:info', undefined);
   assert.ok(info.ok && info.value.features.write === false);
@@ -172,9 +326,43 @@ test('the shipped polkit action names exactly the launcher main starts, and neve
   assert.match(xml, new RegExp(`<action id="${POLKIT_ACTION.replace(/\./g, '\\.')}">`));
   assert.match(xml, new RegExp(`key="org.freedesktop.policykit.exec.path">${LINUX_LAUNCHER}<`));
   assert.doesNotMatch(xml, /auth_admin_keep|<allow_\w+>yes</, 'every write asks for the password');
+  assert.match(xml, /<description>Erase and write the USB drive\(s\) you selected in SevenStick<\/description>/);
+  assert.match(xml, /<message>[^<]*erase and write the USB drive\(s\) you selected in SevenStick\.[^<]*one write job, on those whole removable drives only\.<\/message>/);
+  for (const d of ['allow_any', 'allow_inactive', 'allow_active']) assert.match(xml, new RegExp(`<${d}>auth_admin</${d}>`));
   const launcher = readFileSync(join(REPO, 'assets', 'linux', 'sevenstick-helper'), 'utf8');
-  assert.match(launcher, /env -i /, 'clean environment');
   assert.match(launcher, /helper\/index\.js" "\$@"/);
+});
+
+test('the pkexec launcher runs the app binary as Node on the helper with only PATH, PKEXEC_UID and ELECTRON_RUN_AS_NODE', async () => {
+  const { chmodSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { REPO, run, tempDir } = await import('../helpers/tools.js');
+  const t = tempDir('sevenstick-launcher-');
+  try {
+    // The launcher as packaging fills it in (electron-builder.config.cjs), pointing at a fake app folder
+    // whose "sevenstick" binary reports its environment and arguments.
+    const appdir = join(t.path, 'app');
+    mkdirSync(appdir);
+    writeFileSync(join(appdir, 'sevenstick'), '#!/bin/sh\nenv | LC_ALL=C sort\necho "ARGS $*"\n', { mode: 0o755 });
+    const template = readFileSync(join(REPO, 'assets', 'linux', 'sevenstick-helper'), 'utf8');
+    const launcher = join(t.path, 'sevenstick-helper');
+    writeFileSync(launcher, template.replace("APPDIR='@APPDIR@'", `APPDIR='${appdir}'`));
+    chmodSync(launcher, 0o755);
+    const env = { PATH: `${t.path}/evil-bin:/usr/bin:/bin`, PKEXEC_UID: '1000', NODE_OPTIONS: '--require /tmp/evil.js', ELECTRON_ENABLE_LOGGING: '1', HOME: '/home/someone', DISPLAY: ':0' };
+    const r = await run(launcher, ['--dir', '/tmp/sevenstick-helper-x', '--hello-timeout-ms', '20000'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    const args = lines.pop();
+    assert.equal(args, `ARGS ${appdir}/resources/app.asar.unpacked/build/electron/helper/index.js --dir /tmp/sevenstick-helper-x --hello-timeout-ms 20000`);
+    // sh itself may add PWD (and SHLVL, _): nothing else of the caller's environment reaches the helper.
+    const names = lines.map((l) => l.split('=')[0]).filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n ?? ''));
+    assert.deepEqual(names, ['ELECTRON_RUN_AS_NODE', 'PATH', 'PKEXEC_UID']);
+    assert.ok(lines.includes('PATH=/usr/sbin:/usr/bin:/sbin:/bin'), 'a fixed PATH, not the caller\'s');
+    assert.ok(lines.includes('PKEXEC_UID=1000'), 'PKEXEC_UID passed on');
+    assert.ok(lines.includes('ELECTRON_RUN_AS_NODE=1'));
+  } finally {
+    t.cleanup();
+  }
 });
 
 test('an image the app was opened with is handed to the wizard once, and found in the launch arguments', async () => {

@@ -243,7 +243,8 @@ test('a refused elevation (pkexec exits 126 or 127) is a clear E_ELEVATION with 
       const before = new Set((await import('node:fs')).readdirSync((await import('node:os')).tmpdir()).filter((n) => n.startsWith('sevenstick-helper-')));
       await assert.rejects(
         HelperSession.start({
-          ctx: { platform: 'linux', privileged: false, nodeExecutable: process.execPath, isElectron: false, helperScript: HELPER },
+          // The installed launcher's path: pkexec (the stub) is only ever asked to run that.
+          ctx: { platform: 'linux', privileged: false, nodeExecutable: process.execPath, isElectron: false, helperScript: HELPER, linuxLauncher: '/usr/lib/sevenstick/sevenstick-helper' },
           connectTimeoutMs: 5000,
           cliHint: 'sudo sevenstick write a.iso --target /dev/sdb',
         }),

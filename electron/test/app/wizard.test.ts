@@ -8,7 +8,7 @@ import type { DriveView, ImageView, Progress } from '../../shared/contract.js';
 import { canProceed, confirmationLines, formatBytes, formatEta, initialState, overallFraction, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
 
 function drive(path: string, over: Partial<DriveView> = {}): DriveView {
-  return { path, description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
+  return { path, kind: 'block', description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
 }
 const image: ImageView = { path: '/isos/win7.iso', fileName: 'win7.iso', kind: 'windows', label: 'GRMCPRXFRER_EN_DVD', size: 3_000_000_000, notices: [] };
 const sysDisk = drive('/dev/sda', { system: true, selectable: false, hiddenByDefault: true, notices: [{ severity: 'error', code: 'system', message: 'System drive' }] });

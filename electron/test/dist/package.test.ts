@@ -9,6 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { hasTool, REPO, run, runOk, tempDir } from '../helpers/tools.js';
 import type { LinuxTargetsResult } from './linux-targets.js';
@@ -37,15 +38,55 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
 };
 
+interface BuilderConfig {
+  electronFuses?: Record<string, boolean>;
+  nsis?: { perMachine?: boolean; oneClick?: boolean; allowToChangeInstallationDirectory?: boolean };
+  win?: { requestedExecutionLevel?: string };
+}
+function builderConfig(): BuilderConfig {
+  return createRequire(__filename)(join(REPO, 'electron-builder.config.cjs')) as BuilderConfig;
+}
+
 let asar: AsarModule;
 /** Every path in app.asar, without the leading slash. */
 let listing: string[] = [];
 let builderLog = '';
 
-/** A stand-in for Electron's Linux zip, unpacked: what electron-builder copies and renames. */
+/** Electron's fuse wire marker (@electron/fuses): the wire follows it as [version 1, length, states…]. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** The wire's fuses in order (FuseV1Options) with Electron's defaults ('1' on, '0' off). */
+const FUSES = [
+  ['runAsNode', '1'],
+  ['enableCookieEncryption', '0'],
+  ['enableNodeOptionsEnvironmentVariable', '1'],
+  ['enableNodeCliInspectArguments', '1'],
+  ['enableEmbeddedAsarIntegrityValidation', '0'],
+  ['onlyLoadAppFromAsar', '0'],
+  ['loadBrowserProcessSpecificV8Snapshot', '0'],
+  ['grantFileProtocolExtraPrivileges', '1'],
+] as const;
+
+/** The fuse wire in an executable, by name: true on, false off. */
+function readFuses(file: string): Record<string, boolean> {
+  const bin = readFileSync(file);
+  const at = bin.indexOf(FUSE_SENTINEL);
+  assert.ok(at >= 0, `${file} has a fuse wire`);
+  assert.equal(bin.lastIndexOf(FUSE_SENTINEL), at, 'one fuse wire');
+  const pos = at + FUSE_SENTINEL.length;
+  assert.equal(bin[pos], 1, 'fuse wire version 1');
+  assert.equal(bin[pos + 1], FUSES.length);
+  return Object.fromEntries(FUSES.map(([name], i) => [name, String.fromCharCode(bin[pos + 2 + i] ?? 0) === '1']));
+}
+
+/**
+ * A stand-in for Electron's Linux zip, unpacked: what electron-builder copies and renames. Its
+ * "binary" carries a fuse wire with Electron's default states (after the script's exit), so
+ * electron-builder's @electron/fuses really flips it as it would in Electron's executable.
+ */
 function makeStubElectron(dir: string): void {
   mkdirSync(join(dir, 'resources'), { recursive: true });
-  writeFileSync(join(dir, 'electron'), '#!/bin/sh\necho "stub electron $*"\n', { mode: 0o755 });
+  const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL), Buffer.from([1, FUSES.length]), Buffer.from(FUSES.map(([, d]) => d).join(''))]);
+  writeFileSync(join(dir, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho "stub electron $*"\nexit 0\n# '), wire, Buffer.from('\n')]), { mode: 0o755 });
   writeFileSync(join(dir, 'chrome-sandbox'), '', { mode: 0o755 });
   writeFileSync(join(dir, 'LICENSE'), 'stub\n');
   writeFileSync(join(dir, 'LICENSES.chromium.html'), '<p>stub</p>\n');
@@ -113,6 +154,32 @@ test('electron-builder packaged offline: the stub Electron became the app, nothi
   assert.ok(!existsSync(join(APP, 'electron')), 'the Electron binary is renamed to the executable name');
   assert.ok(!existsSync(CACHE) || walkFiles(CACHE).length === 0, 'no download cache was filled');
   assert.doesNotMatch(builderLog, /downloading|downloaded/i);
+});
+
+test('the packaged executable\'s Electron fuses are flipped as configured (RunAsNode stays on for the CLI and the helper)', () => {
+  const expected = {
+    runAsNode: true,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    loadBrowserProcessSpecificV8Snapshot: false,
+    grantFileProtocolExtraPrivileges: false,
+  };
+  assert.deepEqual(builderConfig().electronFuses, expected, 'electron-builder.config.cjs electronFuses');
+  // The stub went in with Electron's defaults; the packaged executable carries the configured states.
+  assert.notDeepEqual(readFuses(join(tmp.path, 'electron-dist', 'electron')), expected);
+  assert.deepEqual(readFuses(join(APP, 'sevenstick')), expected);
+  assert.match(builderLog, /executing @electron\/fuses/);
+});
+
+test('the Windows installer is per-machine (Program Files) and its folder cannot be changed', () => {
+  const c = builderConfig();
+  assert.equal(c.nsis?.perMachine, true);
+  assert.equal(c.nsis?.oneClick, false, 'assisted installer: with perMachine it shows no per-user choice');
+  assert.equal(c.nsis?.allowToChangeInstallationDirectory, false);
+  assert.equal(c.win?.requestedExecutionLevel, 'asInvoker', 'the app itself runs unelevated');
 });
 
 test('app.asar holds package.json, the built main, preload and renderer', () => {
@@ -254,6 +321,7 @@ test('the .deb (electron-builder\'s computed fpm file list) installs the app, po
     assert.doesNotMatch(text, /^APPDIR='@APPDIR@'$/m);
     assert.match(text, new RegExp(`^APPDIR='${appdir}'$`, 'm'));
     assert.match(text, /ELECTRON_RUN_AS_NODE=1/);
+    if (installed === execPath) assert.match(text, /^exec \/usr\/bin\/env -i PATH=\/usr\/sbin:\/usr\/bin:\/sbin:\/bin PKEXEC_UID="\$\{PKEXEC_UID:-\}" /m, 'the launcher clears the environment, fixes PATH, passes PKEXEC_UID');
     assert.match(text, /^exec [^#]*"\$APPDIR\/sevenstick" "\$APPDIR\//m, 'it runs the packaged executable');
     const target = scriptPath.exec(text)?.[1];
     assert.ok(target, `${installed} names a script`);
