@@ -10,7 +10,7 @@
  * of the descriptor it opens (O_NOFOLLOW, O_EXCL), so check and open are one.
  */
 import { lstatSync, statSync } from 'node:fs';
-import { checkDrive, describePath, drivelistDrives, linuxLoopDrives, type Drive, type ImageLocation } from '../engine/index.js';
+import { checkDrive, describePath, drivelistDrives, linuxLoopDrives, listDrives, type Drive, type DriveSource, type ImageLocation } from '../engine/index.js';
 import type { ConfirmedTarget, IpcError } from '../shared/contract.js';
 import type { Requester } from './as-user.js';
 import { identityOf } from './identity.js';
@@ -27,18 +27,12 @@ export interface AuthorizeDeps {
 }
 
 /** The helper's drive list: what the OS reports (drivelist) and Linux loop devices, read strictly. */
-export async function helperDriveList(sources: Array<() => Promise<Drive[]>> = [drivelistDrives, linuxLoopDrives]): Promise<Drive[]> {
-  const out = new Map<string, Drive>();
-  for (const src of sources) {
-    let drives: Drive[];
-    try {
-      drives = await src();
-    } catch (e) {
-      throw new Refusal({ code: 'E_SAFETY', message: `The list of drives could not be read (${(e as Error).message}), so no drive can be checked. Nothing was written.` });
-    }
-    for (const d of drives) if (!out.has(d.device)) out.set(d.device, d);
+export async function helperDriveList(sources: readonly DriveSource[] = [drivelistDrives, linuxLoopDrives]): Promise<Drive[]> {
+  try {
+    return await listDrives({ all: true, strict: true, sources });
+  } catch (e) {
+    throw new Refusal({ code: 'E_SAFETY', message: `${(e as Error).message.replace(/; nothing was written$/, '')}, so no drive can be checked. Nothing was written.` });
   }
-  return [...out.values()];
 }
 
 export const realDeps: AuthorizeDeps = {

@@ -407,12 +407,14 @@ export interface ListOptions {
    * lists strictly — a drive list it could not read must not look like "nothing is a system disk".
    */
   strict?: boolean;
+  /** Read these sources instead of the configured ones (the helper: the OS's list and loop devices only). */
+  sources?: readonly DriveSource[];
 }
 
 /** Drives from every source (first source wins for a device path), sorted by path. */
 export async function listDrives(opts: ListOptions = {}): Promise<Drive[]> {
   const byDevice = new Map<string, Drive>();
-  for (const src of sources) {
+  for (const src of opts.sources ?? sources) {
     let drives: Drive[];
     try {
       drives = await src();

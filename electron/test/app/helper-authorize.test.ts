@@ -15,28 +15,12 @@ import { Refusal } from '../../helper/refusal.js';
 import type { ConfirmedTarget } from '../../shared/contract.js';
 import { confirmOpened } from '../../helper/server.js';
 import { run, runOk, tempDir } from '../helpers/tools.js';
+import { fakeStick } from '../helpers/drives.js';
 
 const MiB = 1024 * 1024;
 const isRoot = process.getuid?.() === 0;
 
-const stick: Drive = {
-  device: '/dev/sdz',
-  kind: 'block',
-  size: 16e9,
-  description: 'Test Stick',
-  bus: 'usb',
-  removable: true,
-  readOnly: false,
-  isSystem: false,
-  mountpoints: [],
-  serial: 'ABC',
-  logicalSectorSize: 512,
-  backingFile: null,
-  injected: false,
-  exists: true,
-  devNumbers: ['8:240'],
-  identity: { rdev: 0x8f0 },
-};
+const stick: Drive = fakeStick;
 
 const blockStat = { isBlockDevice: () => true, isSymbolicLink: () => false, isFile: () => false, isCharacterDevice: () => false, rdev: 0x8f0 };
 
@@ -49,8 +33,8 @@ const confirmed: ConfirmedTarget = { path: '/dev/sdz', size: 16e9, serial: 'seri
 const refusal = (re: RegExp) => (e: unknown) => e instanceof Refusal && e.error.code === 'E_SAFETY' && re.test(e.error.message);
 
 test('the helper\'s drive list fails closed: a source that cannot be read refuses, it is never skipped', async () => {
-  await assert.rejects(helperDriveList([async () => [stick], async () => Promise.reject(new Error('lsblk: not found'))]), refusal(/could not be read.*lsblk/));
-  assert.deepEqual((await helperDriveList([async () => [stick], async () => [{ ...stick, device: '/dev/loop9' }]])).map((d) => d.device), ['/dev/sdz', '/dev/loop9']);
+  await assert.rejects(helperDriveList([async () => [stick], async () => Promise.reject(new Error('lsblk: not found'))]), refusal(/Cannot list the drives.*lsblk/));
+  assert.deepEqual((await helperDriveList([async () => [stick], async () => [{ ...stick, device: '/dev/loop9' }]])).map((d) => d.device), ['/dev/loop9', '/dev/sdz']);
   await assert.rejects(authorizeTarget(confirmed, who, deps({ listDrives: async () => Promise.reject(new Refusal({ code: 'E_SAFETY', message: 'The list of drives could not be read' })) })), refusal(/could not be read/));
 });
 

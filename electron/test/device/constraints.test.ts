@@ -1,24 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertDriveUsable, checkDrive, SevenStickError, type Drive } from '../../engine/index.js';
+import { fakeStick } from '../helpers/drives.js';
 
-const stick: Drive = {
-  device: '/dev/sdz',
-  kind: 'block',
-  size: 16e9,
-  description: 'Test Stick',
-  bus: 'usb',
-  removable: true,
-  readOnly: false,
-  isSystem: false,
-  mountpoints: [],
-  serial: 'ABC',
-  logicalSectorSize: 512,
-  backingFile: null,
-  injected: false,
-  exists: true,
-  devNumbers: ['8:240', '8:241'],
-};
+const stick: Drive = fakeStick;
 const codes = (d: Drive, ctx = {}): string[] => checkDrive(d, ctx).map((c) => `${c.severity}:${c.code}`);
 
 test('a plain USB stick has no constraints', () => {
