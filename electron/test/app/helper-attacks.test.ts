@@ -18,10 +18,11 @@ import { socketPathFor } from '../../helper/protocol.js';
 import { HelperSession } from '../../main/helper-client.js';
 import type { ConfirmedTarget } from '../../shared/contract.js';
 import { AppError } from '../../shared/errors.js';
-import { REPO, run, runOk } from '../helpers/tools.js';
+import { REPO, run, runOk, runOkSync } from '../helpers/tools.js';
 import { ensureUser, runAsUser, userScript, type TestUser } from '../helpers/users.js';
 
-const HELPER = join(REPO, 'build', 'electron', 'helper', 'index.js');
+/** SEVENSTICK_TEST_HELPER runs these attacks against another build of the helper (e.g. an older one). */
+const HELPER = process.env.SEVENSTICK_TEST_HELPER ?? join(REPO, 'build', 'electron', 'helper', 'index.js');
 const MiB = 1024 * 1024;
 const isRoot = process.getuid?.() === 0;
 
@@ -108,9 +109,9 @@ async function makeSession(user: TestUser): Promise<{ dir: string; token: string
   return JSON.parse(r.stdout) as { dir: string; token: string };
 }
 
-function startHelper(dir: string, user: TestUser, helloMs = 5000): Omit<Running, 'token'> {
+function startHelper(dir: string, user: TestUser, helloMs = 5000, env: NodeJS.ProcessEnv = {}): Omit<Running, 'token'> {
   const child = spawn(process.execPath, [HELPER, '--dir', dir, '--hello-timeout-ms', String(helloMs)], {
-    env: { PKEXEC_UID: String(user.uid) },
+    env: { ...env, PKEXEC_UID: String(user.uid) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   spawned.push(child);
@@ -120,9 +121,9 @@ function startHelper(dir: string, user: TestUser, helloMs = 5000): Omit<Running,
   return { dir, sock: socketPathFor(dir), exit, stderr: () => err };
 }
 
-async function session(user: TestUser = attacker, helloMs = 5000): Promise<Running> {
+async function session(user: TestUser = attacker, helloMs = 5000, env: NodeJS.ProcessEnv = {}): Promise<Running> {
   const { dir, token } = await makeSession(user);
-  const h = startHelper(dir, user, helloMs);
+  const h = startHelper(dir, user, helloMs, env);
   for (let i = 0; i < 100 && !existsSync(h.sock); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(existsSync(h.sock), `helper did not listen: ${h.stderr()}`);
   return { ...h, token };
@@ -176,7 +177,7 @@ describe('the privileged helper under attack by a local user', { skip: isRoot ? 
     assert.ok(!h.stderr().includes('TOP-SECRET'));
   });
 
-  test('finding 3: helper.sock swapped for a link right after bind never hands a file to the user (20 tries)', { timeout: 120_000 }, async () => {
+  test('finding 3: helper.sock swapped for a link right after bind never hands a file to the user (20 tries)', { timeout: 120_000 }, async (t) => {
     const v = victim('chown-victim', 'root-owned\n', 0o640);
     const before = statSync(v);
     let swaps = 0;
@@ -191,6 +192,7 @@ describe('the privileged helper under attack by a local user', { skip: isRoot ? 
       assert.equal(now.gid, before.gid, `try ${i}: group changed`);
       assert.equal(now.mode, before.mode, `try ${i}: mode changed`);
     }
+    t.diagnostic(`${swaps} of 20 swaps landed`);
     assert.ok(swaps >= 10, `the race was really run (${swaps} of 20 swaps landed)`);
   });
 
@@ -325,9 +327,15 @@ describe('the privileged helper under attack by a local user', { skip: isRoot ? 
     assert.deepEqual(readFileSync(backing), Buffer.alloc(4 * MiB));
   });
 
-  test('the requester\'s own stick is written from the requester\'s own image, with a cleared environment (the partition table is re-read)', { timeout: 60_000 }, async () => {
+  test('the requester\'s own stick is written from the requester\'s own image; the helper\'s tools come from the system, not an inherited PATH', { timeout: 60_000 }, async () => {
     // A 2 MiB raw image with one partition: after the write the kernel must know the partition,
-    // which needs the helper's tools (blockdev/partx) found without an inherited PATH.
+    // which needs the helper's tools (blockdev/partx) — the system's, never ones planted in a PATH.
+    const evil = join(home, 'bin');
+    const marker = join(victims, 'planted-tool-ran');
+    runOkSync('mkdir', ['-p', evil]);
+    for (const tool of ['blockdev', 'partx', 'umount', 'lsblk', 'losetup', 'udevadm']) {
+      writeFileSync(join(evil, tool), `#!/bin/sh\necho ${tool} >> ${marker}\nexit 1\n`, { mode: 0o755 });
+    }
     const raw = Buffer.alloc(2 * MiB, 0x61);
     const rawPath = own('with-table.img', raw);
     await runOk('sfdisk', ['--no-reread', '--no-tell-kernel', rawPath], { input: 'label: dos\nstart=2048, size=2048, type=83\n' });
@@ -335,7 +343,7 @@ describe('the privileged helper under attack by a local user', { skip: isRoot ? 
     const loop = await loopOver(backing, true);
     const name = loop.replace('/dev/', '');
     assert.equal(existsSync(`/sys/block/${name}/${name}p1`), false);
-    const h = await session();
+    const h = await session(attacker, 5000, { PATH: evil });
     const s = await HelperSession.attach(h.sock, h.token);
     // 'auto': the engine must still see the user's file name (.img → raw) while it reads the helper's descriptor.
     const result = await s.write({ image: rawPath, targets: [await confirm(loop)], mode: 'auto', verify: true }, () => {});
@@ -345,5 +353,6 @@ describe('the privileged helper under attack by a local user', { skip: isRoot ? 
     const written = readFileSync(backing);
     assert.deepEqual(written.subarray(0, 2 * MiB), readFileSync(rawPath));
     assert.ok(existsSync(`/sys/block/${name}/${name}p1`), `the partition table was re-read: ${h.stderr()}`);
+    assert.equal(existsSync(marker), false, `a planted tool ran: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`);
   });
 });

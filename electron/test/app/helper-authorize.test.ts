@@ -5,7 +5,6 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describePath, devNumber, linuxHolderNumbers, listDrives, runWriteJob, setDriveSources, SevenStickError, Target, type Drive } from '../../engine/index.js';
@@ -14,7 +13,7 @@ import { identityOf } from '../../helper/identity.js';
 import { Refusal } from '../../helper/refusal.js';
 import type { ConfirmedTarget } from '../../shared/contract.js';
 import { confirmOpened } from '../../helper/server.js';
-import { run, runOk, tempDir } from '../helpers/tools.js';
+import { run, runOk, runOkSync, tempDir } from '../helpers/tools.js';
 import { fakeStick } from '../helpers/drives.js';
 
 const MiB = 1024 * 1024;
@@ -111,10 +110,6 @@ test('holders: what is stacked on a disk (LVM, LUKS, RAID), any depth, counts as
     t.cleanup();
   }
 });
-
-function runOkSync(cmd: string, args: string[]): void {
-  assert.equal(spawnSync(cmd, args).status, 0, `${cmd} ${args.join(' ')}`);
-}
 
 test('Target.open refuses a file that was replaced at the path after it was checked, and a link', async () => {
   const t = tempDir();

@@ -53,6 +53,12 @@ export async function runOk(cmd: string, args: readonly string[], opts: Paramete
   return r;
 }
 
+/** Runs a command synchronously and throws with its output if it fails. */
+export function runOkSync(cmd: string, args: readonly string[]): void {
+  const r = spawnSync(cmd, args as string[], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? 'by a signal'}: ${r.stderr || r.stdout}`);
+}
+
 export function hasTool(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
