@@ -1,6 +1,6 @@
 /**
  * `sevenstick write <image> --target <path> [--target …] [--mode auto|windows|raw] [--size N|NK|NM|NG]
- *  [--no-verify] [--yes] [--json] [--check-capacity]`
+ *  [--no-verify] [--yes] [--json] [--check-capacity] [--require-uefi]`
  */
 import type { Command } from 'commander';
 import { describePath, assertDriveUsable, locateImage, type Drive } from '../../engine/device/index.js';
@@ -17,6 +17,7 @@ interface WriteOpts {
   yes?: boolean;
   json?: boolean;
   checkCapacity?: boolean;
+  requireUefi?: boolean;
 }
 
 /** Exit code for a finished job: 0, 1 when only verification failed, else the first target error's code. */
@@ -49,6 +50,7 @@ export function registerWrite(program: Command): void {
     .option('--yes', 'do not ask before erasing the targets')
     .option('--json', 'JSON Lines on stdout')
     .option('--check-capacity', 'test for a fake-capacity stick before writing')
+    .option('--require-uefi', 'refuse (exit 2) instead of writing a Windows stick that boots in BIOS mode only')
     .action(async (image: string, o: WriteOpts) => {
       await runCommand({ json: !!o.json }, async (out) => {
         if (!['auto', 'windows', 'raw'].includes(o.mode)) throw new SevenStickError('E_ARGS', `Unknown mode "${o.mode}" (auto, windows or raw)`);
@@ -73,6 +75,7 @@ export function registerWrite(program: Command): void {
           size,
           verify: o.verify,
           checkCapacity: !!o.checkCapacity,
+          requireUefi: !!o.requireUefi,
           signal,
           onProgress: (p) => out.progress(p),
         });

@@ -24,6 +24,8 @@ export interface WriteJobOptions {
   size?: number;
   verify: boolean;
   checkCapacity?: boolean;
+  /** Windows media: refuse (E_UNSUPPORTED) rather than write a stick that boots in BIOS mode only. */
+  requireUefi?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /** Called with every target's warnings before anything is written (after every error check passed). */
@@ -54,6 +56,8 @@ export interface WriteJobResult {
   /** About the image (e.g. no UEFI boot file on this media). */
   warnings: string[];
   mode: 'windows' | 'raw';
+  /** Windows sticks: where efi/boot/bootx64.efi came from; 'none' = BIOS only (a warning says why). null for raw copies. */
+  uefiBoot: 'iso' | 'install.wim' | 'none' | null;
   imageSize: number;
   bytesToWrite: number;
   targets: TargetResult[];
@@ -98,7 +102,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   // A raw copy to a new file without --size makes the file as large as the image.
   const rawNewFile = (d: Drive): boolean => opts.mode === 'raw' && d.kind === 'file' && !d.exists && opts.size === undefined;
   const known = drives.filter((d) => !rawNewFile(d)).map(sizeOf);
-  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd });
+  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi });
   const sizes = drives.map((d) => (rawNewFile(d) ? img.stream.size : sizeOf(d)));
   const { stream } = img;
   const targets: Target[] = [];
@@ -216,6 +220,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     ok: list.every((r) => r.ok),
     warnings: img.warnings ?? [],
     mode: img.mode,
+    uefiBoot: img.mode === 'windows' ? (img.uefiBoot ?? null) : null,
     imageSize: stream.size,
     bytesToWrite: stream.bytesToWrite,
     targets: list,
