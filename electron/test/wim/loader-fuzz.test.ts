@@ -4,12 +4,14 @@
  * compressed data, image 1's metadata, the XML) has efi/boot/bootx64.efi exactly equal to the
  * pristine bootmgfw.efi (wimlib-imagex, the oracle) with no BIOS-only warning, or no bootx64.efi and a
  * BIOS-only warning. mtools reads the sticks. The ≥ 5,000-input campaign is scripts/fuzz-wim-loader.mjs.
+ * The app's image card shows the same BIOS-only warning (imageView over inspect).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BufferReader, createWindowsStick, SevenStickError } from '../../engine/index.js';
+import { BufferReader, createWindowsStick, inspectImage, SevenStickError } from '../../engine/index.js';
+import { imageView } from '../../main/engine-bindings.js';
 import { fixture, run, runOk, tempDir } from '../helpers/tools.js';
 import { writeStreamToFile } from '../layout/util.js';
 import { judgeStick, mapWimInIso, mutate, type LoaderOutcome, type WimInIso } from './wim-in-iso.js';
@@ -109,6 +111,11 @@ test('the issue’s case through the CLI: one bit flipped in bootmgfw.efi’s bl
     assert.ok(w.warnings.some((x) => x.code === 'W_BIOS_ONLY' && /BIOS \(Legacy\/CSM\) mode only/.test(x.message)), JSON.stringify(w.warnings));
     const insText = await cli(['inspect', badIso]);
     assert.match(insText.stdout, /UEFI boot:\s+no \(BIOS\/CSM only\)/);
+    assert.match(insText.stdout, /Warning:\s+The stick will boot in BIOS \(Legacy\/CSM\) mode only/);
+    // The app's image card: the same warning as a notice, and no UEFI badge.
+    const view = imageView(badIso, await inspectImage(badIso));
+    assert.equal(view.windows?.uefi, false);
+    assert.ok(view.notices.some((n) => n.code === 'W_BIOS_ONLY' && n.severity === 'warning'), JSON.stringify(view.notices));
 
     const stick = join(t.path, 'stick.img');
     const wj = await cli(['write', badIso, '--target', stick, '--size', '64M', '--yes', '--json']);
