@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runWriteJob, SevenStickError } from '../../engine/index.js';
 import { fixture, run, runOk, tempDir } from '../helpers/tools.js';
 import { CLI, isRoot } from './helpers.js';
 
@@ -166,6 +167,50 @@ test('bad input says what is wrong, exit 2: missing folder, --size 0 / too large
     const noTarget = await cli(['write', iso]);
     assert.equal(noTarget.code, 2);
     assert.match(noTarget.stderr, /--target/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a write cancelled mid-way: the disk-image file it created is removed, an existing one is kept with sector 0 zeroed (notes say which)', async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
+  const t = tempDir();
+  try {
+    const existing = join(t.path, 'existing.img');
+    writeFileSync(existing, Buffer.alloc(64 << 20, 0x5a));
+    for (const [target, isNew] of [[join(t.path, 'new.img'), true], [existing, false]] as const) {
+      const ac = new AbortController();
+      let wrote = false;
+      const err = await runWriteJob({
+        image: iso,
+        targets: [target],
+        mode: 'auto',
+        size: isNew ? 64 << 20 : undefined,
+        verify: false,
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.phase === 'writing' && p.bytes > 0) {
+            wrote = true;
+            ac.abort();
+          }
+        },
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(wrote, 'cancelled while writing');
+      assert.ok(err instanceof SevenStickError && err.code === 'E_CANCELLED', String(err));
+      const notes = (err.details.notes ?? []) as string[];
+      if (isNew) {
+        assert.equal(existsSync(target), false, 'the new file is removed');
+        assert.ok(notes.some((n) => /removed the unfinished disk image file/.test(n)), JSON.stringify(notes));
+      } else {
+        const b = readFileSync(target);
+        assert.equal(b.length, 64 << 20);
+        assert.ok(b.subarray(0, 512).every((x) => x === 0), 'sector 0 zeroed: it does not look like a disk');
+        assert.ok(notes.some((n) => /left as it is/.test(n)), JSON.stringify(notes));
+      }
+    }
   } finally {
     t.cleanup();
   }
