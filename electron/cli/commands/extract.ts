@@ -60,9 +60,10 @@ async function resolveSource(reader: ByteReader, spec: string): Promise<Source> 
 
 /**
  * Where the bytes finally go (an existing symlink's target, so the link is kept), after the checks
- * that need no image: not a folder, a folder that exists, not the image itself.
+ * that need no image: not a folder, a folder that exists, not the image itself. `stream`: a character
+ * device or a pipe (/dev/null, /dev/stdout), written directly — never renamed over.
  */
-function checkOutput(image: string, outputPath: string): string {
+function checkOutput(image: string, outputPath: string): { dest: string; stream: boolean } {
   let dest = resolve(outputPath);
   let st;
   try {
@@ -79,7 +80,8 @@ function checkOutput(image: string, outputPath: string): string {
         path: outputPath,
       });
     }
-    if (!st.isFile()) throw new SevenStickError('E_ARGS', `${outputPath} is not a regular file; give a file to write`, { path: outputPath });
+    if (st.isCharacterDevice() || st.isFIFO()) return { dest, stream: true };
+    if (!st.isFile()) throw new SevenStickError('E_ARGS', `${outputPath} is not a regular file (a drive is written with \`sevenstick write\`)`, { path: outputPath });
     dest = realpathSync(dest);
   }
   const dir = dirname(dest);
@@ -90,18 +92,18 @@ function checkOutput(image: string, outputPath: string): string {
     // reported below
   }
   if (!dirOk) throw new SevenStickError('E_ARGS', `Cannot write ${outputPath}: the folder ${dir} does not exist`, { path: outputPath });
-  return dest;
+  return { dest, stream: false };
 }
 
 async function extract(out: Output, image: string, spec: string, outputPath: string): Promise<void> {
-  const dest = checkOutput(image, outputPath);
+  const { dest, stream } = checkOutput(image, outputPath);
   const reader = await FileReader.open(image);
   try {
     const src = await resolveSource(reader, spec);
     const meter = new ProgressMeter('writing', src.size, (p) => out.progress(p));
     // A temporary name in the destination's folder (same filesystem: the rename is atomic), never an existing file.
-    const tmp = join(dirname(dest), `.${basename(dest)}.sevenstick-${process.pid}-${randomBytes(4).toString('hex')}.part`);
-    const file = createWriteStream(tmp, { flags: 'wx' });
+    const tmp = stream ? dest : join(dirname(dest), `.${basename(dest)}.sevenstick-${process.pid}-${randomBytes(4).toString('hex')}.part`);
+    const file = createWriteStream(tmp, { flags: stream ? 'w' : 'wx' });
     const failed = new Promise<never>((_, reject) => file.once('error', (e) => reject(toSevenStickError(e, 'E_IO', `Cannot write ${outputPath}`, { path: outputPath }))));
     failed.catch(() => undefined);
     let bytes = 0;
@@ -114,19 +116,22 @@ async function extract(out: Output, image: string, spec: string, outputPath: str
       file.end();
       await Promise.race([once(file, 'close'), failed]);
       if (bytes !== src.size) throw new SevenStickError('E_IO', `${src.what} ended early: ${bytes} of ${src.size} bytes`, { path: outputPath });
-      // The source may not have been replaced meanwhile by something that is now the destination.
-      if (sameFile(dest, image)) throw new SevenStickError('E_SAFETY', `${outputPath} is the image being read (the same file); nothing was written`, { path: outputPath });
-      // On the disk before it takes the output's name: a crash leaves the old output or the new one, whole.
-      const h = await open(tmp, 'r+');
-      try {
-        await h.sync();
-      } finally {
-        await h.close();
+      if (!stream) {
+        // The source may not have been replaced meanwhile by something that is now the destination.
+        if (sameFile(dest, image)) throw new SevenStickError('E_SAFETY', `${outputPath} is the image being read (the same file); nothing was written`, { path: outputPath });
+        // On the disk before it takes the output's name: a crash leaves the old output or the new one, whole.
+        const h = await open(tmp, 'r+');
+        try {
+          await h.sync();
+        } finally {
+          await h.close();
+        }
+        await rename(tmp, dest);
       }
-      await rename(tmp, dest);
     } catch (e) {
       file.destroy();
-      await rm(tmp, { force: true });
+      // Only ever our own temporary file (never a device or pipe given as -o).
+      if (!stream) await rm(tmp, { force: true });
       throw e;
     }
     if (bytes === 0) meter.finish();

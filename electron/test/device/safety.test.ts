@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWriteJob, SevenStickError } from '../../engine/index.js';
 import { fixture, run, runOk, tempDir } from '../helpers/tools.js';
@@ -62,6 +62,12 @@ test('extract -o a folder → 2 with a plain message; a failed extract leaves an
     await runOk('7z', ['x', '-tudf', `-o${t.path}/7z`, iso, 'bootmgr']);
     assert.ok(readFileSync(out).equals(readFileSync(join(t.path, '7z', 'bootmgr'))), 'extracted bootmgr equals 7z’s');
     assert.deepEqual(readdirSync(t.path).sort(), ['7z', 'keep.bin'], 'no temporary file left behind');
+    // A character device is written directly, never renamed over or removed (also when the extract fails).
+    for (const spec of ['bootmgr', 'no/such/file']) {
+      const dn = await cli(['extract', iso, spec, '-o', '/dev/null']);
+      assert.equal(dn.code, spec === 'bootmgr' ? 0 : 2, dn.stderr);
+      assert.ok(statSync('/dev/null').isCharacterDevice(), '/dev/null is still the device');
+    }
   } finally {
     t.cleanup();
   }
