@@ -3,15 +3,16 @@
 // these): N mutants of a Win7-like ISO (bytes of the WIM's header, blob table, bootmgfw.efi's entry and
 // SHA-1, its chunk table and compressed data, image 1's metadata, the XML) each become a stick image;
 // mtools reads efi/boot/bootx64.efi off it, which must be exactly bootmgfw.efi (as wimlib-imagex
-// extracts it from the pristine ISO) with no BIOS-only warning, or absent with one. Every 10th stick is
-// also re-checked by `verify` (verifyStick against the mutated ISO, which must pass), and every mutant
-// is also planned with UEFI required (the exact loader, or E_UNSUPPORTED).
+// extracts it from the pristine ISO) with no BIOS-only warning, or absent with one. One stick in 10 is
+// also re-checked by `verify` (verifyStick against the mutated ISO, which must pass), one in 50 mutants
+// also goes through the CLI (`write --json` to a disk-image file: exit 0, the same outcome, then
+// `verify`: exit 0), and every mutant is also planned with UEFI required (the exact loader, or E_UNSUPPORTED).
 //
 //   npx tsc -b && node scripts/fuzz-wim-loader.mjs [N=5000] [first seed=1]
 //
 // Prints a JSON summary (inputs, outcomes per class and per region, BIOS-only reasons, time); exits 1 on
 // any violation.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +28,8 @@ const { fixture } = await import(join(B, 'test', 'helpers', 'tools.js'));
 
 const N = Number(process.argv[2] ?? 5000);
 const FIRST = Number(process.argv[3] ?? 1);
+// One input in `every`, the pick moving by one each time so that every region (seed % 10) is sampled.
+const sampled = (seed, every) => (seed - FIRST) % every === Math.floor((seed - FIRST) / every) % 10;
 const MiB = 1024 * 1024;
 
 const tmp = mkdtempSync(join(tmpdir(), 'sevenstick-fuzz-'));
@@ -43,6 +46,8 @@ try {
   const reasons = {};
   const requireUefi = { 'exact loader': 0, refused: 0, VIOLATION: 0 };
   const verify = { ok: 0, failed: 0 };
+  const cliRuns = { writeExit: {}, verifyExit: {} };
+  const CLI = join(B, 'cli', 'index.js');
   const violations = [];
   const img = join(tmp, 'stick.img');
   const isoFile = join(tmp, 'mutant.iso');
@@ -69,7 +74,7 @@ try {
         const r = (stick.warnings[0] ?? '').replace(/.*mode only: /, '').replace(/\b[0-9a-f]{40}\b/g, '<sha1>').replace(/\d+/g, 'N');
         reasons[r] = (reasons[r] ?? 0) + 1;
       }
-      if (seed % 10 === 0 && outcome !== 'VIOLATION') {
+      if (sampled(seed, 10) && outcome !== 'VIOLATION') {
         writeFileSync(isoFile, mut.iso);
         const v = await engine.verifyStick(img, isoFile);
         if (v.ok) verify.ok++;
@@ -78,6 +83,21 @@ try {
           outcome = 'VIOLATION';
           why = `verify failed: ${JSON.stringify(v.failures.slice(0, 3))}`;
         }
+      }
+    }
+    if (sampled(seed, 50) && outcome !== 'VIOLATION') {
+      writeFileSync(isoFile, mut.iso);
+      const target = join(tmp, 'cli.img');
+      rmSync(target, { force: true });
+      const w = spawnSync(process.execPath, [CLI, 'write', isoFile, '--target', target, '--size', '64M', '--yes', '--json'], { encoding: 'utf8' });
+      cliRuns.writeExit[w.status] = (cliRuns.writeExit[w.status] ?? 0) + 1;
+      const res = w.status === 0 ? JSON.parse(w.stdout.trim().split('\n').pop()) : undefined;
+      const j = res ? judgeStick(target, res.warnings, loader, tmp) : { outcome: 'VIOLATION', why: `write exited ${w.status}: ${w.stderr}` };
+      const v = spawnSync(process.execPath, [CLI, 'verify', target, '--image', isoFile, '--json'], { encoding: 'utf8' });
+      cliRuns.verifyExit[v.status] = (cliRuns.verifyExit[v.status] ?? 0) + 1;
+      if (j.outcome !== outcome || v.status !== 0) {
+        why = `CLI: ${j.outcome} (${j.why}), verify exited ${v.status}`;
+        outcome = 'VIOLATION';
       }
     }
     try {
@@ -102,6 +122,7 @@ try {
     outcomes,
     requireUefi,
     verifyRechecks: verify,
+    cliRuns,
     perRegion,
     biosOnlyReasons: reasons,
     violations: violations.slice(0, 20),
