@@ -283,7 +283,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
         r.notes.push(removed);
         continue;
       }
-      if (d.kind === 'file') r.notes.push(keptNote(d));
+      if (d.kind === 'file' && d.exists) r.notes.push(keptNote(d));
       // A failed stick must not look like a finished one.
       const t = await Target.open(d, { write: true, direct: true }).catch(() => undefined);
       if (t) {
