@@ -1,5 +1,5 @@
 /**
- * CLI output per the contract (DESIGN.md §4): with --json, JSON Lines on stdout
+ * CLI output per the contract (README, "Command line"): with --json, JSON Lines on stdout
  * (progress lines, then one result or error object); otherwise a progress bar on a TTY
  * and plain lines elsewhere. Errors map to exit codes by their code.
  */

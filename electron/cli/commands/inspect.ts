@@ -1,5 +1,5 @@
 /**
- * `sevenstick inspect <image> [--hash] [--json]` (DESIGN.md §4). With --json, stdout carries exactly
+ * `sevenstick inspect <image> [--hash] [--json]` (README, "Command line"). With --json, stdout carries exactly
  * one JSON object (the result, or {"type":"error",…}); hashing progress always goes to stderr.
  */
 import type { Command } from 'commander';
