@@ -31,6 +31,7 @@ NEEDED=(
   "findmnt|util-linux"
   "mkfs.ext4|e2fsprogs"
   "/usr/bin/time|time"
+  "strace|strace"
 )
 
 missing=()

@@ -1,5 +1,5 @@
 /**
- * CLI output per the contract (DESIGN.md §4): with --json, JSON Lines on stdout
+ * CLI output per the contract (README, "Command line"): with --json, JSON Lines on stdout
  * (progress lines, then one result or error object); otherwise a progress bar on a TTY
  * and plain lines elsewhere. Errors map to exit codes by their code.
  */
@@ -73,7 +73,11 @@ export class Output {
     this.stopBar();
     const err = isSevenStickError(e) ? e : new SevenStickError('E_IO', e instanceof Error ? e.message : String(e));
     if (this.opts.json) this.line({ type: 'error', code: err.code, message: err.message, ...err.details });
-    else process.stderr.write(`sevenstick: ${err.message}\n`);
+    else {
+      process.stderr.write(`sevenstick: ${err.message}\n`);
+      const notes = err.details.notes;
+      if (Array.isArray(notes)) for (const n of notes) process.stderr.write(`  note: ${String(n)}\n`);
+    }
     return exitCodeOf(err);
   }
 }

@@ -12,7 +12,10 @@ export function parseSize(text: string): number {
   if (!m) throw new SevenStickError('E_ARGS', `Bad size "${text}": use a number of bytes, or N followed by K, M or G`);
   const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
   const n = Number(m[1]) * mult;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new SevenStickError('E_ARGS', `Bad size "${text}"`);
+  if (n === 0) throw new SevenStickError('E_ARGS', `Bad size "${text}": a disk image must be more than 0 bytes`);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new SevenStickError('E_ARGS', `Bad size "${text}": too large (at most ${Math.floor(Number.MAX_SAFE_INTEGER / 1024 ** 4)}T, about 8 PiB)`);
+  }
   return n;
 }
 

@@ -4,14 +4,20 @@
  *   <path>  in an ISO: `sources/boot.wim`, or a file inside a WIM inside it:
  *           `sources/install.wim:1/Windows/Boot/EFI/bootmgfw.efi`;
  *           in a .wim: `1/Windows/System32/foo.dll` (image index, then the path).
- * Files from a WIM are SHA-1 checked; a damaged one leaves no output file (exit 2).
+ * Files from a WIM are SHA-1 checked; a damaged one leaves no output file (exit 2). The bytes go to a
+ * temporary file in the output's folder, renamed over the output only once complete and checked: a
+ * failed extract leaves an existing output as it was. An output that is the image itself (same path,
+ * hard link, symlink: compared by identity) is refused (exit 4).
  */
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createWriteStream, realpathSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SevenStickError, toSevenStickError } from '../../engine/io/errors.js';
 import { FileReader, readChunks, type ByteReader } from '../../engine/io/reader.js';
+import { sameFile } from '../../engine/io/identity.js';
 import { openFileSystem } from '../../engine/image/index.js';
 import { PWM_MAGIC, WIM_MAGIC } from '../../engine/image/wim/header.js';
 import { openWim, type Wim } from '../../engine/image/wim/wim.js';
@@ -52,12 +58,52 @@ async function resolveSource(reader: ByteReader, spec: string): Promise<Source> 
   return { what: `${node.path} in ${reader.label}`, size: node.size, sha1: null, chunks: () => readChunks(file, 1024 * 1024) };
 }
 
+/**
+ * Where the bytes finally go (an existing symlink's target, so the link is kept), after the checks
+ * that need no image: not a folder, a folder that exists, not the image itself. `stream`: a character
+ * device or a pipe (/dev/null, /dev/stdout), written directly — never renamed over.
+ */
+function checkOutput(image: string, outputPath: string): { dest: string; stream: boolean } {
+  let dest = resolve(outputPath);
+  let st;
+  try {
+    st = statSync(dest);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isDirectory()) {
+    throw new SevenStickError('E_ARGS', `${outputPath} is a folder: give the file to write, e.g. -o ${join(outputPath, 'file')}`, { path: outputPath });
+  }
+  if (st) {
+    if (sameFile(dest, image)) {
+      throw new SevenStickError('E_SAFETY', `${outputPath} is the image being read (the same file): extracting onto it would destroy it; nothing was written`, {
+        path: outputPath,
+      });
+    }
+    if (st.isCharacterDevice() || st.isFIFO()) return { dest, stream: true };
+    if (!st.isFile()) throw new SevenStickError('E_ARGS', `${outputPath} is not a regular file (a drive is written with \`sevenstick write\`)`, { path: outputPath });
+    dest = realpathSync(dest);
+  }
+  const dir = dirname(dest);
+  let dirOk = false;
+  try {
+    dirOk = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!dirOk) throw new SevenStickError('E_ARGS', `Cannot write ${outputPath}: the folder ${dir} does not exist`, { path: outputPath });
+  return { dest, stream: false };
+}
+
 async function extract(out: Output, image: string, spec: string, outputPath: string): Promise<void> {
+  const { dest, stream } = checkOutput(image, outputPath);
   const reader = await FileReader.open(image);
   try {
     const src = await resolveSource(reader, spec);
     const meter = new ProgressMeter('writing', src.size, (p) => out.progress(p));
-    const file = createWriteStream(outputPath);
+    // A temporary name in the destination's folder (same filesystem: the rename is atomic), never an existing file.
+    const tmp = stream ? dest : join(dirname(dest), `.${basename(dest)}.sevenstick-${process.pid}-${randomBytes(4).toString('hex')}.part`);
+    const file = createWriteStream(tmp, { flags: stream ? 'w' : 'wx' });
     const failed = new Promise<never>((_, reject) => file.once('error', (e) => reject(toSevenStickError(e, 'E_IO', `Cannot write ${outputPath}`, { path: outputPath }))));
     failed.catch(() => undefined);
     let bytes = 0;
@@ -68,10 +114,24 @@ async function extract(out: Output, image: string, spec: string, outputPath: str
         meter.add(c.length);
       }
       file.end();
-      await Promise.race([once(file, 'finish'), failed]);
+      await Promise.race([once(file, 'close'), failed]);
+      if (bytes !== src.size) throw new SevenStickError('E_IO', `${src.what} ended early: ${bytes} of ${src.size} bytes`, { path: outputPath });
+      if (!stream) {
+        // The source may not have been replaced meanwhile by something that is now the destination.
+        if (sameFile(dest, image)) throw new SevenStickError('E_SAFETY', `${outputPath} is the image being read (the same file); nothing was written`, { path: outputPath });
+        // On the disk before it takes the output's name: a crash leaves the old output or the new one, whole.
+        const h = await open(tmp, 'r+');
+        try {
+          await h.sync();
+        } finally {
+          await h.close();
+        }
+        await rename(tmp, dest);
+      }
     } catch (e) {
       file.destroy();
-      await rm(outputPath, { force: true });
+      // Only ever our own temporary file (never a device or pipe given as -o).
+      if (!stream) await rm(tmp, { force: true });
       throw e;
     }
     if (bytes === 0) meter.finish();

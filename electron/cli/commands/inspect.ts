@@ -1,5 +1,5 @@
 /**
- * `sevenstick inspect <image> [--hash] [--json]` (DESIGN.md §4). With --json, stdout carries exactly
+ * `sevenstick inspect <image> [--hash] [--json]` (README, "Command line"). With --json, stdout carries exactly
  * one JSON object (the result, or {"type":"error",…}); hashing progress always goes to stderr.
  */
 import type { Command } from 'commander';
@@ -33,7 +33,7 @@ export function formatInspect(r: InspectResult): string {
   const w = r.windows;
   if (w) {
     row('Windows', `${w.product}${w.sp ? ` SP${w.sp}` : ''}${w.version ? ` (${w.version})` : ''}, ${w.arch}`);
-    row('UEFI boot', w.uefi ? `possible${w.needsBootx64FromWim ? ' (efi/boot/bootx64.efi will be taken from install.wim)' : ''}` : 'no (BIOS/CSM only)');
+    row('UEFI boot', w.uefi ? `possible${w.uefiBoot === 'install.wim' ? ' (efi/boot/bootx64.efi will be taken from install.wim, SHA-1 checked)' : ''}` : 'no (BIOS/CSM only)');
     for (const e of w.editions) row('Edition', `${e.index}: ${e.name} (${e.editionId || '?'}, ${e.arch})`);
     if (w.languages.length) row('Languages', w.languages.join(', '));
     for (const x of w.warnings) row('Warning', x.message);

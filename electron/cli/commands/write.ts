@@ -1,22 +1,23 @@
 /**
  * `sevenstick write <image> --target <path> [--target …] [--mode auto|windows|raw] [--size N|NK|NM|NG]
- *  [--no-verify] [--yes] [--json] [--check-capacity]`
+ *  [--no-verify] [--yes] [--json] [--check-capacity] [--require-uefi]`
  */
 import type { Command } from 'commander';
 import { describePath, assertDriveUsable, locateImage, type Drive } from '../../engine/device/index.js';
 import { SevenStickError, EXIT_CODES } from '../../engine/io/errors.js';
-import { runWriteJob, type WriteJobResult, type WriteMode } from '../../engine/job/index.js';
+import { assertDistinctTargets, assertTargetPlace, runWriteJob, type WriteJobResult, type WriteMode } from '../../engine/job/index.js';
 import { runCommand, type Output } from '../output.js';
 import { confirm, gb, interruptSignal, parseSize } from './common.js';
 
 interface WriteOpts {
-  target: string[];
+  target?: string[];
   mode: string;
   size?: string;
   verify: boolean;
   yes?: boolean;
   json?: boolean;
   checkCapacity?: boolean;
+  requireUefi?: boolean;
 }
 
 /** Exit code for a finished job: 0, 1 when only verification failed, else the first target error's code. */
@@ -42,15 +43,18 @@ export function registerWrite(program: Command): void {
     .command('write')
     .description('Write an image to one or more drives (or disk image files) and verify it')
     .argument('<image>', 'Windows 7 ISO, hybrid ISO or disk image')
-    .requiredOption('--target <path>', 'target drive or file (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    // Not a commander "required option": `write` with nothing should first ask for the image.
+    .option('--target <path>', 'target drive or file (repeat for several; at least one)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--mode <mode>', 'auto | windows | raw', 'auto')
     .option('--size <size>', 'size of a new target file: N, NK, NM or NG')
     .option('--no-verify', 'skip reading everything back')
     .option('--yes', 'do not ask before erasing the targets')
     .option('--json', 'JSON Lines on stdout')
     .option('--check-capacity', 'test for a fake-capacity stick before writing')
+    .option('--require-uefi', 'refuse (exit 2) instead of writing a Windows stick that boots in BIOS mode only')
     .action(async (image: string, o: WriteOpts) => {
       await runCommand({ json: !!o.json }, async (out) => {
+        if (!o.target?.length) throw new SevenStickError('E_ARGS', 'No target given: name the drive or disk image file to write with --target <path>');
         if (!['auto', 'windows', 'raw'].includes(o.mode)) throw new SevenStickError('E_ARGS', `Unknown mode "${o.mode}" (auto, windows or raw)`);
         const size = o.size !== undefined ? parseSize(o.size) : undefined;
         const signal = interruptSignal();
@@ -62,6 +66,8 @@ export function registerWrite(program: Command): void {
           for (const w of assertDriveUsable(d, { image: loc })) out.info(`warning: ${w.message}`);
           drives.push(d);
         }
+        assertDistinctTargets(drives);
+        for (const d of drives) assertTargetPlace(d);
         if (!o.yes) {
           const list = drives.map((d) => `  ${d.device}  ${gb(d.size)}  ${d.description}`).join('\n');
           await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `);
@@ -73,6 +79,7 @@ export function registerWrite(program: Command): void {
           size,
           verify: o.verify,
           checkCapacity: !!o.checkCapacity,
+          requireUefi: !!o.requireUefi,
           signal,
           onProgress: (p) => out.progress(p),
         });

@@ -6,6 +6,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SevenStickError } from '../io/errors.js';
+import { identitiesOf, type Identity } from '../io/identity.js';
 import { devNumber, readMounts, type Drive } from './drives.js';
 
 export type ConstraintCode = 'partition' | 'system' | 'source' | 'read-only' | 'too-small' | 'unknown-size' | 'large' | 'not-removable';
@@ -27,6 +28,18 @@ export interface ImageLocation {
   fsDev?: string;
   /** The mount point the image lives under (the longest one that prefixes its path). */
   mountpoint?: string;
+  /**
+   * The image's identities (device + inode; a block device's number and, for a loop device, its backing
+   * file's): a target with any of them is the image, whatever its path (hard link, symlink, loop device).
+   */
+  identities?: Identity[];
+}
+
+/** Every identity a target stands for: the file's (when it exists), a block device's and its loop backing file's. */
+export function targetIdentities(d: Drive): Identity[] {
+  const ids = identitiesOf(d.device);
+  if (d.backingFile) for (const i of identitiesOf(d.backingFile)) if (!ids.includes(i)) ids.push(i);
+  return ids;
 }
 
 export function locateImage(imagePath: string): ImageLocation {
@@ -36,7 +49,7 @@ export function locateImage(imagePath: string): ImageLocation {
   } catch {
     // Keep the resolved path; the image check below still compares paths.
   }
-  const loc: ImageLocation = { path };
+  const loc: ImageLocation = { path, identities: identitiesOf(path) };
   try {
     const st = statSync(path);
     loc.fsDev = st.isBlockDevice() ? devNumber(st.rdev) : devNumber(st.dev);
@@ -75,8 +88,10 @@ export function holdsSourceImage(d: Drive, image: ImageLocation | undefined): Co
   } catch {
     // A file that does not exist yet keeps its path.
   }
+  const imageIds = image.identities ?? [];
   const hit =
     target === image.path ||
+    (imageIds.length > 0 && targetIdentities(d).some((i) => imageIds.includes(i))) ||
     (d.backingFile !== null && d.backingFile === image.path) ||
     (image.fsDev !== undefined && d.kind === 'block' && d.devNumbers.includes(image.fsDev)) ||
     (image.mountpoint !== undefined && d.mountpoints.includes(image.mountpoint));

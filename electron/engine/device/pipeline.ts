@@ -2,7 +2,11 @@
  * From a disk image stream to large aligned device I/O, for several targets at once:
  *
  *   stream chunks ──► blocks (aligned, ≤ blockSize, one contiguous run each; boot chunks held back to
- *   the end) ──► read-ahead queue ──► every target's sink (write, or read back and compare)
+ *   the end, in their stages) ──► read-ahead queue ──► every target's sink (write, or read back and compare)
+ *
+ * Ordered durability: before the first block of each boot stage every earlier block is finished and
+ * every sink flushes (a write sink: fdatasync), so the data is on the device before the boot sectors
+ * that point to it, and the MBR (the last stage) only after the partition's boot sectors.
  *
  * The stream is generated once per pass and every block is handed to every target. A block that does not
  * start or end on a sector boundary carries `dataStart`/`dataEnd`: the bytes around it are the device's
@@ -22,6 +26,8 @@ export interface Block {
   dataStart: number;
   dataEnd: number;
   boot: boolean;
+  /** Boot blocks: their stage (see DiskChunk.stage); -1 for data. */
+  stage: number;
 }
 
 export const DEFAULT_BLOCK_SIZE = 2 * 1024 * 1024;
@@ -52,7 +58,14 @@ export class BufferPool {
   }
 }
 
-/** Chunks in ascending order with every boot chunk (and anything touching sector 0) moved to the end. */
+/** A boot chunk's stage: its own, else 0 — or after every staged chunk when it touches sector 0. */
+const LAST_STAGE = Number.MAX_SAFE_INTEGER;
+function stageOf(c: DiskChunk): number {
+  if (c.stage !== undefined) return c.stage;
+  return c.offset < 512 ? LAST_STAGE : 0;
+}
+
+/** Chunks in ascending order with every boot chunk (and anything touching sector 0) moved to the end, by stage. */
 async function* bootLast(stream: DiskImageStream, signal?: AbortSignal): AsyncGenerator<DiskChunk> {
   const deferred: DiskChunk[] = [];
   let held = 0;
@@ -68,14 +81,14 @@ async function* bootLast(stream: DiskImageStream, signal?: AbortSignal): AsyncGe
     if (c.boot || c.offset < 512) {
       held += c.data.length;
       if (held > MAX_DEFERRED_BOOT_BYTES) throw new SevenStickError('E_LIMIT', 'The image stream marks too many bytes as boot-critical', { offset: c.offset });
-      deferred.push({ offset: c.offset, data: Buffer.from(c.data), boot: true });
+      deferred.push({ offset: c.offset, data: Buffer.from(c.data), boot: true, stage: stageOf(c) });
       continue;
     }
     if (c.offset < last) throw new SevenStickError('E_FORMAT', `The image stream went backwards at byte ${c.offset}`, { offset: c.offset });
     last = c.offset + c.data.length;
     yield c;
   }
-  deferred.sort((a, b) => a.offset - b.offset);
+  deferred.sort((a, b) => (a.stage as number) - (b.stage as number) || a.offset - b.offset);
   for (const c of deferred) yield { ...c, boot: true };
 }
 
@@ -94,18 +107,19 @@ export async function* toBlocks(stream: DiskImageStream, pool: BufferPool, align
   };
   for await (const c of bootLast(stream, signal)) {
     const boot = c.boot === true;
+    const stage = boot ? (c.stage as number) : -1;
     let pos = c.offset;
     let src = 0;
     while (src < c.data.length) {
       if (signal?.aborted) throw cancelled();
-      // Continue the current block only for the very next byte of the same kind (boot or not).
-      if (cur && (cur.offset + cur.dataEnd !== pos || cur.boot !== boot || cur.dataEnd === pool.size)) {
+      // Continue the current block only for the very next byte of the same kind (data, or the same boot stage).
+      if (cur && (cur.offset + cur.dataEnd !== pos || cur.stage !== stage || cur.dataEnd === pool.size)) {
         yield finish(cur);
         cur = undefined;
       }
       if (!cur) {
         const start = Math.floor(pos / align) * align;
-        cur = { offset: start, buf: await pool.acquire(), length: 0, dataStart: pos - start, dataEnd: pos - start, boot };
+        cur = { offset: start, buf: await pool.acquire(), length: 0, dataStart: pos - start, dataEnd: pos - start, boot, stage };
       }
       const n = Math.min(c.data.length - src, pool.size - cur.dataEnd);
       c.data.copy(cur.buf, cur.dataEnd, src, src + n);
@@ -145,6 +159,8 @@ export interface Sink {
   /** Set when the sink failed; it gets no more blocks. */
   error?: SevenStickError;
   process(block: Block): Promise<void>;
+  /** Before each boot stage: make everything processed so far durable (a write sink: fdatasync). */
+  flush?(): Promise<void>;
   /** After the last block (flush, close). */
   finish?(): Promise<void>;
 }
@@ -167,8 +183,9 @@ const asSevenStick = (s: Sink, e: unknown): SevenStickError =>
 
 /**
  * Feeds one pass of the stream to every sink, up to `inflight` blocks at a time. Blocks that need the
- * device's own bytes around them (unaligned edges) and the first boot block are barriers: everything
- * before them is finished first, so read-modify-write sees earlier writes and boot sectors really go last.
+ * device's own bytes around them (unaligned edges) and boot blocks are barriers: everything before them
+ * is finished first (boot blocks one at a time, in order), so read-modify-write sees earlier writes and
+ * boot sectors really go last. Before the first block of each boot stage every sink flushes.
  * A sink that throws is marked failed and dropped; the others go on. Cancellation and stream errors stop
  * everything (thrown).
  */
@@ -198,7 +215,18 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
       pool.release(block.buf);
     }
   };
-  let sawBoot = false;
+  let stage = -1;
+  const flushAll = async (): Promise<void> => {
+    await Promise.all(
+      live().map(async (s) => {
+        try {
+          await s.flush?.();
+        } catch (e) {
+          s.error = asSevenStick(s, e);
+        }
+      }),
+    );
+  };
   try {
     for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
       if (signal?.aborted) {
@@ -210,9 +238,21 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
         break;
       }
       const unaligned = block.dataStart % opts.align !== 0 || block.dataEnd % opts.align !== 0;
-      const barrier = unaligned || (block.boot && !sawBoot);
-      sawBoot ||= block.boot;
+      const barrier = unaligned || block.boot;
       if (barrier) await drain();
+      if (block.boot && block.stage !== stage) {
+        // A new boot stage: what came before is flushed to the device first.
+        stage = block.stage;
+        await flushAll();
+        if (signal?.aborted) {
+          pool.release(block.buf);
+          throw cancelled();
+        }
+        if (live().length === 0) {
+          pool.release(block.buf);
+          break;
+        }
+      }
       running.push(processBlock(block));
       if (barrier || running.length >= inflight) await running.shift();
       if (signal?.aborted) throw cancelled();

@@ -77,6 +77,11 @@ export class WriteSink implements Sink {
     if (this.target.pendingSync >= this.syncEvery) await this.target.sync();
   }
 
+  /** Before a boot stage: the data (and earlier stages) reach the device before the boot sectors do. */
+  async flush(): Promise<void> {
+    await this.target.sync();
+  }
+
   async finish(): Promise<void> {
     this.onFlush?.();
     await this.target.sync();

@@ -7,6 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { SevenStickError } from '../io/errors.js';
 import type { ByteReader } from '../io/reader.js';
 import type { FsNode, ImageFileSystem } from './fs.js';
+import { resolveUefiLoader, type UefiLoader } from './uefi-loader.js';
 import { readWimHeader, readWimXmlText } from './wim/header.js';
 
 export type WindowsArch = 'x86' | 'x64' | 'arm' | 'ia64' | 'arm64' | 'unknown';
@@ -32,7 +33,8 @@ export type WindowsWarningCode =
   | 'W_SPLIT_WIM'
   | 'W_NOT_WINDOWS_7'
   | 'W_NO_INSTALL_IMAGE'
-  | 'W_WIM_XML_UNREADABLE';
+  | 'W_WIM_XML_UNREADABLE'
+  | 'W_BIOS_ONLY';
 
 export interface WindowsWarning {
   code: WindowsWarningCode;
@@ -48,10 +50,15 @@ export interface WindowsInfo {
   /** Service pack level (0 for RTM), when known. */
   sp: number | null;
   arch: WindowsArch;
-  /** True when the media can boot via UEFI (x64 with bootmgr.efi or efi/microsoft/boot). */
+  /**
+   * True when a stick made from the media boots via UEFI: x64 with bootmgr.efi or efi/microsoft/boot, and
+   * a UEFI loader (the ISO's efi/boot/bootx64.efi, or install.wim image 1's bootmgfw.efi, SHA-1 checked).
+   */
   uefi: boolean;
   /** True when the stick needs efi/boot/bootx64.efi taken from install.wim (Win7 x64 media lack it). */
   needsBootx64FromWim: boolean;
+  /** Where the stick's efi/boot/bootx64.efi comes from; 'none': the stick boots in BIOS mode only (see warnings). */
+  uefiBoot: 'iso' | 'install.wim' | 'none';
   editions: WindowsEdition[];
   languages: string[];
   /** Path of the install image in the filesystem and its format. */
@@ -174,6 +181,11 @@ export function editionsFromWimXml(xml: string): WindowsEdition[] {
 
 /** Looks for Windows setup media in `fs`; undefined when it is not Windows media. */
 export async function readWindowsMedia(fs: ImageFileSystem): Promise<WindowsInfo | undefined> {
+  return (await readWindowsMediaAndLoader(fs))?.info;
+}
+
+/** readWindowsMedia, plus the stick's UEFI loader as resolveUefiLoader decided it (with its bytes). */
+export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ info: WindowsInfo; loader: UefiLoader } | undefined> {
   const find = (p: string): Promise<FsNode | undefined> => fs.lookup(p);
   const wim = await find('sources/install.wim');
   const esd = wim ? undefined : await find('sources/install.esd');
@@ -241,8 +253,10 @@ export async function readWindowsMedia(fs: ImageFileSystem): Promise<WindowsInfo
 
   const efiDir = await find('efi/microsoft/boot');
   const bootmgrEfi = await find('bootmgr.efi');
-  const uefi = arch === 'x64' && (bootmgrEfi !== undefined || (efiDir !== undefined && efiDir.isDirectory)) && installImage?.format !== 'esd';
+  const uefiMedia = arch === 'x64' && (bootmgrEfi !== undefined || (efiDir !== undefined && efiDir.isDirectory)) && installImage?.format !== 'esd';
   const bootx64 = await find('efi/boot/bootx64.efi');
+  const loader = await resolveUefiLoader(fs, { arch, uefi: uefiMedia, installImage });
+  const uefi = uefiMedia && loader.source !== 'none';
   const languages = [...new Set(editions.flatMap((e) => e.languages))];
 
   if (build !== null && build !== 7600 && build !== 7601) {
@@ -276,18 +290,22 @@ export async function readWindowsMedia(fs: ImageFileSystem): Promise<WindowsInfo
       message: 'sources/install.esd is LZMS-compressed, which SevenStick cannot unpack: it cannot make the UEFI boot file, so the stick boots in BIOS mode only.',
     });
   }
+  if (loader.source === 'none' && arch !== 'x86' && installImage?.format !== 'esd') {
+    warnings.push({ code: 'W_BIOS_ONLY', message: loader.warning });
+  }
   if (installImage?.format === 'swm') {
     warnings.push({ code: 'W_SPLIT_WIM', message: 'The install image is split (sources/install.swm, install2.swm, …); SevenStick reads its first part only.' });
   }
 
-  return {
+  const info: WindowsInfo = {
     product,
     version,
     build,
     sp,
     arch,
     uefi,
-    needsBootx64FromWim: uefi && bootx64 === undefined,
+    needsBootx64FromWim: uefiMedia && !(bootx64 && !bootx64.isDirectory && bootx64.size > 0),
+    uefiBoot: loader.source,
     editions,
     languages,
     installImage,
@@ -296,4 +314,5 @@ export async function readWindowsMedia(fs: ImageFileSystem): Promise<WindowsInfo
     cversion,
     warnings,
   };
+  return { info, loader };
 }

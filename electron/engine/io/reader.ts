@@ -123,6 +123,10 @@ export class FileReader implements ClosableReader {
     try {
       const st = await handle.stat();
       if (st.isDirectory()) throw new SevenStickError('E_ARGS', `${path} is a folder, not an image file`, { path });
+      if (!st.isFile() && !st.isBlockDevice()) {
+        const what = st.isCharacterDevice() ? 'a character device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a regular file';
+        throw new SevenStickError('E_ARGS', `${path} is ${what}, not an image file (give an ISO or disk image file, or a block device)`, { path });
+      }
       let size = st.size;
       const block = st.isBlockDevice();
       if (block) {

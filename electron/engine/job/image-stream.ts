@@ -16,6 +16,8 @@ export interface ImageStream {
   mode: 'windows' | 'raw';
   /** Things the user should know (e.g. no UEFI boot file), in plain words. */
   warnings?: string[];
+  /** Windows sticks: where efi/boot/bootx64.efi comes from ('none': BIOS only). */
+  uefiBoot?: 'iso' | 'install.wim' | 'none';
   close(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export interface StreamRequest {
   /** Size of the smallest target: the layout's filesystem fills it. */
   targetSize: number;
   vhd: boolean;
+  /** Refuse a Windows stick that could not boot via UEFI (instead of a BIOS-only stick with a warning). */
+  requireUefi?: boolean;
 }
 
 export type StreamFactory = (req: StreamRequest) => Promise<ImageStream>;
@@ -44,6 +48,6 @@ export const openImageStream: StreamFactory = async (req) => {
     return { stream: createRawStream(reader), mode, close: () => reader.close() };
   }
   if (!(req.targetSize > 0)) throw new SevenStickError('E_ARGS', 'The target size is unknown: give it with --size');
-  const stick = await createWindowsStick(req.image, { targetSize: req.targetSize, vhd: req.vhd });
-  return { stream: stick.stream, mode, warnings: stick.warnings, close: () => stick.close() };
+  const stick = await createWindowsStick(req.image, { targetSize: req.targetSize, vhd: req.vhd, requireUefi: req.requireUefi });
+  return { stream: stick.stream, mode, warnings: stick.warnings, uefiBoot: stick.uefiBoot, close: () => stick.close() };
 };

@@ -3,10 +3,14 @@
  * (preparing → [checking-capacity] → writing → flushing → verifying → done). Several targets are fed
  * from one pass over the image; a target that fails is reported and dropped, the others finish.
  */
+import { statSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { SevenStickError, type ErrorCode } from '../io/errors.js';
+import { identitiesOf, type Identity } from '../io/identity.js';
 import { assertCapacity, checkCapacity, markerOffsets } from '../device/capacity.js';
 import { VHD_FOOTER_SIZE } from '../layout/vhd.js';
-import { assertDriveUsable, locateImage, type Constraint } from '../device/constraints.js';
+import { assertDriveUsable, locateImage, targetIdentities, type Constraint } from '../device/constraints.js';
 import { describePath, type Drive } from '../device/drives.js';
 import { BufferPool, DEFAULT_BLOCK_SIZE, runPipeline } from '../device/pipeline.js';
 import { currentPlatform, type DevicePlatform } from '../device/prepare.js';
@@ -24,6 +28,8 @@ export interface WriteJobOptions {
   size?: number;
   verify: boolean;
   checkCapacity?: boolean;
+  /** Windows media: refuse (E_UNSUPPORTED) rather than write a stick that boots in BIOS mode only. */
+  requireUefi?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /** Called with every target's warnings before anything is written (after every error check passed). */
@@ -59,6 +65,8 @@ export interface WriteJobResult {
   /** About the image (e.g. no UEFI boot file on this media). */
   warnings: string[];
   mode: 'windows' | 'raw';
+  /** Windows sticks: where efi/boot/bootx64.efi came from; 'none' = BIOS only (a warning says why). null for raw copies. */
+  uefiBoot: 'iso' | 'install.wim' | 'none' | null;
   imageSize: number;
   bytesToWrite: number;
   targets: TargetResult[];
@@ -67,11 +75,64 @@ export interface WriteJobResult {
 
 const now = (): number => performance.now();
 
+/** A new disk-image file must go into a folder that exists (bad input, exit 2 — not an I/O error). */
+export function assertTargetPlace(d: Drive): void {
+  if (d.kind !== 'file' || d.exists) return;
+  const dir = dirname(d.device);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new SevenStickError('E_ARGS', `Cannot create ${d.device}: the folder ${dir} does not exist`, { path: d.device });
+  }
+  if (!isDir) throw new SevenStickError('E_ARGS', `Cannot create ${d.device}: ${dir} is not a folder`, { path: d.device });
+}
+
+/** Refuses two targets that are one file or device (same path, hard link, symlink, a loop device and its file). */
+export function assertDistinctTargets(drives: readonly Drive[]): void {
+  const seen = new Map<Identity, string>();
+  for (const d of drives) {
+    // A file that does not exist yet is known by its folder's identity and its name.
+    const ids = d.kind === 'file' && !d.exists ? identitiesOf(dirname(d.device)).map((i) => `${i}/${basename(d.device)}`) : targetIdentities(d);
+    if (ids.length === 0) ids.push(`path:${d.device}`);
+    for (const i of ids) {
+      const other = seen.get(i);
+      if (other !== undefined) {
+        throw new SevenStickError(
+          'E_ARGS',
+          other === d.device ? `The same target is named twice: ${d.device}` : `${other} and ${d.device} are the same ${d.kind === 'file' ? 'file' : 'drive'}: name it once`,
+          { path: d.device },
+        );
+      }
+    }
+    for (const i of ids) seen.set(i, d.device);
+  }
+}
+
 function emit(l: ProgressListener | undefined, phase: Progress['phase'], target?: string): void {
   if (!l) return;
   const p: Progress = { type: 'progress', phase, bytes: 0, total: 0, bytesPerSecond: 0, etaSeconds: 0 };
   if (target !== undefined) p.target = target;
   l(p);
+}
+
+function keptNote(d: Drive): string {
+  return `${d.device} was left as it is, apart from its first sector (zeroed so it does not pass for a finished stick): it existed before this write`;
+}
+
+/** Removes a file this job created, if it is still that file; returns the note to show, or undefined. */
+async function removeIfCreated(d: Drive, created: Map<string, Identity[]>): Promise<string | undefined> {
+  const ids = created.get(d.device);
+  if (!ids) return undefined;
+  created.delete(d.device);
+  const now = identitiesOf(d.device);
+  if (ids.length === 0 || !now.some((i) => ids.includes(i))) return undefined;
+  try {
+    await unlink(d.device);
+    return `removed the unfinished disk image file ${d.device} (this write had created it)`;
+  } catch (e) {
+    return `could not remove the unfinished disk image file ${d.device}: ${(e as Error).message}`;
+  }
 }
 
 export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult> {
@@ -85,7 +146,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   if (opts.targets.length === 0) throw new SevenStickError('E_ARGS', 'No target given');
   const drives: Drive[] = [];
   for (const t of opts.targets) drives.push(typeof t === 'string' ? await describePath(t) : t);
-  if (new Set(drives.map((d) => d.device)).size !== drives.length) throw new SevenStickError('E_ARGS', 'The same target is named twice');
+  assertDistinctTargets(drives);
+  for (const d of drives) assertTargetPlace(d);
   const image = locateImage(opts.image);
   const vhd = drives.some((d) => d.kind === 'file' && /\.vhd$/i.test(d.device));
   if (vhd && drives.length > 1) throw new SevenStickError('E_ARGS', 'A .vhd target must be the only target');
@@ -103,12 +165,14 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   // A raw copy to a new file without --size makes the file as large as the image.
   const rawNewFile = (d: Drive): boolean => opts.mode === 'raw' && d.kind === 'file' && !d.exists && opts.size === undefined;
   const known = drives.filter((d) => !rawNewFile(d)).map(sizeOf);
-  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd });
+  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi });
   const sizes = drives.map((d) => (rawNewFile(d) ? img.stream.size : sizeOf(d)));
   const { stream } = img;
   const targets: Target[] = [];
   const results = new Map<string, TargetResult>();
   let touched = false;
+  /** Disk-image files this job created, by path, with their identity (removed again if the job does not finish them). */
+  const created = new Map<string, Identity[]>();
   let tWrite = 0;
   let tVerify = 0;
   try {
@@ -131,6 +195,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
       const isVhd = vhd && d.kind === 'file';
       const t = await Target.open(d, { write: true, size: isVhd ? stream.size : d.kind === 'file' ? sizes[i] : undefined, exactSize: isVhd, direct: true });
       targets.push(t);
+      if (d.kind === 'file' && !d.exists) created.set(d.device, identitiesOf(d.device));
       r.directIo = t.direct;
       if (t.directNote) r.notes.push(t.directNote);
     }
@@ -201,6 +266,19 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     // Cancelled or failed as a whole: no target may keep a boot sector. A job refused before its
     // first write leaves every target exactly as it was.
     if (touched) for (const t of targets) await t.zeroBootSector();
+    const opened = new Set(targets.map((t) => t.path));
+    for (const t of targets) await t.close();
+    targets.length = 0;
+    const notes: string[] = [];
+    for (const d of drives) {
+      const note = await removeIfCreated(d, created);
+      if (note) notes.push(note);
+      else if (d.kind === 'file' && d.exists && opened.has(d.device)) notes.push(keptNote(d));
+    }
+    if (e instanceof SevenStickError && notes.length) {
+      const prev = Array.isArray(e.details.notes) ? (e.details.notes as string[]) : [];
+      e.details.notes = [...prev, ...notes];
+    }
     throw e;
   } finally {
     for (const t of targets) await t.close();
@@ -209,6 +287,13 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   for (const d of drives) {
     const r = results.get(d.device) as TargetResult;
     if (!r.ok) {
+      // A disk-image file this job made and could not finish is removed; one that existed stays.
+      const removed = await removeIfCreated(d, created);
+      if (removed) {
+        r.notes.push(removed);
+        continue;
+      }
+      if (d.kind === 'file' && d.exists) r.notes.push(keptNote(d));
       // A failed stick must not look like a finished one.
       const t = await Target.open(d, { write: true, direct: true }).catch(() => undefined);
       if (t) {
@@ -226,6 +311,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     ok: list.every((r) => r.ok),
     warnings: img.warnings ?? [],
     mode: img.mode,
+    uefiBoot: img.mode === 'windows' ? (img.uefiBoot ?? null) : null,
     imageSize: stream.size,
     bytesToWrite: stream.bytesToWrite,
     targets: list,

@@ -96,3 +96,20 @@ export function addSourceFile(root: SourceEntry, path: string, file: SourceEntry
   };
   return insert(root, 0);
 }
+
+/** Returns a copy of `root` without the entry at `path` (matched case-insensitively); the same tree when absent. */
+export function removeSourcePath(root: SourceEntry, path: string): SourceEntry {
+  const parts = path.split('/').filter((p) => p.length > 0);
+  const remove = (dir: SourceEntry, i: number): SourceEntry => {
+    const u = fatUpper(parts[i] as string);
+    const children = dir.children ?? [];
+    const at = children.findIndex((c) => fatUpper(c.name) === u);
+    if (at < 0) return dir;
+    const next = [...children];
+    if (i === parts.length - 1) next.splice(at, 1);
+    else if ((children[at] as SourceEntry).isDirectory) next[at] = remove(children[at] as SourceEntry, i + 1);
+    else return dir;
+    return { ...dir, children: next };
+  };
+  return parts.length ? remove(root, 0) : root;
+}

@@ -3,17 +3,16 @@
  * with efi/boot/bootx64.efi taken from install.wim image 1 for x64 media that lack it.
  */
 import { SevenStickError } from '../io/errors.js';
-import { FileReader, type ByteReader } from '../io/reader.js';
+import { BufferReader, FileReader, type ByteReader } from '../io/reader.js';
 import { openFileSystem } from '../image/index.js';
 import { readPartitionTable } from '../image/partition-table.js';
-import { readWindowsMedia, type WindowsInfo } from '../image/windows-media.js';
-import { openWim } from '../image/wim/wim.js';
+import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../image/uefi-loader.js';
+import { readWindowsMediaAndLoader, type WindowsInfo } from '../image/windows-media.js';
 import { planDisk, type DiskPlan } from './plan.js';
-import { addSourceFile, findSourcePath, sourceFromImageFs } from './source.js';
+import { addSourceFile, findSourcePath, removeSourcePath, sourceFromImageFs } from './source.js';
 import { diskStream, type DiskImageStream } from './stream.js';
 
-export const BOOTX64_PATH = 'efi/boot/bootx64.efi';
-export const BOOTMGFW_IN_WIM = 'Windows/Boot/EFI/bootmgfw.efi';
+export { BOOTMGFW_IN_WIM, BOOTX64_PATH };
 
 export interface StickOptions {
   /** Bytes of the target disk (for a VHD: the virtual disk, without its footer). */
@@ -21,6 +20,11 @@ export interface StickOptions {
   vhd?: boolean;
   /** Cluster size in bytes instead of Microsoft's default for the size (tests). */
   clusterSize?: number;
+  /**
+   * The user asked for a stick that boots via UEFI: refuse (E_UNSUPPORTED, before anything is written)
+   * instead of making a BIOS-only stick with a warning.
+   */
+  requireUefi?: boolean;
 }
 
 export interface WindowsStick {
@@ -38,7 +42,8 @@ export interface WindowsStick {
 /**
  * Plans a bootable FAT32 stick for Windows setup media. Throws before anything is written:
  * E_UNSUPPORTED for images that are not Windows media (hybrid images go through createRawStream),
- * E_FILE_TOO_LARGE, E_TARGET_TOO_SMALL.
+ * or when UEFI was required and the stick cannot have a UEFI loader; E_FILE_TOO_LARGE, E_TARGET_TOO_SMALL.
+ * efi/boot/bootx64.efi follows resolveUefiLoader's rule: exactly bootmgfw.efi, or absent with a warning.
  */
 export async function createWindowsStick(image: string | ByteReader, opts: StickOptions): Promise<WindowsStick> {
   const owned = typeof image === 'string' ? await FileReader.open(image) : undefined;
@@ -58,8 +63,8 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
       }
       throw e;
     }
-    const windows = await readWindowsMedia(fs);
-    if (!windows) {
+    const media = await readWindowsMediaAndLoader(fs);
+    if (!media) {
       const hybrid = (await readPartitionTable(reader)) !== undefined;
       throw new SevenStickError(
         'E_UNSUPPORTED',
@@ -69,33 +74,29 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
         { path: reader.label },
       );
     }
+    const { info: windows, loader } = media;
     let tree = await sourceFromImageFs(fs);
     const warnings: string[] = [];
-    let uefiBoot: WindowsStick['uefiBoot'] = findSourcePath(tree, BOOTX64_PATH) ? 'iso' : 'none';
-    if (windows.needsBootx64FromWim && windows.installImage && windows.installImage.format !== 'esd') {
-      const node = await fs.lookup(windows.installImage.path);
-      try {
-        if (!node || node.isDirectory) throw new SevenStickError('E_NOT_FOUND', `${windows.installImage.path} is missing`);
-        const wim = await openWim(fs.open(node));
-        const entry = await wim.lookup(1, BOOTMGFW_IN_WIM);
-        if (!entry || entry.isDirectory) throw new SevenStickError('E_NOT_FOUND', `image 1 of ${node.path} has no ${BOOTMGFW_IN_WIM}`);
-        tree = addSourceFile(tree, BOOTX64_PATH, {
-          name: 'bootx64.efi',
-          isDirectory: false,
-          size: entry.size,
-          mtime: entry.lastWriteTime,
-          open: () => wim.open(entry),
-        });
-        uefiBoot = 'install.wim';
-      } catch (e) {
-        if (!(e instanceof SevenStickError) || e.code === 'E_IO' || e.code === 'E_CANCELLED') throw e;
-        warnings.push(`The stick will boot in BIOS (Legacy/CSM) mode only: could not take the UEFI boot file from ${windows.installImage.path} (${e.message}).`);
+    if (loader.source === 'install.wim') {
+      const bytes = loader.bytes;
+      tree = addSourceFile(tree, BOOTX64_PATH, {
+        name: 'bootx64.efi',
+        isDirectory: false,
+        size: bytes.length,
+        mtime: loader.mtime,
+        // The checked bytes themselves: what was planned (and hashed) is what is written and read back.
+        open: () => new BufferReader(bytes, `${BOOTMGFW_IN_WIM} from ${loader.wimPath}`),
+      });
+    } else if (loader.source === 'none') {
+      if (opts.requireUefi) {
+        throw new SevenStickError('E_UNSUPPORTED', `UEFI boot was asked for, but this stick cannot boot via UEFI: ${loader.reason}`, { path: reader.label });
       }
-    } else if (windows.needsBootx64FromWim) {
-      warnings.push('The stick will boot in BIOS (Legacy/CSM) mode only: the UEFI boot file cannot be taken from this install image.');
+      // An empty efi/boot/bootx64.efi of the ISO's own would look like a UEFI stick that is not one.
+      if (findSourcePath(tree, BOOTX64_PATH)) tree = removeSourcePath(tree, BOOTX64_PATH);
+      warnings.push(loader.warning);
     }
     const plan = planDisk(tree, { targetSize: opts.targetSize, label: fs.label, vhd: opts.vhd, clusterSize: opts.clusterSize });
-    return { plan, stream: diskStream(plan), windows, uefiBoot, warnings, close };
+    return { plan, stream: diskStream(plan), windows, uefiBoot: loader.source, warnings, close };
   } catch (e) {
     await close();
     throw e;

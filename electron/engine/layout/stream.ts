@@ -2,8 +2,9 @@
  * A DiskPlan as a regenerable sector stream: the chunks a writer puts on the target, and
  * the same chunks again for verification. Only used regions are emitted (the first MiB,
  * the reserved area, both FATs, directories and file data, the disk's last 33 sectors);
- * boot-critical sectors (MBR, boot sector, its backup, stage 2) come last, so an interrupted
- * write never leaves a stick that looks bootable. File bytes are read from the source when
+ * boot-critical sectors come last, in stages a writer flushes between (backup boot sector and
+ * stage 2, then the boot sector, then the MBR), so an interrupted write, or a cache that loses
+ * what was not flushed, never leaves a stick that looks bootable with data missing. File bytes are read from the source when
  * their chunk is produced, a few chunks ahead of the consumer (READ_AHEAD); memory stays bounded.
  */
 import { SevenStickError } from '../io/errors.js';
@@ -31,7 +32,15 @@ import { encodeVhdFooter, VHD_FOOTER_SIZE } from './vhd.js';
 export interface DiskChunk {
   offset: number;
   data: Buffer;
+  /** Boot-critical: written after every other chunk, and after a flush. */
   boot?: boolean;
+  /**
+   * Boot chunks: the order in which they become durable. A writer flushes after the data, then writes
+   * stage 0, flushes, stage 1, flushes, … (a Windows stick: 0 = backup boot sector + stage 2,
+   * 1 = the partition's boot sector, 2 = the MBR; a raw image: 0 = its first 64 KiB after sector 0,
+   * 1 = sector 0). A boot chunk without a stage goes with stage 0, or last when it touches sector 0.
+   */
+  stage?: number;
 }
 
 export interface ChunkOptions {
@@ -61,6 +70,7 @@ interface Piece {
   offset: number;
   length: number;
   boot?: boolean;
+  stage?: number;
   /** `index`: the piece's position in this run of the stream (picks its recycled buffer). */
   make(ctx: StreamContext, index: number): Promise<Buffer> | Buffer;
 }
@@ -133,7 +143,7 @@ async function* runPieces(
       const data = await (pending.shift() as Promise<Buffer>);
       if (data.length !== p.length) throw new Error(`internal: chunk at ${p.offset} is ${data.length} bytes, expected ${p.length}`);
       fill();
-      yield p.boot ? { offset: p.offset, data, boot: true } : { offset: p.offset, data };
+      yield p.boot ? { offset: p.offset, data, boot: true, stage: p.stage ?? 0 } : { offset: p.offset, data };
     }
   } finally {
     // Let in-flight reads settle before closing their readers.
@@ -153,11 +163,11 @@ async function closeAll(ctx: StreamContext): Promise<void> {
 }
 
 /** Splits [start, end) into pieces ending on absolute CHUNK_SIZE boundaries. */
-function split(start: number, end: number, make: (a: number, b: number) => Piece['make'], boot = false): Piece[] {
+function split(start: number, end: number, make: (a: number, b: number) => Piece['make'], boot = false, stage?: number): Piece[] {
   const out: Piece[] = [];
   for (let a = start; a < end; ) {
     const b = Math.min(end, (Math.floor(a / CHUNK_SIZE) + 1) * CHUNK_SIZE);
-    out.push({ offset: a, length: b - a, boot, make: make(a, b) });
+    out.push(boot ? { offset: a, length: b - a, boot, stage: stage ?? 0, make: make(a, b) } : { offset: a, length: b - a, make: make(a, b) });
     a = b;
   }
   return out;
@@ -351,11 +361,12 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
     normal.push({ offset: plan.diskSize, length: VHD_FOOTER_SIZE, make: () => Buffer.from(footer) });
     size += VHD_FOOTER_SIZE;
   }
-  // Boot-critical sectors last: MBR, boot sector, backup boot sector, stage 2.
-  boot.push({ offset: 0, length: SECTOR, boot: true, make: () => Buffer.from(mbr) });
-  boot.push({ offset: sec(0), length: SECTOR, boot: true, make: () => Buffer.from(vbr) });
-  boot.push({ offset: sec(BACKUP_BOOT_SECTOR), length: SECTOR, boot: true, make: () => Buffer.from(vbr) });
-  if (stage2.length > 0) boot.push({ offset: sec(stage2Start), length: stage2.length, boot: true, make: () => Buffer.from(stage2) });
+  // Boot-critical sectors last, in stages (a flush before each): the backup boot sector and stage 2
+  // (what the boot sector relies on), then the partition's boot sector, then the MBR.
+  boot.push({ offset: sec(BACKUP_BOOT_SECTOR), length: SECTOR, boot: true, stage: 0, make: () => Buffer.from(vbr) });
+  if (stage2.length > 0) boot.push({ offset: sec(stage2Start), length: stage2.length, boot: true, stage: 0, make: () => Buffer.from(stage2) });
+  boot.push({ offset: sec(0), length: SECTOR, boot: true, stage: 1, make: () => Buffer.from(vbr) });
+  boot.push({ offset: 0, length: SECTOR, boot: true, stage: 2, make: () => Buffer.from(mbr) });
 
   const pieces = [...normal, ...boot];
   const bytesToWrite = pieces.reduce((n, p) => n + p.length, 0);
@@ -397,7 +408,7 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
 
 /**
  * A hybrid or raw image, byte for byte (padded with zeros to whole sectors). Its first 64 KiB
- * (MBR, GPT, boot code) come last.
+ * (MBR, GPT, boot code) come last: first the sectors after sector 0 (stage 0), then sector 0 (stage 1).
  */
 export function createRawStream(reader: ByteReader): DiskImageStream {
   const size = Math.ceil(reader.size / SECTOR) * SECTOR;
@@ -411,7 +422,7 @@ export function createRawStream(reader: ByteReader): DiskImageStream {
     out.fill(0, Math.max(end - a, 0));
     return out;
   };
-  const pieces = [...split(bootEnd, size, make), ...split(0, bootEnd, make, true)];
+  const pieces = [...split(bootEnd, size, make), ...split(SECTOR, bootEnd, make, true, 0), ...split(0, Math.min(SECTOR, size), make, true, 1)];
   const rings: RingCache = { busy: false };
   return {
     size,

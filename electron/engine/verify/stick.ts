@@ -1,18 +1,19 @@
 /**
  * Re-verify a stick later, from the stick and the ISO alone: our FAT32 reader walks the stick; every
- * ISO file must be there with the same bytes, efi/boot/bootx64.efi must equal bootmgfw.efi from
- * install.wim image 1 (when the ISO has no bootx64.efi of its own), and the boot code (MBR code, the boot
+ * ISO file must be there with the same bytes, efi/boot/bootx64.efi must follow the loader rule
+ * (resolveUefiLoader): exactly bootmgfw.efi from install.wim image 1, SHA-1 checked against the ISO's
+ * WIM, or absent when the ISO cannot give one (a loader there is then a failure), and the boot code (MBR code, the boot
  * sector's code around the BPB, stage 2) must be ours. Files Windows adds by itself are extras, not
  * failures. Raw (hybrid) images are compared byte for byte.
  */
 import { SevenStickError } from '../io/errors.js';
-import { FileReader, type ByteReader } from '../io/reader.js';
+import { BufferReader, FileReader, type ByteReader } from '../io/reader.js';
 import { inspectImage } from '../image/inspect.js';
 import { openFileSystem, walk } from '../image/index.js';
-import { openWim } from '../image/wim/index.js';
 import type { FsNode, ImageFileSystem } from '../image/fs.js';
+import { BOOTX64_PATH } from '../image/uefi-loader.js';
+import { readWindowsMediaAndLoader } from '../image/windows-media.js';
 import { planDisk, RESERVED_SECTORS } from '../layout/plan.js';
-import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../layout/stick.js';
 import { sourceFromImageFs } from '../layout/source.js';
 import { bootSectors, createRawStream, diskStream } from '../layout/stream.js';
 import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
@@ -84,28 +85,6 @@ async function compareReaders(want: ByteReader, got: ByteReader, meter: Progress
     meter?.add(a.length);
   }
   return -1;
-}
-
-async function expectedBootx64(fs: ImageFileSystem, notes: string[]): Promise<ByteReader | undefined> {
-  if (await fs.lookup(BOOTX64_PATH)) return undefined; // the ISO's own file is compared like any other
-  if (!(await fs.lookup('efi/microsoft/boot'))) return undefined; // x86 media: no UEFI boot
-  const wimNode = await fs.lookup('sources/install.wim');
-  if (!wimNode) {
-    notes.push('the ISO has no sources/install.wim: efi/boot/bootx64.efi not checked');
-    return undefined;
-  }
-  try {
-    const wim = await openWim(fs.open(wimNode));
-    const entry = await wim.lookup(1, BOOTMGFW_IN_WIM);
-    if (!entry || entry.isDirectory) {
-      notes.push(`install.wim image 1 has no ${BOOTMGFW_IN_WIM}: efi/boot/bootx64.efi not checked`);
-      return undefined;
-    }
-    return wim.open(entry);
-  } catch (e) {
-    notes.push(`install.wim could not be read (${(e as Error).message}): efi/boot/bootx64.efi not checked`);
-    return undefined;
-  }
 }
 
 /** MBR code, the boot sector's code around the BPB, and stage 2 against what the layout writes. */
@@ -190,7 +169,10 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     for await (const n of fat.walk()) onStick.set(n.path.toUpperCase(), n);
     const isoNodes: FsNode[] = [];
     for await (const n of walk(fs, { signal: opts.signal })) isoNodes.push(n);
-    const bootx64 = await expectedBootx64(fs, notes);
+    const media = await readWindowsMediaAndLoader(fs);
+    const loader = media?.loader;
+    const bootx64: ByteReader | undefined = loader?.source === 'install.wim' ? new BufferReader(loader.bytes, BOOTX64_PATH) : undefined;
+    if (loader?.source === 'none') notes.push(loader.warning);
     const total = isoNodes.reduce((s, n) => s + (n.isDirectory ? 0 : n.size), 0) + (bootx64?.size ?? 0);
     const meter = new ProgressMeter('verifying', total, opts.onProgress, 200, targetPath);
     const matched = new Set<string>();
@@ -222,12 +204,24 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     };
 
     for (const n of isoNodes) {
+      // The loader rule drops an unusable bootx64.efi of the ISO's own; it is judged below.
+      if (loader?.source !== 'iso' && n.path.toUpperCase() === BOOTX64_PATH.toUpperCase()) continue;
       const want: ByteReader = n.isDirectory ? { size: 0, label: n.path, read: async () => Buffer.alloc(0) } : fs.open(n);
       await compareFile(n.path, want, onStick.get(n.path.toUpperCase()), n.isDirectory);
     }
     if (bootx64) {
       await compareFile(BOOTX64_PATH, bootx64, onStick.get(BOOTX64_PATH.toUpperCase()), false);
       for (const p of ['efi', 'efi/boot']) matched.add(p.toUpperCase());
+    } else if (loader?.source === 'none' && media?.info.needsBootx64FromWim) {
+      const got = onStick.get(BOOTX64_PATH.toUpperCase());
+      if (got) {
+        matched.add(BOOTX64_PATH.toUpperCase());
+        failures.push({
+          path: BOOTX64_PATH,
+          problem: 'different',
+          message: `${BOOTX64_PATH} is on the stick (${got.size} bytes), but the image cannot confirm it: ${loader.reason}`,
+        });
+      }
     }
     meter.finish();
     await checkBootCode(fs, fat, disk, failures, notes);

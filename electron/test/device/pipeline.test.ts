@@ -16,13 +16,16 @@ const streamOf = (size: number, chunks: DiskChunk[]): DiskImageStream => ({
   },
 });
 
-test('blocks are aligned, bounded, exact, with every boot block after every other block', async () => {
+test('blocks are aligned, bounded, exact, with every boot block after every other block, sector 0 last, a flush before each boot stage', async () => {
   const s = demoStream(21);
   const image = s.image();
   const covered = Buffer.alloc(s.size);
-  const seen: Block[] = [];
+  const seen: (Block | 'flush')[] = [];
   class Collect implements Sink {
     name = 'collect';
+    async flush(): Promise<void> {
+      seen.push('flush');
+    }
     async process(b: Block): Promise<void> {
       assert.equal(b.offset % 4096, 0);
       assert.equal(b.length % 4096, 0);
@@ -37,11 +40,12 @@ test('blocks are aligned, bounded, exact, with every boot block after every othe
   const want = Buffer.alloc(s.size);
   for (const r of s.regions) want.fill(1, r.offset, r.offset + r.data.length);
   assert.ok(covered.equals(want));
-  const firstBoot = seen.findIndex((b) => b.boot);
-  assert.ok(firstBoot > 0 && seen.slice(firstBoot).every((b) => b.boot));
+  const firstBoot = seen.findIndex((b) => b === 'flush' || b.boot);
+  assert.ok(firstBoot > 0 && seen.slice(firstBoot).every((b) => b === 'flush' || b.boot));
+  // The VBR (no stage: with stage 0) and then the MBR (touches sector 0: last), each after a flush.
   assert.deepEqual(
-    seen.filter((b) => b.boot).map((b) => b.offset + b.dataStart),
-    [0, MiB],
+    seen.slice(firstBoot).map((b) => (b === 'flush' ? 'flush' : b.offset + b.dataStart)),
+    ['flush', MiB, 'flush', 0],
   );
 });
 

@@ -118,9 +118,15 @@ test('chunks: only used regions, boot sectors last, old signatures wiped, descri
 
     // The boot chunks are the last ones and are exactly the boot-critical sectors.
     const chunks: DiskChunk[] = [];
-    for await (const c of s.chunks()) chunks.push({ offset: c.offset, data: Buffer.alloc(0), ...(c.boot ? { boot: true } : {}) });
-    const boots = chunks.filter((c) => c.boot).map((c) => c.offset);
-    assert.deepEqual(boots, [0, MiB, MiB + 6 * 512, MiB + 12 * 512]);
+    for await (const c of s.chunks()) chunks.push({ offset: c.offset, data: Buffer.alloc(0), ...(c.boot ? { boot: true, stage: c.stage } : {}) });
+    // In the order they become durable: backup boot sector and stage 2, then the boot sector, then the MBR.
+    const boots = chunks.filter((c) => c.boot).map((c) => [c.offset, c.stage]);
+    assert.deepEqual(boots, [
+      [MiB + 6 * 512, 0],
+      [MiB + 12 * 512, 0],
+      [MiB, 1],
+      [0, 2],
+    ]);
     assert.ok(chunks.slice(-4).every((c) => c.boot));
     assert.equal(s.describe(MiB + 12 * 512), 'boot code (stage 2)');
 
@@ -186,11 +192,11 @@ for (const reuseBuffers of [false, true]) {
     const s = createRawStream(new BufferReader(img, 'hybrid.iso'));
     assert.equal(s.size, 9 * MiB + 512);
     const out = Buffer.alloc(s.size, 0xee);
-    const order: { offset: number; boot: boolean }[] = [];
+    const order: { offset: number; boot: boolean; stage?: number }[] = [];
     let bytes = 0;
     for await (const c of s.chunks(undefined, { reuseBuffers })) {
       c.data.copy(out, c.offset);
-      order.push({ offset: c.offset, boot: c.boot === true });
+      order.push({ offset: c.offset, boot: c.boot === true, ...(c.boot ? { stage: c.stage } : {}) });
       bytes += c.data.length;
     }
     assert.equal(bytes, s.bytesToWrite);
@@ -198,8 +204,12 @@ for (const reuseBuffers of [false, true]) {
     img.copy(expect);
     assert.ok(out.equals(expect));
     assert.ok(order.length >= 4, `${order.length} chunks`);
-    assert.deepEqual(order.at(-1), { offset: 0, boot: true });
-    assert.ok(order.slice(0, -1).every((o) => !o.boot && o.offset >= 64 * 1024));
+    // The first 64 KiB last: sector 0 after the rest of them, in a later stage.
+    assert.deepEqual(order.slice(-2), [
+      { offset: 512, boot: true, stage: 0 },
+      { offset: 0, boot: true, stage: 1 },
+    ]);
+    assert.ok(order.slice(0, -2).every((o) => !o.boot && o.offset >= 64 * 1024));
     assert.equal(s.describe(10), 'image boot area (first 64 KiB)');
   });
 }

@@ -9,7 +9,6 @@
  *   const r = wim.open(e);                             // ByteReader, random access; reading it front to
  *                                                      // back checks the SHA-1 (E_CHECKSUM), r.verified
  *   await wim.readFile(1, path); wim.chunks(e); await wim.extractTo(e, writable); await wim.verifyBlob(e)
- *   const { entry, reader } = await openBootx64Source(fs)   // install.wim image 1's bootmgfw.efi in an ISO
  */
 export * from './header.js';
 export { openWim, Wim, BlobReader, type WimEntry, type WimStream } from './wim.js';
@@ -22,8 +21,5 @@ export {
   splitWimSpec,
   openWimInFileSystem,
   findWimFile,
-  openBootx64Source,
   INSTALL_WIM_PATH,
-  BOOTMGFW_PATH,
-  type Bootx64Source,
 } from './source.js';

@@ -2,16 +2,14 @@
  * Finding a WIM, and a file inside it, from paths a person types:
  *   `1/Windows/Boot/EFI/bootmgfw.efi`                          image 1 of a plain .wim
  *   `sources/install.wim:1/Windows/Boot/EFI/bootmgfw.efi`       a WIM inside an ISO
- * and the one file the USB stick needs from Windows 7 media: efi/boot/bootx64.efi =
- * Windows/Boot/EFI/bootmgfw.efi from sources/install.wim, image 1 (DESIGN.md §3).
+ * (The stick's efi/boot/bootx64.efi is decided by one function alone: image/uefi-loader.ts.)
  */
 import { SevenStickError } from '../../io/errors.js';
 import { ExtentReader } from '../../io/reader.js';
 import type { ImageFileSystem } from '../fs.js';
-import { openWim, type BlobReader, type Wim, type WimEntry } from './wim.js';
+import { openWim, type Wim, type WimEntry } from './wim.js';
 
 export const INSTALL_WIM_PATH = 'sources/install.wim';
-export const BOOTMGFW_PATH = 'Windows/Boot/EFI/bootmgfw.efi';
 
 /** Splits `N/path/in/image` (or `N:path`) into a 1-based image index and a path. E_ARGS otherwise. */
 export function parseImagePath(spec: string): { imageIndex: number; path: string } {
@@ -44,18 +42,4 @@ export async function findWimFile(wim: Wim, imageIndex: number, path: string): P
   if (!entry) throw new SevenStickError('E_NOT_FOUND', `${path || '/'} is not in image ${imageIndex} of ${wim.label}`, { path });
   if (entry.isDirectory) throw new SevenStickError('E_ARGS', `${path || '/'} in image ${imageIndex} of ${wim.label} is a folder, not a file`, { path });
   return entry;
-}
-
-export interface Bootx64Source {
-  wim: Wim;
-  entry: WimEntry;
-  /** Random access to bootmgfw.efi; reading it front to back checks its SHA-1. */
-  reader: BlobReader;
-}
-
-/** bootmgfw.efi from sources/install.wim image 1 — what becomes efi/boot/bootx64.efi on the stick. */
-export async function openBootx64Source(fs: ImageFileSystem): Promise<Bootx64Source> {
-  const wim = await openWimInFileSystem(fs, INSTALL_WIM_PATH);
-  const entry = await findWimFile(wim, 1, BOOTMGFW_PATH);
-  return { wim, entry, reader: wim.open(entry) };
 }
