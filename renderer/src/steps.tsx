@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { DriveView, IpcError, Notice, Progress } from '../../electron/shared/contract.js';
-import { canSelect, confirmationLines, formatBytes, formatEta, overallFraction, PHASE_LABELS, visibleDrives } from '../../electron/shared/wizard.js';
+import { jobFraction } from '../../electron/shared/job-progress.js';
+import { canSelect, confirmationLines, formatBytes, formatEta, PHASE_LABELS, visibleDrives } from '../../electron/shared/wizard.js';
 import type { StepProps } from './App.js';
 import { asIpcError, bridge, newJobId, unwrap } from './api.js';
 
@@ -341,7 +342,7 @@ export function WriteStep({ state, dispatch }: StepProps) {
     dispatch({ type: 'cancel-requested' });
     await bridge().cancelJob({ jobId: state.write.jobId });
   };
-  const overall = overallFraction(state);
+  const overall = jobFraction(state.write.tally);
   return (
     <div className="step">
       <p className="overall num">
