@@ -14,6 +14,7 @@
 import { basename } from 'node:path';
 import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, VerifyRequest, WriteRequest, WriteResult } from '../shared/contract.js';
 import { AppError, notAvailable, toIpcError } from '../shared/errors.js';
+import { jobFraction, startTally, tallyProgress, writePasses, type BytePass, type JobTally } from '../shared/job-progress.js';
 import { validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
 import type { VerifyJob, WriteJob } from '../helper/protocol.js';
@@ -31,7 +32,8 @@ export type JobKind = 'write' | 'verify' | 'checksum';
 /** Side effects main adds around jobs (taskbar progress, power save blocker, notifications, log). */
 export interface JobHooks {
   started?(jobId: string, kind: JobKind): void;
-  progress?(jobId: string, kind: JobKind, p: Progress): void;
+  /** `overall`: the job's progress so far, 0..1 (shared/job-progress.ts). */
+  progress?(jobId: string, kind: JobKind, p: Progress, overall: number): void;
   ended?(jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string): void;
 }
 
@@ -56,6 +58,7 @@ interface Job {
   kind: JobKind;
   abort: AbortController;
   session: WriterSession | null;
+  tally: JobTally;
 }
 
 function shellArg(s: string): string {
@@ -133,16 +136,17 @@ export function createHandlers(deps: HandlerDeps): {
     deps.emit('drives:changed', drives);
   };
 
-  const newJob = (jobId: string, kind: JobKind): Job => {
+  const newJob = (jobId: string, kind: JobKind, passes: readonly BytePass[]): Job => {
     if (jobs.has(jobId)) throw new AppError({ code: 'E_BAD_REQUEST', message: `job ${jobId} is already running` });
-    const job: Job = { kind, abort: new AbortController(), session: null };
+    const job: Job = { kind, abort: new AbortController(), session: null, tally: startTally(passes) };
     jobs.set(jobId, job);
     deps.hooks?.started?.(jobId, kind);
     return job;
   };
-  const progress = (jobId: string, kind: JobKind) => (p: Progress) => {
+  const progress = (jobId: string, job: Job) => (p: Progress) => {
     deps.emit('job:progress', { jobId, progress: p });
-    deps.hooks?.progress?.(jobId, kind, p);
+    job.tally = tallyProgress(job.tally, p);
+    deps.hooks?.progress?.(jobId, job.kind, p, jobFraction(job.tally));
   };
   const end = (jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string): void => {
     jobs.delete(jobId);
@@ -151,20 +155,20 @@ export function createHandlers(deps: HandlerDeps): {
   };
 
   /** Runs one job in this process (disk-image files): same progress and cancel wiring as a helper job. */
-  async function inMain<T>(jobId: string, kind: 'write' | 'verify', body: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
-    const job = newJob(jobId, kind);
-    return body(job.abort.signal, progress(jobId, kind));
+  async function inMain<T>(jobId: string, kind: 'write' | 'verify', passes: readonly BytePass[], body: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
+    const job = newJob(jobId, kind, passes);
+    return body(job.abort.signal, progress(jobId, job));
   }
 
   /** Runs one helper job: start (elevate), hand over, relay progress, always close. */
-  async function viaHelper<T>(jobId: string, kind: 'write' | 'verify', hint: string, body: (s: WriterSession, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
-    const job = newJob(jobId, kind);
+  async function viaHelper<T>(jobId: string, kind: 'write' | 'verify', passes: readonly BytePass[], hint: string, body: (s: WriterSession, onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
+    const job = newJob(jobId, kind, passes);
     let session: WriterSession | null = null;
     try {
       session = await deps.startHelper(hint);
       job.session = session;
       if (job.abort.signal.aborted) throw new AppError({ code: 'E_CANCELLED', message: 'Cancelled before anything was written.' });
-      return await body(session, progress(jobId, kind));
+      return await body(session, progress(jobId, job));
     } finally {
       session?.close();
     }
@@ -195,9 +199,9 @@ export function createHandlers(deps: HandlerDeps): {
     async 'image:checksum'({ jobId, path }) {
       const checksum = deps.engine.checksum;
       if (!checksum) throw notAvailable('Checksums');
-      const job = newJob(jobId, 'checksum');
+      const job = newJob(jobId, 'checksum', ['hashing']);
       try {
-        const v = await checksum(path, { signal: job.abort.signal, onProgress: progress(jobId, 'checksum') });
+        const v = await checksum(path, { signal: job.abort.signal, onProgress: progress(jobId, job) });
         end(jobId, 'checksum', 'ok', v.catalogMatch ? `matches ${v.catalogMatch.file}` : 'no catalog match');
         return v;
       } catch (e) {
@@ -229,8 +233,8 @@ export function createHandlers(deps: HandlerDeps): {
       try {
         const result =
           runs === 'files' && writeFiles
-            ? await inMain(req.jobId, 'write', (signal, onProgress) => writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, signal, onProgress }))
-            : await viaHelper(req.jobId, 'write', hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress));
+            ? await inMain(req.jobId, 'write', writePasses(req.verify), (signal, onProgress) => writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, signal, onProgress }))
+            : await viaHelper(req.jobId, 'write', writePasses(req.verify), hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress));
         const failed = result.targets.filter((t) => !t.ok).length;
         end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${basename(req.image)} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`);
         return result;
@@ -264,8 +268,8 @@ export function createHandlers(deps: HandlerDeps): {
       try {
         const report =
           isFile && verifyFile
-            ? await inMain(req.jobId, 'verify', (signal, onProgress) => verifyFile({ image: req.image, target: id, signal, onProgress }))
-            : await viaHelper(req.jobId, 'verify', hint, (s, onProgress) => s.verify({ image: req.image, target: id }, onProgress));
+            ? await inMain(req.jobId, 'verify', ['verifying'], (signal, onProgress) => verifyFile({ image: req.image, target: id, signal, onProgress }))
+            : await viaHelper(req.jobId, 'verify', ['verifying'], hint, (s, onProgress) => s.verify({ image: req.image, target: id }, onProgress));
         end(req.jobId, 'verify', report.ok ? 'ok' : 'failed', report.ok ? `${req.target} matches ${basename(req.image)}` : `${report.problems.length} problem(s) on ${req.target}`);
         return report;
       } catch (e) {

@@ -82,11 +82,9 @@ const jobHooks = {
     if (kind === 'write' && blocker === null) blocker = powerSaveBlocker.start('prevent-app-suspension');
     if (kind !== 'checksum') mainWindow?.setProgressBar(0, { mode: 'indeterminate' });
   },
-  progress(_id: string, kind: JobKind, p: { phase: string; bytes: number; total: number }) {
+  progress(_id: string, kind: JobKind, _p: unknown, overall: number) {
     if (kind === 'checksum' || !mainWindow) return;
-    const f = p.total > 0 ? p.bytes / p.total : 0;
-    const overall = p.phase === 'verifying' ? 0.5 + f / 2 : p.phase === 'writing' ? f / 2 : f;
-    mainWindow.setProgressBar(Math.min(1, Math.max(0, overall)));
+    mainWindow.setProgressBar(overall);
   },
   ended(_id: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string) {
     if (kind === 'write' && blocker !== null) {

@@ -14,6 +14,7 @@ import type {
   VerifyReport,
   WriteResult,
 } from './contract.js';
+import { startTally, tallyProgress, writePasses, type JobTally } from './job-progress.js';
 
 export type Step = 'start' | 'image' | 'drives' | 'confirm' | 'write' | 'done' | 'verify';
 export type Flow = 'write' | 'verify';
@@ -38,6 +39,8 @@ export interface WriteState {
   verify: boolean;
   /** Latest progress per target path (or '' for job-wide events). */
   progress: Record<string, Progress>;
+  /** The job's overall progress so far (job-progress.ts). */
+  tally: JobTally;
   cancelling: boolean;
   result: WriteResult | null;
   error: IpcError | null;
@@ -97,7 +100,7 @@ const emptyImage: ImageState = {
   error: null,
   checksum: { status: 'idle', jobId: null, progress: null, value: null, error: null },
 };
-const emptyWrite: WriteState = { jobId: null, targets: [], verify: true, progress: {}, cancelling: false, result: null, error: null };
+const emptyWrite: WriteState = { jobId: null, targets: [], verify: true, progress: {}, tally: startTally(writePasses(true)), cancelling: false, result: null, error: null };
 const emptyVerify: VerifyState = { target: null, jobId: null, progress: null, report: null, error: null };
 
 export const initialState: WizardState = {
@@ -150,24 +153,6 @@ export function canGoBack(s: WizardState): boolean {
   if (s.step === 'write' || s.step === 'start' || s.step === 'done') return false;
   if (s.step === 'verify') return s.verify.jobId === null;
   return s.image.checksum.status !== 'running';
-}
-
-/** Overall write progress across targets, 0..1, for the taskbar and the headline. */
-export function overallFraction(s: WizardState): number {
-  // Per-target events when there are any; job-wide ones (no target) only before the first of those.
-  const targeted = Object.entries(s.write.progress).filter(([k]) => k !== '');
-  const ps = targeted.length ? targeted.map(([, p]) => p) : Object.values(s.write.progress);
-  if (ps.length === 0) return 0;
-  const phaseWeight = (p: Progress): number => {
-    const f = p.total > 0 ? Math.min(1, p.bytes / p.total) : 0;
-    if (p.phase === 'done') return 1;
-    if (p.phase === 'verifying') return 0.5 + f / 2;
-    if (p.phase === 'writing' || p.phase === 'flushing') return s.write.verify ? f / 2 : f;
-    return 0;
-  };
-  let sum = 0;
-  for (const p of ps) sum += phaseWeight(p);
-  return Math.max(0, Math.min(1, sum / ps.length));
 }
 
 function dropUnavailable(s: WizardState, drives: DriveView[]): { selected: string[]; dropped: string[] } {
@@ -257,11 +242,11 @@ export function reducer(s: WizardState, a: Action): WizardState {
     }
     case 'write-started':
       if (s.step !== 'confirm') return s;
-      return { ...s, step: 'write', write: { ...s.write, jobId: a.jobId, verify: a.verify, progress: {}, cancelling: false, result: null, error: null } };
+      return { ...s, step: 'write', write: { ...s.write, jobId: a.jobId, verify: a.verify, progress: {}, tally: startTally(writePasses(a.verify)), cancelling: false, result: null, error: null } };
     case 'job-progress': {
       if (a.jobId === s.write.jobId) {
         const key = a.progress.target ?? '';
-        return { ...s, write: { ...s.write, progress: { ...s.write.progress, [key]: a.progress } } };
+        return { ...s, write: { ...s.write, progress: { ...s.write.progress, [key]: a.progress }, tally: tallyProgress(s.write.tally, a.progress) } };
       }
       if (a.jobId === s.image.checksum.jobId && s.image.checksum.status === 'running') {
         return { ...s, image: { ...s.image, checksum: { ...s.image.checksum, progress: a.progress } } };

@@ -1,48 +1,26 @@
 import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
-import type { AppInfo } from '../../electron/shared/contract.js';
-import { canGoBack, canProceed, initialState, reducer, WRITE_STEPS, type Step, type WizardState } from '../../electron/shared/wizard.js';
-import { asIpcError, bridge, newJobId, unwrap } from './api.js';
-import { ConfirmStep, DoneStep, DrivesStep, ImageStep, StartStep, VerifyStep, WriteStep } from './steps.js';
+import type { AppInfo, WriteResult } from '../../electron/shared/contract.js';
+import { canGoBack, canProceed, initialState, reducer, type WizardState } from '../../electron/shared/wizard.js';
+import { asIpcError, bridge, unwrap } from './api.js';
+import { Stepper } from './components/Stepper.js';
+import { ConfirmStep } from './steps/ConfirmStep.js';
+import { DoneStep } from './steps/DoneStep.js';
+import { DrivesStep } from './steps/DrivesStep.js';
+import { ImageStep } from './steps/ImageStep.js';
+import { StartStep } from './steps/StartStep.js';
+import { VerifyStep } from './steps/VerifyStep.js';
+import { WriteStep } from './steps/WriteStep.js';
+import type { StepProps } from './types.js';
+import { useJob, type JobActions } from './useJob.js';
 
-const STEP_TITLES: Record<Step, string> = {
-  start: 'Welcome',
-  image: 'Image',
-  drives: 'Drives',
-  confirm: 'Confirm',
-  write: 'Write',
-  done: 'Done',
-  verify: 'Verify a stick',
+/** The app always reads a written stick back. */
+const VERIFY_WRITES = true;
+
+const WRITE: JobActions<WriteResult> = {
+  started: (jobId) => ({ type: 'write-started', jobId, verify: VERIFY_WRITES }),
+  finished: (jobId, result) => ({ type: 'write-finished', jobId, result }),
+  failed: (jobId, error) => ({ type: 'write-failed', jobId, error }),
 };
-
-export type Dispatch = (a: Parameters<typeof reducer>[1]) => void;
-
-export interface StepProps {
-  state: WizardState;
-  dispatch: Dispatch;
-  info: AppInfo | null;
-  /** Asks main for an image (native dialog) and inspects it. */
-  chooseImage(): Promise<void>;
-  inspect(path: string): Promise<void>;
-}
-
-function Stepper({ step }: { step: Step }) {
-  if (!WRITE_STEPS.includes(step)) return null;
-  const current = WRITE_STEPS.indexOf(step);
-  return (
-    <nav aria-label="Progress" className="stepper">
-      <ol>
-        {WRITE_STEPS.map((s, i) => (
-          <li key={s} className={i < current ? 'past' : i === current ? 'current' : 'future'} aria-current={i === current ? 'step' : undefined}>
-            <span className="dot" aria-hidden="true">
-              {i < current ? '✓' : i + 1}
-            </span>
-            <span className="label">{STEP_TITLES[s]}</span>
-          </li>
-        ))}
-      </ol>
-    </nav>
-  );
-}
 
 export function App() {
   const [state, dispatch] = useReducer(reducer, initialState);
@@ -129,18 +107,11 @@ export function App() {
     if (path) openPath(path);
   };
 
+  const writeJob = useJob(dispatch, WRITE);
   const next = async () => {
     const s = stateRef.current;
     if (s.step === 'confirm') {
-      const jobId = newJobId();
-      const verify = true;
-      dispatch({ type: 'write-started', jobId, verify });
-      try {
-        const result = await unwrap(bridge().startWrite({ jobId, image: s.image.path ?? '', targets: s.write.targets, mode: 'auto', verify }));
-        dispatch({ type: 'write-finished', jobId, result });
-      } catch (e) {
-        dispatch({ type: 'write-failed', jobId, error: asIpcError(e) });
-      }
+      await writeJob.start((api, jobId) => api.startWrite({ jobId, image: s.image.path ?? '', targets: s.write.targets, mode: 'auto', verify: VERIFY_WRITES }));
       return;
     }
     dispatch({ type: 'next' });

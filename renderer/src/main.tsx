@@ -1,7 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './styles.css';
+import './styles/theme.css';
+import './styles/shell.css';
+import './styles/cards.css';
+import './styles/drives.css';
+import './styles/write.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DriveView, ImageView, Progress } from '../../shared/contract.js';
-import { canProceed, confirmationLines, formatBytes, formatEta, initialState, overallFraction, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
+import { jobFraction } from '../../shared/job-progress.js';
+import { canProceed, confirmationLines, formatBytes, formatEta, initialState, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
 
 function drive(path: string, over: Partial<DriveView> = {}): DriveView {
   return { path, kind: 'block', description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
@@ -44,7 +45,7 @@ test('the happy path walks Image → Drives → Confirm → Write → Done, with
   s = reducer(s, { type: 'job-progress', jobId: 'j1', progress: p });
   s = reducer(s, { type: 'job-progress', jobId: 'other', progress: { ...p, bytes: 100 } });
   assert.equal(s.write.progress['/dev/sdb']?.bytes, 50, 'events of other jobs are ignored');
-  assert.equal(overallFraction(s), 0.25);
+  assert.equal(jobFraction(s.write.tally), 0.25);
   assert.equal(reducer(s, { type: 'back' }), s, 'no way back while writing');
   s = reducer(s, { type: 'write-finished', jobId: 'j1', result: { outcome: 'done', seconds: 3, targets: [] } });
   assert.equal(s.step, 'done');
@@ -118,12 +119,29 @@ test('number formatting is stable', () => {
   assert.equal(formatEta(125), '2:05');
 });
 
-test('overall progress ignores job-wide events once per-drive events arrive', () => {
-  let s = run([...toDrives, { type: 'toggle-drive', path: '/dev/sdb' }, { type: 'next' }, { type: 'write-started', jobId: 'j', verify: false }]);
+test('overall progress: job-wide events without bytes do not count; flushing after 50 % keeps 50 %', () => {
+  let s = run([...toDrives, { type: 'toggle-drive', path: '/dev/sdb' }, { type: 'next' }, { type: 'write-started', jobId: 'j', verify: true }]);
   const base: Progress = { type: 'progress', phase: 'preparing', bytes: 0, total: 0, bytesPerSecond: 0, etaSeconds: 0 };
+  const at = (p: Partial<Progress>): WizardState => (s = reducer(s, { type: 'job-progress', jobId: 'j', progress: { ...base, ...p } }));
+  at({});
+  assert.equal(jobFraction(s.write.tally), 0);
+  at({ phase: 'writing', bytes: 100, total: 100, target: '/dev/sdb' });
+  assert.equal(jobFraction(s.write.tally), 0.5, 'written, not yet read back');
+  at({ phase: 'flushing', target: '/dev/sdb' });
+  assert.equal(jobFraction(s.write.tally), 0.5, 'the flushing event (0/0 bytes) does not drop the figure');
+  at({ phase: 'verifying', bytes: 30, total: 100, target: '/dev/sdb' });
+  assert.equal(jobFraction(s.write.tally), 0.65);
+  at({ phase: 'done' });
+  assert.equal(jobFraction(s.write.tally), 1);
+});
+
+test('overall progress without verify: the write is the whole job', () => {
+  let s = run([...toDrives, { type: 'toggle-drive', path: '/dev/sdb' }, { type: 'next' }, { type: 'write-started', jobId: 'j', verify: false }]);
+  const base: Progress = { type: 'progress', phase: 'writing', bytes: 30, total: 100, bytesPerSecond: 0, etaSeconds: 0, target: '/dev/sdb' };
   s = reducer(s, { type: 'job-progress', jobId: 'j', progress: base });
-  s = reducer(s, { type: 'job-progress', jobId: 'j', progress: { ...base, phase: 'writing', bytes: 30, total: 100, target: '/dev/sdb' } });
-  assert.equal(overallFraction(s), 0.3);
+  assert.equal(jobFraction(s.write.tally), 0.3);
+  s = reducer(s, { type: 'job-progress', jobId: 'j', progress: { ...base, phase: 'flushing', bytes: 0, total: 0 } });
+  assert.equal(jobFraction(s.write.tally), 1);
 });
 
 test('a cancelled checksum goes back to idle; a failed one shows its error', () => {

@@ -1,0 +1,26 @@
+/** Small text helpers the steps share (numbers as the wizard shows them). */
+import type { DriveView, Progress } from '../../../electron/shared/contract.js';
+import { formatBytes } from '../../../electron/shared/wizard.js';
+
+/** How far one phase is, 0..1 (0 while its size is unknown). */
+export function phaseFraction(p: Progress | null | undefined): number {
+  return p && p.total > 0 ? p.bytes / p.total : 0;
+}
+
+export function mbps(p: Progress | null | undefined): string {
+  if (!p || p.bytesPerSecond <= 0) return '—';
+  return `${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+}
+
+export function pct(p: Progress | null | undefined): string {
+  return `${Math.floor(phaseFraction(p) * 100)} %`;
+}
+
+export function driveLine(d: DriveView): string {
+  return `${formatBytes(d.size)} · ${d.bus}${d.removable ? ' · removable' : ''}`;
+}
+
+/** A DOM id for a drive row (`prefix-` + the path with everything but letters and digits as `_`). */
+export function driveId(prefix: string, path: string): string {
+  return `${prefix}-${path.replace(/[^A-Za-z0-9]/g, '_')}`;
+}

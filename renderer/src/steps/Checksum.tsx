@@ -1,0 +1,57 @@
+import type { ChecksumView } from '../../../electron/shared/contract.js';
+import { formatEta, type ImageState } from '../../../electron/shared/wizard.js';
+import { bridge } from '../api.js';
+import { ErrorBox } from '../components/ErrorBox.js';
+import { mbps, pct, phaseFraction } from '../components/format.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import type { Dispatch } from '../types.js';
+import { useJob, type JobActions } from '../useJob.js';
+
+const CHECKSUM: JobActions<ChecksumView> = {
+  started: (jobId) => ({ type: 'checksum-started', jobId }),
+  finished: (jobId, value) => ({ type: 'checksum-done', jobId, value }),
+  failed: (jobId, error) => ({ type: 'checksum-failed', jobId, error }),
+};
+
+/** The image's SHA-1 and SHA-256 on request, matched against the catalog of official releases. */
+export function Checksum({ path, ck, dispatch }: { path: string; ck: ImageState['checksum']; dispatch: Dispatch }) {
+  const job = useJob(dispatch, CHECKSUM);
+  return (
+    <div className="checksum">
+      {ck.status === 'idle' && (
+        <button type="button" className="secondary" onClick={() => void job.start((api, jobId) => api.checksumImage({ jobId, path }))}>
+          Verify checksum
+        </button>
+      )}
+      {ck.status === 'running' && (
+        <div className="checksum-progress">
+          <p id="ck-label">Computing SHA-1 and SHA-256…</p>
+          <ProgressBar fraction={phaseFraction(ck.progress)} label="Checksum progress" />
+          <p className="num small muted">
+            {pct(ck.progress)} · {mbps(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
+          </p>
+          <button type="button" className="secondary" onClick={() => ck.jobId && void bridge().cancelJob({ jobId: ck.jobId })}>
+            Stop
+          </button>
+        </div>
+      )}
+      {ck.status === 'done' && ck.value && (
+        <div className={`callout ${ck.value.catalogMatch ? 'success' : 'info'}`} role="status">
+          {ck.value.catalogMatch ? (
+            <p>
+              ✓ Matches <strong>{ck.value.catalogMatch.file}</strong> as listed publicly <span className="muted">(source: {ck.value.catalogMatch.source})</span>.
+            </p>
+          ) : (
+            <p>This image is not in the catalog of known official Windows 7 releases. That does not mean it is bad; compare the checksums with your source.</p>
+          )}
+          <p className="hashes">
+            SHA-1 <code>{ck.value.sha1}</code>
+            <br />
+            SHA-256 <code>{ck.value.sha256}</code>
+          </p>
+        </div>
+      )}
+      {ck.status === 'error' && ck.error && <ErrorBox error={ck.error} title="The checksum could not be computed" />}
+    </div>
+  );
+}

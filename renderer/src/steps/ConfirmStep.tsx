@@ -1,0 +1,25 @@
+import { confirmationLines } from '../../../electron/shared/wizard.js';
+import type { StepProps } from '../types.js';
+
+export function ConfirmStep({ state }: StepProps) {
+  const lines = confirmationLines(state);
+  return (
+    <div className="step">
+      <div className="callout danger">
+        <p className="callout-title">
+          {lines.length === 1 ? 'This drive will be completely erased:' : `These ${lines.length} drives will be completely erased:`}
+        </p>
+        <ul className="erase-list">
+          {lines.map((l) => (
+            <li key={l}>{l}</li>
+          ))}
+        </ul>
+        <p>Everything on {lines.length === 1 ? 'it' : 'them'} will be lost. This cannot be undone.</p>
+      </div>
+      <p>
+        Image: <strong>{state.image.info?.label || state.image.info?.fileName}</strong> <span className="muted break">({state.image.path})</span>
+      </p>
+      <p className="muted">After writing, SevenStick reads every written sector back from the drive and compares it.</p>
+    </div>
+  );
+}
