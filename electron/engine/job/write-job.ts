@@ -109,7 +109,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   const targets: Target[] = [];
   const results = new Map<string, TargetResult>();
   let touched = false;
-  let tWrite = 0;
+  let tWrite: number;
   let tVerify = 0;
   try {
     const warnings: { target: string; constraints: Constraint[] }[] = [];
