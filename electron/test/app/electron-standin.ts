@@ -341,6 +341,11 @@ export interface StandInModule {
 }
 export const MODULE_NAMES_ARE_ELECTRONS: Same<Exclude<keyof StandInModule, keyof typeof import('electron')>, never> = true;
 
+/** A dialog call's arguments, with or without the parent window Electron's overloads allow. */
+function withParent<O>(args: [BaseWindow, O] | [O]): { parent: BaseWindow | null; options: O } {
+  return args.length === 2 ? { parent: args[0], options: args[1] } : { parent: null, options: args[0] };
+}
+
 /** One Electron "process": its state, what main did to it, and the module main gets. */
 export class ElectronWorld {
   /** Everything main did that the order matters for, in order. */
@@ -408,15 +413,15 @@ export class ElectronWorld {
       },
       dialog: strict('dialog', {
         showOpenDialog: async (...args: [BaseWindow, OpenDialogOptions] | [OpenDialogOptions]) => {
-          world.openDialogs.push(args.length === 2 ? { parent: args[0], options: args[1] } : { parent: null, options: args[0] });
+          world.openDialogs.push(withParent(args));
           return { canceled: true, filePaths: [] };
         },
         showMessageBox: async (...args: [BaseWindow, MessageBoxOptions] | [MessageBoxOptions]) => {
-          world.messageBoxes.push(args.length === 2 ? { parent: args[0], options: args[1] } : { parent: null, options: args[0] });
+          world.messageBoxes.push(withParent(args));
           return { response: 0, checkboxChecked: false };
         },
         showMessageBoxSync: (...args: [BaseWindow, MessageBoxSyncOptions] | [MessageBoxSyncOptions]) => {
-          world.messageBoxes.push(args.length === 2 ? { parent: args[0], options: args[1] } : { parent: null, options: args[0] });
+          world.messageBoxes.push(withParent(args));
           return world.messageBoxChoice;
         },
       }),
