@@ -57,7 +57,7 @@ export function takeToken(dir: string, who: Requester): string {
       const code = (e as NodeJS.ErrnoException).code;
       return refuse(code === 'ELOOP' ? `${path} is a symbolic link` : `the token file cannot be opened (${code ?? 'error'})`);
     }
-    let text = '';
+    let text: string;
     try {
       const st = fstatSync(fd);
       if (!st.isFile()) refuse(`${path} is not a file`);

@@ -13,7 +13,7 @@ import { identityOf } from '../helper/identity.js';
 
 // The contract restates the engine's Progress (the renderer may not import the engine): this line
 // fails to compile the moment the two drift apart.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const PROGRESS_TYPES_MATCH: Same<Progress, EngineProgress> = true;
 
 export interface EngineBindings {

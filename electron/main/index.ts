@@ -1,19 +1,25 @@
 /**
- * Electron main: one hardened window, the app menu, native dialogs, and the IPC wiring of the
- * contract's handlers (handlers.ts). Runs unprivileged; writing goes through the elevated helper.
+ * Electron main, the wiring: start-up order, the single-instance lock and "open with", the contract's
+ * handlers (handlers.ts) behind the IPC entry (ipc.ts), the window (window.ts), the menu (menu.ts), the
+ * job hooks (job-hooks.ts), the app:// scheme and the session's refusals (web-session.ts), and the
+ * quit paths. Runs unprivileged; writing drives goes through the elevated helper.
+ * electron/test/app/main.test.ts runs this file against a stand-in for the electron module.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, protocol, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventChannel, EventContract, InvokeChannel, MenuCommand } from '../shared/contract.js';
-import { INVOKE_METHODS } from '../shared/contract.js';
-import { APP_SCHEME, chooseAppUrl, CSP, serveAppRequest } from './app-protocol.js';
+import type { EventChannel, EventContract } from '../shared/contract.js';
+import { chooseAppUrl } from './app-protocol.js';
 import { bindEngine } from './engine-bindings.js';
-import { createHandlers, dispatch, type JobKind } from './handlers.js';
+import { createHandlers } from './handlers.js';
 import { checkLinuxLauncher, HelperSession } from './helper-client.js';
+import { registerIpc } from './ipc.js';
+import { createJobHooks } from './job-hooks.js';
 import { imageFromArgs } from './launch-args.js';
 import { LogFile } from './log.js';
-import { isAllowedNavigation, isTrustedSender } from './sender.js';
+import { installMenu } from './menu.js';
+import { registerAppScheme, secureDefaultSession } from './web-session.js';
+import { createMainWindow, denyLeavingPage } from './window.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
 /** The only folder app:// serves (app-protocol.ts). */
@@ -33,8 +39,7 @@ const HELPER = unpacked(join(__dirname, '..', 'helper', 'index.js'));
 /** app://sevenstick/index.html; SEVENSTICK_DEV_URL (a localhost dev server) only in an unpackaged app. */
 const APP_URL = chooseAppUrl({ isPackaged: app.isPackaged, devUrl: process.env.SEVENSTICK_DEV_URL });
 
-// Before ready: app:// is a standard (relative URLs, origin-scoped storage) and secure scheme.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
+registerAppScheme();
 
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
@@ -76,30 +81,6 @@ const IMAGE_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-let blocker: number | null = null;
-const jobHooks = {
-  started(_id: string, kind: JobKind) {
-    if (kind === 'write' && blocker === null) blocker = powerSaveBlocker.start('prevent-app-suspension');
-    if (kind !== 'checksum') mainWindow?.setProgressBar(0, { mode: 'indeterminate' });
-  },
-  progress(_id: string, kind: JobKind, _p: unknown, overall: number) {
-    if (kind === 'checksum' || !mainWindow) return;
-    mainWindow.setProgressBar(overall);
-  },
-  ended(_id: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string) {
-    if (kind === 'write' && blocker !== null) {
-      powerSaveBlocker.stop(blocker);
-      blocker = null;
-    }
-    if (kind === 'checksum') return;
-    mainWindow?.setProgressBar(outcome === 'failed' ? 1 : -1, outcome === 'failed' ? { mode: 'error' } : undefined);
-    if (Notification.isSupported() && !mainWindow?.isFocused()) {
-      const title = kind === 'write' ? (outcome === 'ok' ? 'Your stick is ready' : outcome === 'cancelled' ? 'Writing cancelled' : 'Writing failed') : outcome === 'ok' ? 'Stick verified' : 'Verification found problems';
-      new Notification({ title, body: summary }).show();
-    }
-  },
-};
-
 /** The installed pkexec launcher, checked afresh for each job (root-owned, not writable by others). */
 function linuxLauncher(): { linuxLauncher?: string; linuxLauncherProblem?: string } {
   if (process.platform !== 'linux') return {};
@@ -140,151 +121,32 @@ const { handlers, cancelAll, running, currentImage, drivesChanged } = createHand
     launchImage = null;
     return path;
   },
-  hooks: jobHooks,
+  hooks: createJobHooks(() => mainWindow),
   log: (l) => log.write(l),
 });
 
-function registerIpc(): void {
-  for (const channel of Object.keys(INVOKE_METHODS) as InvokeChannel[]) {
-    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown) => {
-      const frame = event.senderFrame;
-      const trusted = isTrustedSender(
-        { fromOurWindow: !!mainWindow && event.sender === mainWindow.webContents, isMainFrame: !!frame && frame === event.sender.mainFrame, frameUrl: frame?.url ?? null },
-        APP_URL,
-      );
-      if (!trusted) {
-        log.write(`ipc: dropped ${channel} from an untrusted sender (${frame?.url ?? 'no frame'})`);
-        return { ok: false, error: { code: 'E_BAD_REQUEST', message: 'untrusted sender' } };
-      }
-      return dispatch(handlers, channel, payload);
-    });
-  }
-}
-
-function menuCommand(cmd: MenuCommand): void {
-  emit('menu:command', cmd);
-}
-
-function buildMenu(): void {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: '&File',
-      submenu: [
-        { label: 'Open Image…', accelerator: 'CmdOrCtrl+O', click: () => menuCommand('open-image') },
-        { label: 'Verify a Stick…', accelerator: 'CmdOrCtrl+Shift+V', click: () => menuCommand('verify-stick') },
-        { label: 'Start Over', click: () => menuCommand('start-over') },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
-    },
-    { label: '&Edit', submenu: [{ role: 'copy' }, { role: 'selectAll' }] },
-    {
-      label: '&View',
-      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
-    },
-    { role: 'windowMenu' },
-    {
-      role: 'help',
-      submenu: [
-        { label: 'Open Log File', click: () => void shell.openPath(log.path) },
-        { label: 'Show Log Folder', click: () => shell.showItemInFolder(log.path) },
-        { type: 'separator' },
-        {
-          label: 'About SevenStick',
-          click: () =>
-            void dialog.showMessageBox({
-              type: 'info',
-              title: 'About SevenStick',
-              message: `SevenStick ${app.getVersion()}`,
-              detail: 'Turns a Windows 7 ISO into a USB stick that boots on BIOS and UEFI PCs, and verifies it by reading it back.',
-            }),
-        },
-      ],
-    },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
-}
-
 function createWindow(): void {
-  mainWindow = new BrowserWindow({
-    width: 980,
-    height: 720,
-    minWidth: 640,
-    minHeight: 520,
-    show: false,
-    title: 'SevenStick',
-    backgroundColor: '#1f2430',
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      // Middle-click would open links in new windows; nothing in our UI needs it.
-      disableBlinkFeatures: 'Auxclick',
-      spellcheck: false,
-      navigateOnDragDrop: false,
-    },
+  const win = createMainWindow({
+    preload: PRELOAD,
+    appUrl: APP_URL,
+    running,
+    cancelAll,
+    quitting: () => quitting,
+    setQuitting: () => (quitting = true),
   });
-  const wc = mainWindow.webContents;
-  wc.setWindowOpenHandler(() => ({ action: 'deny' }));
-  wc.on('will-navigate', (e, url) => {
-    if (!isAllowedNavigation(url, APP_URL)) e.preventDefault();
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
   });
-  wc.on('will-redirect', (e) => e.preventDefault());
-  wc.on('will-attach-webview', (e) => e.preventDefault());
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('close', (e) => {
-    if (quitting || running() === 0 || !mainWindow) return;
-    const choice = dialog.showMessageBoxSync(mainWindow, {
-      type: 'warning',
-      buttons: ['Keep Writing', 'Stop and Quit'],
-      defaultId: 0,
-      cancelId: 0,
-      title: 'A drive is being written',
-      message: 'SevenStick is writing a drive.',
-      detail: 'If you quit now the stick will not boot until it is written again.',
-    });
-    if (choice === 0) {
-      e.preventDefault();
-      return;
-    }
-    quitting = true;
-    cancelAll();
-  });
-  mainWindow.on('closed', () => (mainWindow = null));
-  void mainWindow.loadURL(APP_URL);
+  mainWindow = win;
 }
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (e, url) => {
-    if (!isAllowedNavigation(url, APP_URL)) e.preventDefault();
-  });
-});
+app.on('web-contents-created', (_e, contents) => denyLeavingPage(contents, APP_URL));
 
 app.whenReady().then(() => {
   log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}, page ${APP_URL}`);
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  ses.on('will-download', (e) => e.preventDefault());
-  // Our page: files under build/renderer only, each answer with the CSP header (app-protocol.ts).
-  protocol.handle(APP_SCHEME, async (req) => {
-    const r = await serveAppRequest({ url: req.url, method: req.method }, RENDERER_ROOT);
-    return new Response(r.body, { status: r.status, headers: r.headers });
-  });
-  // The page's own CSP is in index.html and in every app:// answer; this header covers a dev server too.
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
-  registerIpc();
-  buildMenu();
+  secureDefaultSession(RENDERER_ROOT);
+  registerIpc({ handlers, appUrl: APP_URL, ourContents: () => mainWindow?.webContents ?? null, log: (l) => log.write(l) });
+  installMenu({ command: (cmd) => emit('menu:command', cmd), logPath: log.path });
   createWindow();
   if (engine.watchDrives) {
     // Through the handlers, which remember every list they send: a write may only name a drive it listed.

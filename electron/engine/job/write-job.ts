@@ -79,7 +79,7 @@ const now = (): number => performance.now();
 export function assertTargetPlace(d: Drive): void {
   if (d.kind !== 'file' || d.exists) return;
   const dir = dirname(d.device);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
@@ -173,7 +173,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   let touched = false;
   /** Disk-image files this job created, by path, with their identity (removed again if the job does not finish them). */
   const created = new Map<string, Identity[]>();
-  let tWrite = 0;
+  let tWrite: number;
   let tVerify = 0;
   try {
     const warnings: { target: string; constraints: Constraint[] }[] = [];

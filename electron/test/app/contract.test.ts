@@ -4,13 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type InvokeChannel } from '../../shared/contract.js';
 import { REQUEST_VALIDATORS, validateRequest } from '../../shared/validate.js';
 import { isAllowedNavigation, isTrustedSender } from '../../main/sender.js';
 import { checkLinuxLauncher, HelperSession, launchSpec, elevationError, type LaunchContext } from '../../main/helper-client.js';
 import { AppError } from '../../shared/errors.js';
 import { cliEquivalent, createHandlers, dispatch } from '../../main/handlers.js';
+import { withStandIn } from '../helpers/modules.js';
 
 const goodWrite = {
   jobId: 'job-12345678',
@@ -132,35 +132,28 @@ test('the sandboxed preload exposes exactly one function per contract channel, w
     },
     webUtils: { getPathForFile: (f: { name: string }) => `/dropped/${f.name}` },
   };
-  const M = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
-  const orig = M._load;
-  M._load = (req: string, ...rest: unknown[]) => (req === 'electron' ? stub : orig(req, ...rest));
-  try {
-    const mod = (await import('../../preload/index.js')) as { PRELOAD_INVOKE_METHODS: Record<string, string>; PRELOAD_EVENT_METHODS: Record<string, string>; buildApi: () => Record<string, unknown> };
-    assert.deepEqual(mod.PRELOAD_INVOKE_METHODS, INVOKE_METHODS);
-    assert.deepEqual(mod.PRELOAD_EVENT_METHODS, EVENT_METHODS);
-    const api = mod.buildApi();
-    assert.equal(exposed, null, 'nothing exposed outside a context-isolated renderer');
-    const expected = [...Object.values(INVOKE_METHODS), ...Object.values(EVENT_METHODS), 'pathForFile'].sort();
-    assert.deepEqual(Object.keys(api).sort(), expected);
-    assert.ok(Object.isFrozen(api));
-    for (const [ch, method] of Object.entries(INVOKE_METHODS)) {
-      const r = await (api[method] as (x: unknown) => Promise<unknown>)({ probe: ch });
-      assert.deepEqual(r, { ok: true, value: ch });
-    }
-    assert.deepEqual(invoked.map((x) => x[0]).sort(), Object.keys(INVOKE_METHODS).sort());
-    for (const [ch, method] of Object.entries(EVENT_METHODS) as Array<[EventChannel, string]>) {
-      const got: unknown[] = [];
-      const off = (api[method] as (fn: (p: unknown) => void) => () => void)((p) => got.push(p));
-      for (const fn of listeners.get(ch) ?? []) fn({ sender: 'event object' }, 'payload');
-      assert.deepEqual(got, ['payload'], 'listener gets the payload only, never the event');
-      off();
-      assert.equal(listeners.get(ch)?.size, 0);
-    }
-    assert.equal((api.pathForFile as (f: unknown) => string)({ name: 'a.iso', size: 1 }), '/dropped/a.iso');
-  } finally {
-    M._load = orig;
+  const mod = await withStandIn('electron', stub, async () => (await import('../../preload/index.js')) as { PRELOAD_INVOKE_METHODS: Record<string, string>; PRELOAD_EVENT_METHODS: Record<string, string>; buildApi: () => Record<string, unknown> });
+  assert.deepEqual(mod.PRELOAD_INVOKE_METHODS, INVOKE_METHODS);
+  assert.deepEqual(mod.PRELOAD_EVENT_METHODS, EVENT_METHODS);
+  const api = mod.buildApi();
+  assert.equal(exposed, null, 'nothing exposed outside a context-isolated renderer');
+  const expected = [...Object.values(INVOKE_METHODS), ...Object.values(EVENT_METHODS), 'pathForFile'].sort();
+  assert.deepEqual(Object.keys(api).sort(), expected);
+  assert.ok(Object.isFrozen(api));
+  for (const [ch, method] of Object.entries(INVOKE_METHODS)) {
+    const r = await (api[method] as (x: unknown) => Promise<unknown>)({ probe: ch });
+    assert.deepEqual(r, { ok: true, value: ch });
   }
+  assert.deepEqual(invoked.map((x) => x[0]).sort(), Object.keys(INVOKE_METHODS).sort());
+  for (const [ch, method] of Object.entries(EVENT_METHODS) as Array<[EventChannel, string]>) {
+    const got: unknown[] = [];
+    const off = (api[method] as (fn: (p: unknown) => void) => () => void)((p) => got.push(p));
+    for (const fn of listeners.get(ch) ?? []) fn({ sender: 'event object' }, 'payload');
+    assert.deepEqual(got, ['payload'], 'listener gets the payload only, never the event');
+    off();
+    assert.equal(listeners.get(ch)?.size, 0);
+  }
+  assert.equal((api.pathForFile as (f: unknown) => string)({ name: 'a.iso', size: 1 }), '/dropped/a.iso');
 });
 
 test('the helper is launched directly when privileged, else through pkexec / UAC / osascript, token never in argv', () => {
