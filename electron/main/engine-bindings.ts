@@ -112,7 +112,13 @@ export function bindEngine(): EngineBindings {
       const r = await inspectImage(path, { hash: true, signal, onProgress });
       if (!r.sha1 || !r.sha256) throw new AppError({ code: 'E_IO', message: 'The checksums could not be computed.' });
       const m = r.catalogMatch;
-      return { sha1: r.sha1, sha256: r.sha256, catalogMatch: m ? { file: m.file, source: m.source ?? m.origin } : null };
+      const x = r.catalogMismatch;
+      return {
+        sha1: r.sha1,
+        sha256: r.sha256,
+        catalogMatch: m ? { file: m.file, source: m.source ?? m.origin, ...(m.singleSource !== undefined ? { singleSource: m.singleSource } : {}) } : null,
+        catalogMismatch: x ? { file: x.file, expectedSha1: x.expectedSha1, expectedSha256: x.expectedSha256, source: x.source ?? x.origin } : null,
+      };
     },
     async listDrives(image) {
       const loc = locate(image);

@@ -202,7 +202,7 @@ export function createHandlers(deps: HandlerDeps): {
       const job = newJob(jobId, 'checksum', ['hashing']);
       try {
         const v = await checksum(path, { signal: job.abort.signal, onProgress: progress(jobId, job) });
-        end(jobId, 'checksum', 'ok', v.catalogMatch ? `matches ${v.catalogMatch.file}` : 'no catalog match');
+        end(jobId, 'checksum', 'ok', v.catalogMatch ? `matches ${v.catalogMatch.file}` : v.catalogMismatch ? `modified: named like ${v.catalogMismatch.file}, checksum differs` : 'no catalog match');
         return v;
       } catch (e) {
         const err = toIpcError(e);

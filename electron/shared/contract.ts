@@ -99,7 +99,12 @@ export interface ChecksumView {
   sha1: string;
   sha256: string;
   /** A public listing this image matches, or null. Never more than "matches <file> as listed publicly". */
-  catalogMatch: { file: string; source: string } | null;
+  catalogMatch: { file: string; source: string; singleSource?: boolean } | null;
+  /**
+   * The image is named like a listed release but its checksums differ: flagged as modified, with the
+   * listed hashes (the image's own are `sha1`/`sha256`). Null (or absent from older builds) otherwise.
+   */
+  catalogMismatch?: { file: string; expectedSha1: string | null; expectedSha256: string | null; source: string } | null;
 }
 
 export interface DriveView {

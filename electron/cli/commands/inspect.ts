@@ -40,7 +40,16 @@ export function formatInspect(r: InspectResult): string {
   }
   if (r.sha1) row('SHA-1', r.sha1);
   if (r.sha256) row('SHA-256', r.sha256);
-  if (r.catalogMatch !== undefined) row('Catalog', r.catalogMatch ? r.catalogMatch.message : 'no match among known official releases');
+  if (r.catalogMatch !== undefined) {
+    const m = r.catalogMatch;
+    row('Catalog', m ? `${m.message}${m.source ? ` (source: ${m.source}${m.singleSource ? '; listed by one source only' : ''})` : ''}` : 'no match among known official releases');
+  }
+  if (r.catalogMismatch) {
+    const x = r.catalogMismatch;
+    row('Warning', x.message);
+    if (x.expectedSha1) row('Listed', `SHA-1 ${x.expectedSha1} (${x.file})`);
+    if (x.expectedSha256) row('Listed', `SHA-256 ${x.expectedSha256} (${x.file})`);
+  }
   for (const c of r.catalogWarnings ?? []) row('Catalog', c);
   return lines.join('\n');
 }

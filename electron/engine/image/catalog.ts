@@ -1,8 +1,10 @@
 /**
  * Catalog of known official Windows 7 releases (file name + SHA-1/SHA-256 as third parties list
- * Microsoft's files publicly; DESIGN.md §6). The built-in list is assets/catalog/windows7.json; a user
- * adds entries in a JSON file at $SEVENSTICK_CATALOG or ~/.config/sevenstick/catalog.json (same shape:
- * `{"entries":[…]}` or a bare array). A match only ever says "matches <file> as listed publicly".
+ * Microsoft's files publicly, with the sources that list each). The built-in list is
+ * assets/catalog/windows7.json; a user adds entries in a JSON file at $SEVENSTICK_CATALOG or
+ * ~/.config/sevenstick/catalog.json (same shape: `{"entries":[…]}` or a bare array; only `file` and a
+ * hash are required). A match only ever says "matches <file> as listed publicly". A file named like a
+ * listed release (its `file` or one of its `aliases`) whose checksums differ is reported as modified.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -17,8 +19,18 @@ export interface CatalogEntry {
   edition?: string;
   arch?: string;
   language?: string;
-  /** Where the checksum is listed (shown in the UI). */
+  /** RTM, SP1 or SP1 U (the SP1 media refresh, `_u_` in MSDN names). */
+  release?: string;
+  /** MSDN/TechNet, VLSC, Retail (Digital River), … */
+  channel?: string;
+  /** Other names the same file is published under (e.g. a Digital River `X17-59183.iso`). */
+  aliases?: string[];
+  /** Where the checksum is listed (shown in the UI): the first of `sources`. */
   source?: string;
+  /** Every public listing found for this entry. */
+  sources?: string[];
+  /** True when only one source lists this entry. */
+  singleSource?: boolean;
   /** 'builtin' or the path of the user catalog it came from. */
   origin?: string;
 }
@@ -26,6 +38,26 @@ export interface CatalogEntry {
 export interface CatalogMatch {
   file: string;
   by: 'sha1' | 'sha256' | 'sha1+sha256';
+  source?: string;
+  /** True when only one public source lists the matched entry. */
+  singleSource?: boolean;
+  origin: string;
+  message: string;
+}
+
+/**
+ * A file named like a listed release (its `file` or an alias, case-insensitively) whose checksums
+ * differ from the listed ones: most likely modified (or damaged). Carries both hashes.
+ */
+export interface CatalogMismatch {
+  /** The listed release's file name. */
+  file: string;
+  /** The listed SHA-1/SHA-256 (null when the entry lists none). */
+  expectedSha1: string | null;
+  expectedSha256: string | null;
+  /** The image's own checksums. */
+  sha1: string;
+  sha256: string;
   source?: string;
   origin: string;
   message: string;
@@ -66,8 +98,17 @@ export function parseCatalog(doc: unknown, origin: string): Catalog {
     const out: CatalogEntry = { file: e['file'], origin };
     if (sha1) out.sha1 = sha1;
     if (sha256) out.sha256 = sha256;
-    for (const k of ['edition', 'arch', 'language', 'source'] as const) if (typeof e[k] === 'string') out[k] = e[k];
+    for (const k of ['edition', 'arch', 'language', 'release', 'channel', 'source'] as const) if (typeof e[k] === 'string') out[k] = e[k];
     if (typeof e['size'] === 'number' && Number.isSafeInteger(e['size'])) out.size = e['size'];
+    const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+    const aliases = strings(e['aliases']);
+    if (aliases?.length) out.aliases = aliases;
+    const sources = strings(e['sources']);
+    if (sources?.length) {
+      out.sources = sources;
+      out.source ??= sources[0];
+    }
+    if (typeof e['singleSource'] === 'boolean') out.singleSource = e['singleSource'];
     entries.push(out);
   });
   return { entries, warnings };
@@ -99,9 +140,42 @@ export function matchCatalog(d: Digests, catalog: Catalog): CatalogMatch | null 
     const by = s1 && s256 ? 'sha1+sha256' : s1 ? 'sha1' : 'sha256';
     const m: CatalogMatch = { file: e.file, by, origin: e.origin ?? 'builtin', message: `matches ${e.file} as listed publicly` };
     if (e.source) m.source = e.source;
+    if (e.singleSource !== undefined) m.singleSource = e.singleSource;
     return m;
   }
   return null;
+}
+
+/** The listed release whose file name (or an alias) equals `fileName`, ignoring case as Windows does. */
+export function findByName(fileName: string, catalog: Catalog): CatalogEntry | undefined {
+  const want = fileName.toLowerCase();
+  return catalog.entries.find((e) => e.file.toLowerCase() === want || (e.aliases ?? []).some((a) => a.toLowerCase() === want));
+}
+
+/**
+ * A file named like a listed release whose checksums are not that release's: flagged as modified.
+ * Null when the digests match the catalog (then it is no mismatch, whatever the name) or the name is
+ * not a listed one.
+ */
+export function mismatchCatalog(fileName: string, d: Digests, catalog: Catalog): CatalogMismatch | null {
+  if (matchCatalog(d, catalog)) return null;
+  const e = findByName(fileName, catalog);
+  if (!e) return null;
+  const expectedSha1 = e.sha1 ?? null;
+  const expectedSha256 = e.sha256 ?? null;
+  const expected = expectedSha1 ? `SHA-1 ${expectedSha1}` : `SHA-256 ${expectedSha256 ?? ''}`;
+  const actual = expectedSha1 ? `SHA-1 ${d.sha1}` : `SHA-256 ${d.sha256}`;
+  const m: CatalogMismatch = {
+    file: e.file,
+    expectedSha1,
+    expectedSha256,
+    sha1: d.sha1,
+    sha256: d.sha256,
+    origin: e.origin ?? 'builtin',
+    message: `modified: named like ${e.file}, but its checksum differs from the one listed publicly (listed ${expected}, this file ${actual})`,
+  };
+  if (e.source) m.source = e.source;
+  return m;
 }
 
 /** Compares digests with a checksum the user pasted (SHA-1 or SHA-256 hex, any case, spaces ignored). */

@@ -10,5 +10,18 @@ export { readPartitionTable, parseMbr, type PartitionTable, type MbrPartition } 
 export { readWindowsMedia, readWindowsMediaAndLoader, editionsFromWimXml, parseIni, type WindowsInfo, type WindowsEdition, type WindowsArch, type WindowsWarning, type WindowsWarningCode } from './windows-media.js';
 export { resolveUefiLoader, BIOS_ONLY_PREFIX, MAX_LOADER_BYTES, type UefiLoader, type LoaderFacts } from './uefi-loader.js';
 export { hashReader, type Digests, type HashOptions } from './checksum.js';
-export { loadCatalog, matchCatalog, matchChecksum, parseCatalog, userCatalogPath, BUILTIN_CATALOG, type Catalog, type CatalogEntry, type CatalogMatch } from './catalog.js';
+export {
+  loadCatalog,
+  matchCatalog,
+  mismatchCatalog,
+  findByName,
+  matchChecksum,
+  parseCatalog,
+  userCatalogPath,
+  BUILTIN_CATALOG,
+  type Catalog,
+  type CatalogEntry,
+  type CatalogMatch,
+  type CatalogMismatch,
+} from './catalog.js';
 export { inspectImage, inspectReader, type InspectResult, type InspectOptions, type FilesystemInfo } from './inspect.js';

@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { SevenStickError, formatError } from '../io/errors.js';
 import { FileReader, type ByteReader } from '../io/reader.js';
 import type { ProgressListener } from '../job/progress.js';
-import { loadCatalog, matchCatalog, type Catalog, type CatalogMatch } from './catalog.js';
+import { loadCatalog, matchCatalog, mismatchCatalog, type Catalog, type CatalogMatch, type CatalogMismatch } from './catalog.js';
 import { hashReader } from './checksum.js';
 import type { ImageFileSystem } from './fs.js';
 import { openFileSystem } from './open.js';
@@ -34,6 +34,8 @@ interface InspectBase {
   sha1?: string;
   sha256?: string;
   catalogMatch?: CatalogMatch | null;
+  /** With --hash: the file is named like a listed release but its checksums differ (modified), else null. */
+  catalogMismatch?: CatalogMismatch | null;
   catalogWarnings?: string[];
 }
 
@@ -97,6 +99,7 @@ export async function inspectReader(reader: ByteReader, name: string, opts: Insp
     result.sha1 = d.sha1;
     result.sha256 = d.sha256;
     result.catalogMatch = matchCatalog(d, catalog);
+    result.catalogMismatch = mismatchCatalog(basename(name), d, catalog);
     if (catalog.warnings.length) result.catalogWarnings = catalog.warnings;
   }
   return result;

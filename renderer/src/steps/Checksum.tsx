@@ -36,16 +36,44 @@ export function Checksum({ path, ck, dispatch }: { path: string; ck: ImageState[
         </div>
       )}
       {ck.status === 'done' && ck.value && (
-        <div className={`callout ${ck.value.catalogMatch ? 'success' : 'info'}`} role="status">
+        <div className={`callout ${ck.value.catalogMatch ? 'success' : ck.value.catalogMismatch ? 'warning' : 'info'}`} role="status">
           {ck.value.catalogMatch ? (
             <p>
-              ✓ Matches <strong>{ck.value.catalogMatch.file}</strong> as listed publicly <span className="muted">(source: {ck.value.catalogMatch.source})</span>.
+              ✓ Matches <strong>{ck.value.catalogMatch.file}</strong> as listed publicly{' '}
+              <span className="muted">
+                (source: {ck.value.catalogMatch.source}
+                {ck.value.catalogMatch.singleSource ? '; listed by one source only' : ''})
+              </span>
+              .
             </p>
+          ) : ck.value.catalogMismatch ? (
+            <>
+              <p className="callout-title">Modified image</p>
+              <p>
+                This file is named like <strong>{ck.value.catalogMismatch.file}</strong>, but its checksum differs from the one listed publicly: it is not
+                that release as published (it was changed or damaged).
+              </p>
+              <p className="hashes">
+                {ck.value.catalogMismatch.expectedSha1 && (
+                  <>
+                    Listed SHA-1 <code>{ck.value.catalogMismatch.expectedSha1}</code>
+                    <br />
+                  </>
+                )}
+                {ck.value.catalogMismatch.expectedSha256 && (
+                  <>
+                    Listed SHA-256 <code>{ck.value.catalogMismatch.expectedSha256}</code>
+                    <br />
+                  </>
+                )}
+                <span className="muted">(source: {ck.value.catalogMismatch.source})</span>
+              </p>
+            </>
           ) : (
-            <p>This image is not in the catalog of known official Windows 7 releases. That does not mean it is bad; compare the checksums with your source.</p>
+            <p>No match: this image is not in the catalog of known official Windows 7 releases. That does not mean it is bad; compare the checksums with your source.</p>
           )}
           <p className="hashes">
-            SHA-1 <code>{ck.value.sha1}</code>
+            {ck.value.catalogMismatch ? 'This file: ' : ''}SHA-1 <code>{ck.value.sha1}</code>
             <br />
             SHA-256 <code>{ck.value.sha256}</code>
           </p>
