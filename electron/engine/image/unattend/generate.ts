@@ -222,7 +222,8 @@ export function generateAnswerFile(preset: Preset, media: AnswerMedia, data: Una
   if (!edition && media.editions.length > 1 && !preset.productKey) asks.push('edition');
   if (!preset.acceptEula) asks.push('licence terms');
   if (!wipe) asks.push('where to install (disk and partition)');
-  if (preset.computerName === null || !preset.account) asks.push('user name and computer name');
+  if (!preset.account) asks.push(preset.computerName === null ? 'user name and computer name' : 'user name');
+  else if (preset.computerName === null) asks.push('computer name');
   if (!preset.productKey) asks.push('product key (may be skipped)');
   if (preset.oobe.updates === 'ask') asks.push('update setting');
   if (!timeZone) asks.push('time zone and date');
