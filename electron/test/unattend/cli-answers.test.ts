@@ -18,6 +18,16 @@ const PASSWORD = 'Secret-Horse-Battery-42!';
 const iso = (arch: 'x64' | 'x86'): Promise<string> => fixture('win7-iso.sh', ['--arch', arch, '--style', 'udf-only']);
 const answers = (args: string[], opts: Parameters<typeof run>[2] = {}): Promise<RunResult> => run('node', [CLI, 'answers', ...args], opts);
 
+/** Runs `body` with a fresh temporary folder, removed afterwards. */
+async function inTemp(body: (t: { path: string }) => Promise<void>): Promise<void> {
+  const t = tempDir();
+  try {
+    await body(t);
+  } finally {
+    t.cleanup();
+  }
+}
+
 function oneJson(stdout: string): Record<string, unknown> {
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   assert.equal(lines.length, 1, `exactly one line on stdout, got:\n${stdout}`);
@@ -31,8 +41,7 @@ async function editionsOf(image: string): Promise<Array<{ index: number; name: s
 }
 
 test('answers takes the edition from the fixture\'s install.wim, by name or index, for amd64 and x86', async () => {
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     for (const arch of ['x64', 'x86'] as const) {
       const image = await iso(arch);
       const [first] = await editionsOf(image);
@@ -64,15 +73,12 @@ test('answers takes the edition from the fixture\'s install.wim, by name or inde
       assert.match(String(oneJson(bad.stdout)['message']), new RegExp(`no edition named "Windows 7 ULTIMATE" \\(its editions: ${first.index}: ${first.name}\\)`));
       assert.equal(existsSync(missing), false);
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test('a saved preset alone reproduces the answer file byte for byte; the password comes from its passwordFile and is never shown or saved', async () => {
   const image = await iso('x64');
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     writeFileSync(join(t.path, 'admin.pw'), `${PASSWORD}\n`);
     const preset = {
       version: 1,
@@ -129,15 +135,12 @@ test('a saved preset alone reproduces the answer file byte for byte; the passwor
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /control character/);
     assert.ok(!(bad.stdout + bad.stderr).includes(PASSWORD));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test('without a terminal and without a passwordFile the password is refused, never taken from the command line', async () => {
   const image = await iso('x64');
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     const out = join(t.path, 'a.xml');
     const r = await answers([image, '--user', 'admin', '-o', out, '--json'], { input: `${PASSWORD}\n` });
     assert.equal(r.code, 2);
@@ -146,15 +149,12 @@ test('without a terminal and without a passwordFile the password is refused, nev
     const flag = await answers([image, '--user', 'admin', '--password', PASSWORD, '-o', out]);
     assert.equal(flag.code, 2, 'there is no --password option');
     assert.match(flag.stderr, /unknown option '--password'/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test('on a terminal the password is asked twice without echo', { skip: !hasTool('script') && 'script (util-linux) is not installed' }, async () => {
   const image = await iso('x86');
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     const out = join(t.path, 'a.xml');
     const cmd = `node '${CLI}' answers '${image}' --user admin -o '${out}'`;
     const feed = `sleep 1; printf '%s\\r' '${PASSWORD}'; sleep 0.5; printf '%s\\r' '${PASSWORD}'; sleep 2`;
@@ -163,15 +163,12 @@ test('on a terminal the password is asked twice without echo', { skip: !hasTool(
     assert.match(r.stdout, /Password for the Windows account "admin" \(not shown\)/);
     assert.ok(!r.stdout.includes(PASSWORD), 'the password is not echoed');
     assert.equal(readAnswerFile(readFileSync(out)).accounts[0]?.password, encodeWsimPassword(PASSWORD));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test('wipe disk 0 needs a second, plainly worded confirmation', async () => {
   const image = await iso('x64');
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     const out = join(t.path, 'a.xml');
     const refused = await answers([image, '--wipe-disk-0', 'bios', '-o', out]);
     assert.equal(refused.code, 4);
@@ -182,16 +179,13 @@ test('wipe disk 0 needs a second, plainly worded confirmation', async () => {
     assert.match(ok.stdout, /DISK 0 IS ERASED \(GPT, UEFI\)/);
     assert.deepEqual(readAnswerFile(readFileSync(out)).wipeDisk, { disk: 0, partitionTypes: ['EFI', 'MSR', 'Primary'] });
     assert.equal((await answers([image, '--wipe-disk-0', 'both', '--i-understand-disk-0-will-be-erased', '-o', out])).code, 2);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test('--import checks an answer file against the image and copies it byte for byte', async () => {
   const x64 = await iso('x64');
   const x86 = await iso('x86');
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     const src = join(t.path, 'mine.xml');
     assert.equal((await answers([x64, '--lang', 'en-US', '-o', src])).code, 0);
     const edited = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(src), Buffer.from('<!-- kept as written -->\r\n')]);
@@ -209,15 +203,12 @@ test('--import checks an answer file against the image and copies it byte for by
     const mixed = await answers([x64, '--import', src, '--timezone', 'UTC', '-o', join(t.path, 'c.xml')]);
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /copies a file as it is: it takes no --timezone/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test('answers: bad input exits 2 (folder as output, unknown time zone, bad product key, not Windows media)', async () => {
   const image = await iso('x64');
-  const t = tempDir();
-  try {
+  await inTemp(async (t) => {
     assert.equal((await answers([image, '-o', t.path])).code, 2);
     const tz = await answers([image, '--timezone', 'Europe/Paris', '-o', join(t.path, 'a.xml')]);
     assert.equal(tz.code, 2);
@@ -230,7 +221,5 @@ test('answers: bad input exits 2 (folder as output, unknown time zone, bad produ
     assert.equal(existsSync(join(t.path, 'a.xml')), false);
     // -o naming the image itself is refused for safety.
     assert.equal((await answers([notWindows, '-o', notWindows])).code, 4);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
