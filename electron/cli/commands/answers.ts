@@ -203,7 +203,8 @@ async function buildPreset(o: AnswersOptions, windows: WindowsInfo): Promise<{ p
     if (o.wipeDisk0 !== 'bios' && o.wipeDisk0 !== 'uefi') throw new SevenStickError('E_ARGS', '--wipe-disk-0 takes bios (MBR) or uefi (GPT)');
     preset.partitioning = { mode: 'wipe-disk-0', firmware: o.wipeDisk0, confirmed: await confirmWipe(o) };
   }
-  return { preset: validatePreset(preset), presetDir };
+  // The preset file was checked as it was read; what fails now came from an option.
+  return { preset: validatePreset(preset, 'settings'), presetDir };
 }
 
 function formatSummary(s: AnswerSummary): string[] {

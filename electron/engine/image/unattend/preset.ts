@@ -186,13 +186,13 @@ const presetShape: Validator<Preset> = object<Preset>({
   partitioning,
 });
 
-/** Validates a parsed preset (exact keys, formats). Throws E_ARGS naming the field. */
-export function validatePreset(doc: unknown): Preset {
+/** Validates a parsed preset (exact keys, formats). Throws E_ARGS naming the field (`settings.timeZone` when `label` is "settings"). */
+export function validatePreset(doc: unknown, label: 'preset' | 'settings' = 'preset'): Preset {
   try {
-    const p = presetShape(doc, 'preset');
+    const p = presetShape(doc, label);
     return { ...p, keyboard: p.keyboard.toLowerCase() };
   } catch (e) {
-    if (e instanceof ValidationError) throw new SevenStickError('E_ARGS', `Bad preset: ${e.message}`);
+    if (e instanceof ValidationError) throw new SevenStickError('E_ARGS', `Bad ${label}: ${e.message}`);
     throw e;
   }
 }
