@@ -128,6 +128,7 @@ const config = {
     'build/renderer/**/*',
     'assets/boot/*.bin',
     'assets/catalog/*.json',
+    'assets/unattend/*.json',
     '!**/*.{map,ts,tsx,mts,cts,tsbuildinfo}',
     '!**/node_modules/**/{test,tests,__tests__,example,examples,docs,.github}/**',
     '!**/node_modules/**/*.{md,markdown,map,ts,cc,cpp,h,hpp,c,gyp,gypi,mk,o,a}',

@@ -32,6 +32,7 @@ NEEDED=(
   "mkfs.ext4|e2fsprogs"
   "/usr/bin/time|time"
   "strace|strace"
+  "xmllint|libxml2-utils"
 )
 
 missing=()

@@ -11,6 +11,7 @@ import { registerWrite } from './commands/write.js';
 import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerExtract } from './commands/extract.js';
+import { registerAnswers } from './commands/answers.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -28,6 +29,7 @@ registerWrite(program);
 registerVerify(program);
 registerInspect(program);
 registerExtract(program);
+registerAnswers(program);
 
 async function main(): Promise<void> {
   try {

@@ -8,4 +8,5 @@ export * from './job/index.js';
 export * from './verify/index.js';
 export * from './image/index.js';
 export * from './image/wim/index.js';
+export * from './image/unattend/index.js';
 export * from './layout/index.js';

@@ -63,7 +63,7 @@ async function resolveSource(reader: ByteReader, spec: string): Promise<Source> 
  * that need no image: not a folder, a folder that exists, not the image itself. `stream`: a character
  * device or a pipe (/dev/null, /dev/stdout), written directly — never renamed over.
  */
-function checkOutput(image: string, outputPath: string): { dest: string; stream: boolean } {
+export function checkOutput(image: string, outputPath: string): { dest: string; stream: boolean } {
   let dest = resolve(outputPath);
   let st;
   try {
