@@ -5,7 +5,7 @@
 import { basename, extname } from 'node:path';
 import { SevenStickError, formatError } from '../io/errors.js';
 import { FileReader, type ByteReader } from '../io/reader.js';
-import type { ProgressListener } from '../job/progress.js';
+import type { ProgressListener } from '../io/progress.js';
 import { loadCatalog, matchCatalog, type Catalog, type CatalogMatch } from './catalog.js';
 import { hashReader } from './checksum.js';
 import type { ImageFileSystem } from './fs.js';

@@ -17,7 +17,7 @@ import { currentPlatform, type DevicePlatform } from '../device/prepare.js';
 import { VerifySink, WriteSink, type Difference } from '../device/sinks.js';
 import { Target } from '../device/target.js';
 import { openImageStream, type StreamFactory, type WriteMode } from './image-stream.js';
-import { ProgressMeter, type Progress, type ProgressListener } from './progress.js';
+import { ProgressMeter, type Progress, type ProgressListener } from '../io/progress.js';
 
 export interface WriteJobOptions {
   image: string;

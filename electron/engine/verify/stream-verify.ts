@@ -5,9 +5,9 @@
 import { describePath, type Drive } from '../device/drives.js';
 import { runPipeline } from '../device/pipeline.js';
 import { VerifySink, type Difference } from '../device/sinks.js';
-import type { DiskImageStream } from '../device/stream.js';
+import type { DiskImageStream } from '../io/disk-stream.js';
 import { Target } from '../device/target.js';
-import { ProgressMeter, type ProgressListener } from '../job/progress.js';
+import { ProgressMeter, type ProgressListener } from '../io/progress.js';
 import { SevenStickError } from '../io/errors.js';
 
 export interface StreamVerifyResult {
