@@ -16,7 +16,7 @@ import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, Ip
 import { AppError, notAvailable, toIpcError } from '../shared/errors.js';
 import { validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
-import type { VerifyJob, WriteJob } from '../helper/protocol.js';
+import type { VerifyJob, WriteJob } from '../shared/helper-protocol.js';
 
 /** What a started helper offers (HelperSession implements it). */
 export interface WriterSession {
