@@ -1,6 +1,9 @@
 export * from './shortname.js';
 export * from './source.js';
+export * from './geometry.js';
+export { MAX_DIR_ENTRIES, MAX_FILE_SIZE } from './tree.js';
 export * from './plan.js';
+export * from './directory.js';
 export { CHUNK_SIZE, READ_AHEAD } from './pieces.js';
 export * from './stream.js';
 export * from './mbr.js';

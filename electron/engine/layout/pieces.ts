@@ -7,7 +7,8 @@
 import { SevenStickError } from '../io/errors.js';
 import type { ChunkOptions, DiskChunk } from '../io/disk-stream.js';
 import type { ByteReader, ClosableReader } from '../io/reader.js';
-import { MiB, type PlannedNode } from './plan.js';
+import { MiB } from './geometry.js';
+import type { PlannedNode } from './plan.js';
 
 /** Largest chunk; data chunks end on absolute multiples of this (aligned writes). */
 export const CHUNK_SIZE = 4 * MiB;

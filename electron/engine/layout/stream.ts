@@ -15,19 +15,9 @@ import { BPB_END, BPB_START, encodeBpb, SECTOR } from './fat32/bpb.js';
 import { encodeFsInfo } from './fat32/fsinfo.js';
 import { encodeMbr, PARTITION_TYPE_FAT32_LBA } from './mbr.js';
 import { CHUNK_SIZE, closeAll, runPieces, split, zeros, type Piece, type RingCache, type StreamContext } from './pieces.js';
-import {
-  BACKUP_BOOT_SECTOR,
-  BACKUP_FSINFO_SECTOR,
-  clusterOffset,
-  type DiskPlan,
-  encodeDirectory,
-  END_OF_CHAIN,
-  FSINFO_SECTOR,
-  GPT_TAIL_SECTORS,
-  type PlannedNode,
-  RESERVED_SECTORS,
-  ROOT_CLUSTER,
-} from './plan.js';
+import { encodeDirectory } from './directory.js';
+import { BACKUP_BOOT_SECTOR, BACKUP_FSINFO_SECTOR, END_OF_CHAIN, FSINFO_SECTOR, GPT_TAIL_SECTORS, RESERVED_SECTORS, ROOT_CLUSTER } from './geometry.js';
+import { clusterOffset, type DiskPlan, type PlannedNode } from './plan.js';
 import { encodeVhdFooter, VHD_FOOTER_SIZE } from './vhd.js';
 
 /** The boot-critical sectors and the reserved area of a plan. */
