@@ -20,7 +20,7 @@ import { bootSectors, diskStream } from '../layout/stream.js';
 import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
 import { Mbr } from '../layout/mbr.js';
 import { ProgressMeter, type ProgressListener } from '../io/progress.js';
-import type { Drive } from '../device/drives.js';
+import type { Drive } from '../device/drive.js';
 import { DeviceReader } from '../verify/device-reader.js';
 import { Fat32Reader, type FatNode } from '../verify/fat32.js';
 import { verifyTargetAgainstStream } from '../verify/stream-verify.js';
