@@ -12,7 +12,7 @@ import { AnchorPointer } from './descriptors.js';
 import { decodeCs0 } from './dstring.js';
 import { FidFlag, FileIdentifier, fidSize } from './fid.js';
 import { FileType, LongAd } from './file-entry.js';
-import { openVolume, type UdfInfo } from './sequence.js';
+import { openVolume, type OpenedVolume, type UdfInfo } from './sequence.js';
 import { TagId, checkTag } from './tag.js';
 import { UDF_SECTOR, sectorsOf, type Icb, type UdfVolume } from './volume.js';
 
@@ -92,7 +92,7 @@ export class UdfFileSystem implements ImageFileSystem {
       ['reserve', avdp.reserveLocation, avdp.reserveLength],
     ] as const) {
       try {
-        return await UdfFileSystem.fromSequence(reader, nsr, anchor.sector, which, loc, len);
+        return UdfFileSystem.fromVolume(await openVolume(reader, nsr, anchor.sector, which, loc, len));
       } catch (e) {
         if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
         lastErr = e;
@@ -101,15 +101,7 @@ export class UdfFileSystem implements ImageFileSystem {
     throw lastErr;
   }
 
-  private static async fromSequence(
-    reader: ByteReader,
-    nsr: 2 | 3,
-    anchorSector: number,
-    sequence: 'main' | 'reserve',
-    location: number,
-    length: number,
-  ): Promise<UdfFileSystem> {
-    const { volume, info, rootIcb, rootFe } = await openVolume(reader, nsr, anchorSector, sequence, location, length);
+  private static fromVolume({ volume, info, rootIcb, rootFe }: OpenedVolume): UdfFileSystem {
     const root = new UdfNode('', '', true, 0, rootFe.mtime, rootFe.extents, rootIcb);
     return new UdfFileSystem(volume, info, info.logicalVolumeIdentifier || info.volumeIdentifier, root);
   }

@@ -192,15 +192,10 @@ async function readRootDirectory(volume: UdfVolume, lv: LogicalVolumeDesc) {
   return { fsdBuf, icb, fe };
 }
 
+export type OpenedVolume = Awaited<ReturnType<typeof openVolume>>;
+
 /** The volume a descriptor sequence describes, what it says about itself, and its root directory. */
-export async function openVolume(
-  reader: ByteReader,
-  nsr: 2 | 3,
-  anchorSector: number,
-  sequence: 'main' | 'reserve',
-  location: number,
-  length: number,
-) {
+export async function openVolume(reader: ByteReader, nsr: 2 | 3, anchorSector: number, sequence: 'main' | 'reserve', location: number, length: number) {
   const descriptors = await readDescriptorSequence(reader, location, length);
   const { pvd, lvd, pds } = descriptors;
   const lv = LogicalVolume.decode(lvd);
