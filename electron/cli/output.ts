@@ -4,8 +4,7 @@
  * and plain lines elsewhere. Errors map to exit codes by their code.
  */
 import { SingleBar, Presets } from 'cli-progress';
-import { EXIT_CODES, SevenStickError, exitCodeOf, isSevenStickError } from '../engine/io/errors.js';
-import type { Progress } from '../engine/job/progress.js';
+import { EXIT_CODES, SevenStickError, exitCodeOf, isSevenStickError, type Progress } from '../engine/index.js';
 
 export interface OutputOptions {
   json: boolean;

@@ -5,7 +5,7 @@
  * runs as root. The token is read from <dir>/token (never argv); under pkexec, PKEXEC_UID names the
  * user who asked. Exit codes as the CLI's (README).
  */
-import { widenIoThreadPool } from '../engine/job/io-threads.js';
+import { widenIoThreadPool } from '../engine/index.js';
 import { defaultEngine } from './engine.js';
 import { runHelper } from './server.js';
 

@@ -16,7 +16,7 @@ import { authorizeTarget, realDeps, type AuthorizeDeps } from './authorize.js';
 import type { HelperEngine } from './engine.js';
 import { identityOf } from './identity.js';
 import { openImageAsUser } from './image.js';
-import { encode, LineSplitter, parseClientMessage, type ClientMessage, type HelperMessage } from './protocol.js';
+import { encode, LineSplitter, parseClientMessage, type ClientMessage, type HelperMessage } from '../shared/helper-protocol.js';
 import { Refusal } from './refusal.js';
 import { listenAsUser, requesterOf, takeToken } from './session.js';
 

@@ -8,7 +8,7 @@
 import { closeSync, constants as C, fstatSync, lstatSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { asUser, canSwitchUser, primaryGroupOf, type Requester } from './as-user.js';
-import { socketPathFor, TOKEN_FILE } from './protocol.js';
+import { socketPathFor, TOKEN_FILE } from '../shared/helper-protocol.js';
 import { Refusal } from './refusal.js';
 
 const refuse = (message: string): never => {

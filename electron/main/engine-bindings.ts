@@ -4,8 +4,7 @@
  * (the handler then answers E_NOT_AVAILABLE) — never a made-up result.
  */
 import { basename } from 'node:path';
-import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, runWriteJob, verifyStick, watchDrives, type Drive, type ImageLocation, type InspectResult } from '../engine/index.js';
-import type { Progress as EngineProgress } from '../engine/job/progress.js';
+import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, runWriteJob, verifyStick, watchDrives, type Drive, type ImageLocation, type InspectResult, type Progress as EngineProgress } from '../engine/index.js';
 import type { ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
 import { toVerifyReport, toWriteResult } from '../helper/engine.js';

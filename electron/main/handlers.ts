@@ -17,7 +17,7 @@ import { AppError, notAvailable, toIpcError } from '../shared/errors.js';
 import { jobFraction, startTally, tallyProgress, writePasses, type BytePass, type JobTally } from '../shared/job-progress.js';
 import { validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
-import type { VerifyJob, WriteJob } from '../helper/protocol.js';
+import type { VerifyJob, WriteJob } from '../shared/helper-protocol.js';
 
 /** What a started helper offers (HelperSession implements it). */
 export interface WriterSession {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { IpcError, Progress, VerifyReport, WriteResult } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
-import { encode, LineSplitter, PROTOCOL_VERSION, socketPathFor, TOKEN_FILE, type HelperMessage, type VerifyJob, type WriteJob } from '../helper/protocol.js';
+import { encode, LineSplitter, PROTOCOL_VERSION, socketPathFor, TOKEN_FILE, type HelperMessage, type VerifyJob, type WriteJob } from '../shared/helper-protocol.js';
 
 /** Where Linux packages install the launcher the polkit action names (assets/linux/). */
 export const LINUX_LAUNCHER = '/usr/lib/sevenstick/sevenstick-helper';

@@ -1,7 +1,6 @@
 /** Helpers the device commands share: sizes, confirmation, Ctrl-C. */
 import { createInterface } from 'node:readline/promises';
-import { SevenStickError } from '../../engine/io/errors.js';
-import { widenIoThreadPool } from '../../engine/job/io-threads.js';
+import { SevenStickError, widenIoThreadPool } from '../../engine/index.js';
 
 // Before the first asynchronous file operation (this module loads with the CLI, before any command runs).
 widenIoThreadPool();

@@ -1,6 +1,6 @@
 /** `sevenstick drives [--all] [--json]` */
 import type { Command } from 'commander';
-import { checkDrive, listDrives } from '../../engine/device/index.js';
+import { checkDrive, listDrives } from '../../engine/index.js';
 import { runCommand } from '../output.js';
 import { gb } from './common.js';
 

@@ -15,14 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { SevenStickError, toSevenStickError } from '../../engine/io/errors.js';
-import { FileReader, readChunks, type ByteReader } from '../../engine/io/reader.js';
-import { sameFile } from '../../engine/io/identity.js';
-import { openFileSystem } from '../../engine/image/index.js';
-import { PWM_MAGIC, WIM_MAGIC } from '../../engine/image/wim/header.js';
-import { openWim, type Wim } from '../../engine/image/wim/wim.js';
-import { findWimFile, openWimInFileSystem, parseImagePath, splitWimSpec } from '../../engine/image/wim/source.js';
-import { ProgressMeter } from '../../engine/job/progress.js';
+import { SevenStickError, toSevenStickError, FileReader, readChunks, sameFile, openFileSystem, PWM_MAGIC, WIM_MAGIC, openWim, findWimFile, openWimInFileSystem, parseImagePath, splitWimSpec, ProgressMeter, type ByteReader, type Wim } from '../../engine/index.js';
 import { runCommand, type Output } from '../output.js';
 
 interface Source {

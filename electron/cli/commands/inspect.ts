@@ -3,7 +3,7 @@
  * one JSON object (the result, or {"type":"error",…}); hashing progress always goes to stderr.
  */
 import type { Command } from 'commander';
-import { inspectImage, type InspectResult } from '../../engine/image/inspect.js';
+import { inspectImage, type InspectResult } from '../../engine/index.js';
 import { Output, runCommand } from '../output.js';
 
 function mib(n: number): string {

@@ -1,7 +1,6 @@
 /** `sevenstick verify <target> --image <image> [--json]` — re-verify a stick against its image. */
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../../engine/io/errors.js';
-import { verifyStick } from '../../engine/verify/index.js';
+import { EXIT_CODES, verifyStick } from '../../engine/index.js';
 import { runCommand } from '../output.js';
 import { interruptSignal } from './common.js';
 

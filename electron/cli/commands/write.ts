@@ -3,9 +3,7 @@
  *  [--no-verify] [--yes] [--json] [--check-capacity] [--require-uefi]`
  */
 import type { Command } from 'commander';
-import { describePath, assertDriveUsable, locateImage, type Drive } from '../../engine/device/index.js';
-import { SevenStickError, EXIT_CODES } from '../../engine/io/errors.js';
-import { assertDistinctTargets, assertTargetPlace, runWriteJob, type WriteJobResult, type WriteMode } from '../../engine/job/index.js';
+import { describePath, assertDriveUsable, locateImage, SevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode } from '../../engine/index.js';
 import { runCommand, type Output } from '../output.js';
 import { confirm, gb, interruptSignal, parseSize } from './common.js';
 

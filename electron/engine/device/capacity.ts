@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SevenStickError } from '../io/errors.js';
 import { defineStruct } from '../io/struct.js';
-import type { ProgressMeter } from '../job/progress.js';
+import type { ProgressMeter } from '../io/progress.js';
 import { alignedBuffer } from './target.js';
 
 /** One marker sector (our own format). */

@@ -7,7 +7,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SevenStickError } from '../io/errors.js';
 import { identitiesOf, type Identity } from '../io/identity.js';
-import { devNumber, readMounts, type Drive } from './drives.js';
+import type { Drive } from './drive.js';
+import { devNumber, readMounts } from './linux-sysfs.js';
 
 export type ConstraintCode = 'partition' | 'system' | 'source' | 'read-only' | 'too-small' | 'unknown-size' | 'large' | 'not-removable';
 

@@ -1,4 +1,9 @@
+export * from './drive.js';
 export * from './drives.js';
+export * from './describe-path.js';
+export * from './os-drives.js';
+export * from './watch.js';
+export { devNumber, fileSystemDeviceOf, linuxDeviceNumbers, linuxHolderNumbers, readMounts } from './linux-sysfs.js';
 export * from './constraints.js';
 export * from './prepare.js';
 export * from './target.js';

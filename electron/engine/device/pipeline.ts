@@ -13,7 +13,7 @@
  * own (read, merged, written back), never zeros the stream did not ask for.
  */
 import { SevenStickError } from '../io/errors.js';
-import type { DiskChunk, DiskImageStream } from './stream.js';
+import type { DiskChunk, DiskImageStream } from '../io/disk-stream.js';
 import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
 
 export interface Block {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { SevenStickError } from '../io/errors.js';
-import { readMounts, type Drive } from './drives.js';
+import type { Drive } from './drive.js';
+import { readMounts } from './linux-sysfs.js';
 
 const execFileP = promisify(execFile);
 

@@ -3,7 +3,7 @@
  * unaligned run), or read it back from the device and compare.
  */
 import { SevenStickError } from '../io/errors.js';
-import type { ProgressMeter } from '../job/progress.js';
+import type { ProgressMeter } from '../io/progress.js';
 import type { Block, Sink } from './pipeline.js';
 import { alignedBuffer, type Target } from './target.js';
 

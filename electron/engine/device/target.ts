@@ -6,7 +6,7 @@
 import { constants as C, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { SevenStickError, type ErrorCode } from '../io/errors.js';
-import type { Drive } from './drives.js';
+import type { Drive } from './drive.js';
 
 interface DirectIo {
   O_DIRECT: number;

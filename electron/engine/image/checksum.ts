@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { SevenStickError } from '../io/errors.js';
 import { readChunks, type ByteReader } from '../io/reader.js';
-import { ProgressMeter, type ProgressListener } from '../job/progress.js';
+import { ProgressMeter, type ProgressListener } from '../io/progress.js';
 
 export interface Digests {
   sha1: string;

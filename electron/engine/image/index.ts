@@ -7,7 +7,7 @@ export { openFileSystem, walk, type WalkOptions } from './open.js';
 export { UdfFileSystem, detectUdf, type UdfInfo, type UdfPartitionMapInfo } from './udf/index.js';
 export { Iso9660FileSystem, readElTorito, type ElTorito, type ElToritoEntry, type Iso9660Info } from './iso9660/index.js';
 export { readPartitionTable, parseMbr, type PartitionTable, type MbrPartition } from './partition-table.js';
-export { readWindowsMedia, readWindowsMediaAndLoader, editionsFromWimXml, parseIni, type WindowsInfo, type WindowsEdition, type WindowsArch, type WindowsWarning, type WindowsWarningCode } from './windows-media.js';
+export { readWindowsMedia, readWindowsMediaAndLoader, parseIni, type WindowsInfo, type WindowsWarning, type WindowsWarningCode } from './windows-media.js';
 export { resolveUefiLoader, BIOS_ONLY_PREFIX, MAX_LOADER_BYTES, type UefiLoader, type LoaderFacts } from './uefi-loader.js';
 export { hashReader, type Digests, type HashOptions } from './checksum.js';
 export {

@@ -1,11 +1,11 @@
 /**
  * inspect: what an image is, from its metadata only (well under a second), and on request its
- * SHA-1/SHA-256 matched against the catalog. Result per the CLI contract (DESIGN.md §4).
+ * SHA-1/SHA-256 matched against the catalog. Result per the CLI contract (README.md, "Command line").
  */
 import { basename, extname } from 'node:path';
 import { SevenStickError, formatError } from '../io/errors.js';
 import { FileReader, type ByteReader } from '../io/reader.js';
-import type { ProgressListener } from '../job/progress.js';
+import type { ProgressListener } from '../io/progress.js';
 import { loadCatalog, matchCatalog, mismatchCatalog, type Catalog, type CatalogMatch, type CatalogMismatch } from './catalog.js';
 import { hashReader } from './checksum.js';
 import type { ImageFileSystem } from './fs.js';

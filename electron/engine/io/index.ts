@@ -1,3 +1,6 @@
 export * from './errors.js';
 export * from './reader.js';
 export * from './struct.js';
+export * from './identity.js';
+export * from './progress.js';
+export * from './disk-stream.js';

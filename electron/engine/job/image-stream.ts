@@ -5,9 +5,9 @@
 import { SevenStickError } from '../io/errors.js';
 import { FileReader } from '../io/reader.js';
 import { inspectImage } from '../image/inspect.js';
-import type { DiskImageStream } from '../device/stream.js';
-import { createWindowsStick } from '../layout/stick.js';
-import { createRawStream } from '../layout/stream.js';
+import type { DiskImageStream } from '../io/disk-stream.js';
+import { createRawStream } from './raw-stream.js';
+import { createWindowsStick } from './windows-stick.js';
 
 export type WriteMode = 'auto' | 'windows' | 'raw';
 

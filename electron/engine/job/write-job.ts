@@ -2,6 +2,9 @@
  * The write job: image → stream → targets → verify, as phases with Progress events
  * (preparing → [checking-capacity] → writing → flushing → verifying → done). Several targets are fed
  * from one pass over the image; a target that fails is reported and dropped, the others finish.
+ * runWriteJob runs the phases below in order: describeTargets → openStream → checkTargets →
+ * openTargets → [checkCapacities] → zeroBootSectors → writeAll → the verify pass → finishTargets
+ * (or, when the job fails as a whole, failJob).
  */
 import { statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -10,14 +13,15 @@ import { SevenStickError, type ErrorCode } from '../io/errors.js';
 import { identitiesOf, type Identity } from '../io/identity.js';
 import { assertCapacity, checkCapacity, markerOffsets } from '../device/capacity.js';
 import { VHD_FOOTER_SIZE } from '../layout/vhd.js';
-import { assertDriveUsable, locateImage, targetIdentities, type Constraint } from '../device/constraints.js';
-import { describePath, type Drive } from '../device/drives.js';
+import { assertDriveUsable, locateImage, targetIdentities, type Constraint, type ImageLocation } from '../device/constraints.js';
+import { describePath } from '../device/describe-path.js';
+import type { Drive } from '../device/drive.js';
 import { BufferPool, DEFAULT_BLOCK_SIZE, runPipeline } from '../device/pipeline.js';
 import { currentPlatform, type DevicePlatform } from '../device/prepare.js';
 import { VerifySink, WriteSink, type Difference } from '../device/sinks.js';
 import { Target } from '../device/target.js';
-import { openImageStream, type StreamFactory, type WriteMode } from './image-stream.js';
-import { ProgressMeter, type Progress, type ProgressListener } from './progress.js';
+import { openImageStream, type ImageStream, type StreamFactory, type WriteMode } from './image-stream.js';
+import { ProgressMeter, type Progress, type ProgressListener } from '../io/progress.js';
 
 export interface WriteJobOptions {
   image: string;
@@ -135,14 +139,24 @@ async function removeIfCreated(d: Drive, created: Map<string, Identity[]>): Prom
   }
 }
 
-export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult> {
-  const t0 = now();
-  const platform = opts.platform ?? currentPlatform();
-  const { signal, onProgress } = opts;
-  const checkCancel = (): void => {
-    if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
-  };
-  emit(onProgress, 'preparing');
+/** What the phases of one job share. */
+interface JobState {
+  opts: WriteJobOptions;
+  drives: Drive[];
+  image: ImageLocation;
+  /** The only target is a .vhd file. */
+  vhd: boolean;
+  img: ImageStream;
+  /** Each drive's size as written (a new file: --size, or the raw image's own size). */
+  sizes: number[];
+  targets: Target[];
+  results: Map<string, TargetResult>;
+  /** Disk-image files this job created, by path, with their identity (removed again if the job does not finish them). */
+  created: Map<string, Identity[]>;
+}
+
+/** Describes every target and refuses what is wrong before the image is opened (named twice, no folder, system, source, read-only, unknown size). */
+async function describeTargets(opts: WriteJobOptions): Promise<Pick<JobState, 'drives' | 'image' | 'vhd'>> {
   if (opts.targets.length === 0) throw new SevenStickError('E_ARGS', 'No target given');
   const drives: Drive[] = [];
   for (const t of opts.targets) drives.push(typeof t === 'string' ? await describePath(t) : t);
@@ -154,6 +168,11 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
 
   // Safety first, with what we know before opening the image (system, source, read-only, unknown size).
   for (const d of drives) assertDriveUsable(d, { image });
+  return { drives, image, vhd };
+}
+
+/** Opens the image as the stream the smallest target gets, and sizes every target. */
+async function openStream(opts: WriteJobOptions, drives: Drive[], vhd: boolean): Promise<Pick<JobState, 'img' | 'sizes'>> {
   const sizeOf = (d: Drive): number => {
     if (d.kind === 'file' && (!d.exists || (opts.size !== undefined && (d.size ?? 0) === 0))) {
       if (opts.size === undefined) throw new SevenStickError('E_ARGS', `${d.device} does not exist yet: give its size with --size`, { path: d.device });
@@ -167,73 +186,157 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   const known = drives.filter((d) => !rawNewFile(d)).map(sizeOf);
   const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi });
   const sizes = drives.map((d) => (rawNewFile(d) ? img.stream.size : sizeOf(d)));
+  return { img, sizes };
+}
+
+/** Every target against the stream's size (errors throw); the warnings go to onWarnings. */
+function checkTargets(job: JobState): void {
+  const { opts, drives, sizes, image, vhd, results } = job;
+  const { stream } = job.img;
+  const warnings: { target: string; constraints: Constraint[] }[] = [];
+  drives.forEach((d, i) => {
+    const sized: Drive = { ...d, size: sizes[i] ?? d.size };
+    // A .vhd file grows by its footer; the disk inside must fit the size asked for.
+    const w = assertDriveUsable(sized, { image, requiredBytes: vhd ? stream.size - VHD_FOOTER_SIZE : stream.size });
+    if (w.length) warnings.push({ target: d.device, constraints: w });
+    results.set(d.device, { target: d.device, ok: false, bytesWritten: 0, verified: false, directIo: false, differences: [], differingBytes: 0, notes: [] });
+  });
+  opts.onWarnings?.(warnings);
+}
+
+/** Unmount, then open every target exclusively (nothing is written until all are open). */
+async function openTargets(job: JobState, platform: DevicePlatform): Promise<void> {
+  const { drives, sizes, vhd, targets, results, created } = job;
+  const { stream } = job.img;
+  for (const [i, d] of drives.entries()) {
+    const r = results.get(d.device) as TargetResult;
+    const unmounted = await platform.unmount(d);
+    if (unmounted.length) r.notes.push(`unmounted ${unmounted.join(', ')}`);
+    const isVhd = vhd && d.kind === 'file';
+    const t = await Target.open(d, { write: true, size: isVhd ? stream.size : d.kind === 'file' ? sizes[i] : undefined, exactSize: isVhd, direct: true });
+    targets.push(t);
+    if (d.kind === 'file' && !d.exists) created.set(d.device, identitiesOf(d.device));
+    r.directIo = t.direct;
+    if (t.directNote) r.notes.push(t.directNote);
+  }
+}
+
+/** The fake-capacity probe on every block device target (throws when one fails it). */
+async function checkCapacities(job: JobState, onProgress: ProgressListener | undefined, signal: AbortSignal | undefined): Promise<void> {
+  for (const t of job.targets) {
+    if (t.drive.kind !== 'block') continue;
+    const meter = new ProgressMeter('checking-capacity', 2 * markerOffsets(t.size, t.sectorSize).length * t.sectorSize, onProgress, 200, t.path);
+    const c = await checkCapacity(t, { meter, signal });
+    meter.finish();
+    assertCapacity(c, t.path);
+    (job.results.get(t.path) as TargetResult).notes.push(`capacity check passed (${c.positions} markers)`);
+  }
+}
+
+/**
+ * Sector 0 goes to zeros first; the stream's boot chunks come last, so until the very end the
+ * target never looks like a valid (half-written) stick.
+ */
+async function zeroBootSectors(targets: readonly Target[]): Promise<void> {
+  for (const t of targets) {
+    if (!(await t.zeroBootSector())) throw new SevenStickError('E_IO', `Cannot write to ${t.path}`, { path: t.path, offset: 0 });
+  }
+}
+
+/** The stream to every target in one pass; a target that fails keeps its error and is dropped. Returns the seconds it took. */
+async function writeAll(job: JobState, pipeline: { align: number; signal: AbortSignal | undefined; pool: BufferPool }, onProgress: ProgressListener | undefined): Promise<number> {
+  const { stream } = job.img;
+  const tw = now();
+  const writers = job.targets.map(
+    (t) => new WriteSink(t, new ProgressMeter('writing', stream.bytesToWrite, onProgress, 200, t.path), undefined, () => emit(onProgress, 'flushing', t.path)),
+  );
+  await runPipeline(stream, writers, pipeline);
+  for (const w of writers) {
+    const r = job.results.get(w.name) as TargetResult;
+    r.bytesWritten = w.written;
+    if (w.error) r.error = { code: w.error.code, message: w.error.message, offset: w.error.details.offset };
+  }
+  return (now() - tw) / 1000;
+}
+
+/**
+ * Cancelled or failed as a whole: no target may keep a boot sector (a job refused before its first
+ * write leaves every target exactly as it was) and files this job created are removed; the error's
+ * notes say what was done.
+ */
+async function failJob(job: JobState, touched: boolean, e: unknown): Promise<void> {
+  const { targets, drives, created } = job;
+  if (touched) for (const t of targets) await t.zeroBootSector();
+  const opened = new Set(targets.map((t) => t.path));
+  for (const t of targets) await t.close();
+  targets.length = 0;
+  const notes: string[] = [];
+  for (const d of drives) {
+    const note = await removeIfCreated(d, created);
+    if (note) notes.push(note);
+    else if (d.kind === 'file' && d.exists && opened.has(d.device)) notes.push(keptNote(d));
+  }
+  if (e instanceof SevenStickError && notes.length) {
+    const prev = Array.isArray(e.details.notes) ? (e.details.notes as string[]) : [];
+    e.details.notes = [...prev, ...notes];
+  }
+}
+
+/** After the passes: a failed target must not look finished (a file this job made is removed); a good one gets its partitions re-read. */
+async function finishTargets(job: JobState, platform: DevicePlatform): Promise<void> {
+  const { drives, results, created } = job;
+  for (const d of drives) {
+    const r = results.get(d.device) as TargetResult;
+    if (!r.ok) {
+      // A disk-image file this job made and could not finish is removed; one that existed stays.
+      const removed = await removeIfCreated(d, created);
+      if (removed) {
+        r.notes.push(removed);
+        continue;
+      }
+      if (d.kind === 'file' && d.exists) r.notes.push(keptNote(d));
+      // A failed stick must not look like a finished one.
+      const t = await Target.open(d, { write: true, direct: true }).catch(() => undefined);
+      if (t) {
+        await t.zeroBootSector();
+        await t.close();
+      }
+      continue;
+    }
+    const note = await platform.rereadPartitions(d);
+    if (note) r.notes.push(note);
+  }
+}
+
+export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult> {
+  const t0 = now();
+  const platform = opts.platform ?? currentPlatform();
+  const { signal, onProgress } = opts;
+  const checkCancel = (): void => {
+    if (signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
+  };
+  emit(onProgress, 'preparing');
+  const { drives, image, vhd } = await describeTargets(opts);
+  const { img, sizes } = await openStream(opts, drives, vhd);
   const { stream } = img;
-  const targets: Target[] = [];
-  const results = new Map<string, TargetResult>();
+  const job: JobState = { opts, drives, image, vhd, img, sizes, targets: [], results: new Map(), created: new Map() };
+  const { targets, results } = job;
   let touched = false;
-  /** Disk-image files this job created, by path, with their identity (removed again if the job does not finish them). */
-  const created = new Map<string, Identity[]>();
   let tWrite: number;
   let tVerify = 0;
   try {
-    const warnings: { target: string; constraints: Constraint[] }[] = [];
-    drives.forEach((d, i) => {
-      const sized: Drive = { ...d, size: sizes[i] ?? d.size };
-      // A .vhd file grows by its footer; the disk inside must fit the size asked for.
-      const w = assertDriveUsable(sized, { image, requiredBytes: vhd ? stream.size - VHD_FOOTER_SIZE : stream.size });
-      if (w.length) warnings.push({ target: d.device, constraints: w });
-      results.set(d.device, { target: d.device, ok: false, bytesWritten: 0, verified: false, directIo: false, differences: [], differingBytes: 0, notes: [] });
-    });
-    opts.onWarnings?.(warnings);
+    checkTargets(job);
     checkCancel();
-
-    // Unmount, then open every target exclusively (nothing is written until all are open).
-    for (const [i, d] of drives.entries()) {
-      const r = results.get(d.device) as TargetResult;
-      const unmounted = await platform.unmount(d);
-      if (unmounted.length) r.notes.push(`unmounted ${unmounted.join(', ')}`);
-      const isVhd = vhd && d.kind === 'file';
-      const t = await Target.open(d, { write: true, size: isVhd ? stream.size : d.kind === 'file' ? sizes[i] : undefined, exactSize: isVhd, direct: true });
-      targets.push(t);
-      if (d.kind === 'file' && !d.exists) created.set(d.device, identitiesOf(d.device));
-      r.directIo = t.direct;
-      if (t.directNote) r.notes.push(t.directNote);
-    }
+    await openTargets(job, platform);
     await opts.onOpened?.(targets);
     // From here on the targets get written (capacity markers, then the image).
     touched = true;
     const align = Math.max(...targets.map((t) => t.sectorSize));
     // One set of aligned buffers for both passes (3 blocks in flight + 2 of read-ahead).
     const pool = new BufferPool(opts.blockSize ?? DEFAULT_BLOCK_SIZE, 5);
-
-    if (opts.checkCapacity) {
-      for (const t of targets) {
-        if (t.drive.kind !== 'block') continue;
-        const meter = new ProgressMeter('checking-capacity', 2 * markerOffsets(t.size, t.sectorSize).length * t.sectorSize, onProgress, 200, t.path);
-        const c = await checkCapacity(t, { meter, signal });
-        meter.finish();
-        assertCapacity(c, t.path);
-        (results.get(t.path) as TargetResult).notes.push(`capacity check passed (${c.positions} markers)`);
-      }
-    }
-
-    // Sector 0 goes to zeros first; the stream's boot chunks come last, so until the very end the
-    // target never looks like a valid (half-written) stick.
-    for (const t of targets) {
-      if (!(await t.zeroBootSector())) throw new SevenStickError('E_IO', `Cannot write to ${t.path}`, { path: t.path, offset: 0 });
-    }
-
-    const tw = now();
-    const writers = targets.map(
-      (t) => new WriteSink(t, new ProgressMeter('writing', stream.bytesToWrite, onProgress, 200, t.path), undefined, () => emit(onProgress, 'flushing', t.path)),
-    );
-    await runPipeline(stream, writers, { align, signal, pool });
-    for (const w of writers) {
-      const r = results.get(w.name) as TargetResult;
-      r.bytesWritten = w.written;
-      if (w.error) r.error = { code: w.error.code, message: w.error.message, offset: w.error.details.offset };
-    }
-    tWrite = (now() - tw) / 1000;
+    if (opts.checkCapacity) await checkCapacities(job, onProgress, signal);
+    await zeroBootSectors(targets);
+    tWrite = await writeAll(job, { align, signal, pool }, onProgress);
     checkCancel();
 
     if (opts.verify) {
@@ -263,48 +366,13 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     }
     for (const r of results.values()) r.ok = r.error === undefined;
   } catch (e) {
-    // Cancelled or failed as a whole: no target may keep a boot sector. A job refused before its
-    // first write leaves every target exactly as it was.
-    if (touched) for (const t of targets) await t.zeroBootSector();
-    const opened = new Set(targets.map((t) => t.path));
-    for (const t of targets) await t.close();
-    targets.length = 0;
-    const notes: string[] = [];
-    for (const d of drives) {
-      const note = await removeIfCreated(d, created);
-      if (note) notes.push(note);
-      else if (d.kind === 'file' && d.exists && opened.has(d.device)) notes.push(keptNote(d));
-    }
-    if (e instanceof SevenStickError && notes.length) {
-      const prev = Array.isArray(e.details.notes) ? (e.details.notes as string[]) : [];
-      e.details.notes = [...prev, ...notes];
-    }
+    await failJob(job, touched, e);
     throw e;
   } finally {
     for (const t of targets) await t.close();
     await img.close();
   }
-  for (const d of drives) {
-    const r = results.get(d.device) as TargetResult;
-    if (!r.ok) {
-      // A disk-image file this job made and could not finish is removed; one that existed stays.
-      const removed = await removeIfCreated(d, created);
-      if (removed) {
-        r.notes.push(removed);
-        continue;
-      }
-      if (d.kind === 'file' && d.exists) r.notes.push(keptNote(d));
-      // A failed stick must not look like a finished one.
-      const t = await Target.open(d, { write: true, direct: true }).catch(() => undefined);
-      if (t) {
-        await t.zeroBootSector();
-        await t.close();
-      }
-      continue;
-    }
-    const note = await platform.rereadPartitions(d);
-    if (note) r.notes.push(note);
-  }
+  await finishTargets(job, platform);
   const list = [...results.values()];
   emit(onProgress, 'done');
   return {

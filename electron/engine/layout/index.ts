@@ -1,6 +1,10 @@
 export * from './shortname.js';
 export * from './source.js';
+export * from './geometry.js';
+export { MAX_DIR_ENTRIES, MAX_FILE_SIZE } from './tree.js';
 export * from './plan.js';
+export * from './directory.js';
+export { CHUNK_SIZE, READ_AHEAD } from './pieces.js';
 export * from './stream.js';
 export * from './mbr.js';
 export * from './vhd.js';
@@ -8,5 +12,4 @@ export * from './fat32/bpb.js';
 export * from './fat32/fsinfo.js';
 export * from './fat32/dirent.js';
 export * from './fat32/lfn.js';
-export * from './stick.js';
 export * from './bootcode.js';

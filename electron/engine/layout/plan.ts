@@ -3,37 +3,29 @@
  * partition at 1 MiB, FAT32 geometry by Microsoft's default cluster-size table (fatgen103),
  * every directory and file in one contiguous cluster run, long and unique 8.3 names.
  * Nothing is read or written here except the tree's names, sizes and times; every refusal
- * (file ≥ 4 GiB, target too small, names FAT32 cannot hold) happens here, before any write.
+ * (file ≥ 4 GiB, target too small, names FAT32 cannot hold) happens while planning, before any write.
+ * The pieces: geometry.ts (fixed places, cluster sizes), tree.ts (names, folder sizes, refusals),
+ * directory.ts (a folder's bytes); here the size check and the cluster allocation.
  */
 import { createHash } from 'node:crypto';
 import { SevenStickError } from '../io/errors.js';
 import { SECTOR, type Fat32Geometry } from './fat32/bpb.js';
-import { ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_VOLUME_ID, DIRENT_SIZE, encodeShortEntry } from './fat32/dirent.js';
-import { encodeLfnEntries, lfnCount } from './fat32/lfn.js';
-import { MBR_MAX_SECTORS } from './mbr.js';
-import { checkLongName, exactShortName, fatUpper, shortNameChecksum, ShortNameTable } from './shortname.js';
+import {
+  BACKUP_BOOT_SECTOR,
+  FSINFO_SECTOR,
+  formatBytes,
+  geometryFor,
+  MiB,
+  PARTITION_START_LBA,
+  RESERVED_SECTORS,
+  ROOT_CLUSTER,
+  type Geometry,
+} from './geometry.js';
+import { fatUpper } from './shortname.js';
 import type { SourceEntry } from './source.js';
+import { buildTree, type Tree } from './tree.js';
 import { vhdDiskSize } from './vhd.js';
 
-export const MiB = 1024 * 1024;
-/** Partition start: 1 MiB (LBA 2048). */
-export const PARTITION_START_LBA = 2048;
-export const RESERVED_SECTORS = 32;
-export const FSINFO_SECTOR = 1;
-export const BACKUP_BOOT_SECTOR = 6;
-export const BACKUP_FSINFO_SECTOR = 7;
-export const ROOT_CLUSTER = 2;
-/** Sectors at the end of the disk zeroed so an old backup GPT cannot confuse firmware; never used for data. */
-export const GPT_TAIL_SECTORS = 33;
-/** fatgen103: a volume with fewer clusters is FAT16, not FAT32. */
-export const MIN_FAT32_CLUSTERS = 65525;
-/** fatgen103: cluster numbers stop below 0x0FFFFFF7. */
-export const MAX_FAT32_CLUSTERS = 0x0ffffff5 - 2;
-/** Windows caps a directory at 65536 entries (2 MiB). */
-export const MAX_DIR_ENTRIES = 65536;
-/** Largest FAT32 file: 4 GiB − 1. */
-export const MAX_FILE_SIZE = 0xffffffff;
-export const END_OF_CHAIN = 0x0fffffff;
 
 export interface PlanOptions {
   /** Bytes of the target (the whole disk, without a VHD footer). */
@@ -93,27 +85,6 @@ export interface DiskPlan {
   readonly files: readonly PlannedNode[];
 }
 
-/** fatgen103's default sectors-per-cluster for a FAT32 volume of `sectors` 512-byte sectors. */
-export function defaultSectorsPerCluster(sectors: number): number {
-  if (sectors <= 532480) return 1; // ≤ 260 MB (fatgen103 refuses ≤ 32.5 MB; we just check the cluster count)
-  if (sectors <= 16777216) return 8; // ≤ 8 GB: 4 KiB
-  if (sectors <= 33554432) return 16; // ≤ 16 GB: 8 KiB
-  if (sectors <= 67108864) return 32; // ≤ 32 GB: 16 KiB
-  return 64; // larger: 32 KiB (never more)
-}
-
-/** FAT size and cluster count for a partition (fatgen103's FATSz computation, data area aligned). */
-export function fat32Layout(partitionSectors: number, spc: number): { fatSectors: number; clusterCount: number; dataSector: number } {
-  const tmp1 = partitionSectors - RESERVED_SECTORS;
-  const tmp2 = (256 * spc + 2) / 2;
-  let fatSectors = Math.ceil(tmp1 / tmp2);
-  // Align the data area (relative to the 1 MiB aligned partition) to the cluster size, at least 4 KiB.
-  const align = Math.max(spc, 8);
-  while ((RESERVED_SECTORS + 2 * fatSectors) % align !== 0) fatSectors++;
-  const dataSector = RESERVED_SECTORS + 2 * fatSectors;
-  const clusterCount = Math.max(0, Math.floor((partitionSectors - dataSector) / spc));
-  return { fatSectors, clusterCount, dataSector };
-}
 
 /** An 11-character FAT volume label from an ISO label: upper case, FAT-legal, '' if nothing is left. */
 export function volumeLabelFrom(label: string | undefined): string {
@@ -124,144 +95,6 @@ export function volumeLabelFrom(label: string | undefined): string {
     else out += '_';
   }
   return out.trimEnd().replace(/^ +/, '');
-}
-
-interface Tree {
-  root: PlannedNode;
-  dirs: PlannedNode[]; // BFS order, root first
-  files: PlannedNode[]; // DFS pre-order
-}
-
-function compareNames(a: SourceEntry, b: SourceEntry): number {
-  const ua = fatUpper(a.name);
-  const ub = fatUpper(b.name);
-  if (ua !== ub) return ua < ub ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-function buildTree(sourceRoot: SourceEntry, hasLabel: boolean): Tree {
-  const mk = (source: SourceEntry, path: string, parent: PlannedNode | undefined, shortName: string, needsLfn: boolean): PlannedNode => ({
-    source,
-    path,
-    isDirectory: source.isDirectory,
-    shortName,
-    needsLfn,
-    size: source.isDirectory ? 0 : source.size,
-    firstCluster: 0,
-    clusters: 0,
-    children: [],
-    parent,
-  });
-  const root = mk(sourceRoot, '', undefined, '', false);
-  const dirs: PlannedNode[] = [];
-  const files: PlannedNode[] = [];
-  let count = 0;
-  const visit = (node: PlannedNode, depth: number): void => {
-    dirs.push(node);
-    if (depth > 255) throw new SevenStickError('E_LIMIT', `"${node.path}": folders nested too deep`, { path: node.path });
-    const kids = [...(node.source.children ?? [])].sort(compareNames);
-    for (let i = 1; i < kids.length; i++) {
-      if (fatUpper((kids[i] as SourceEntry).name) === fatUpper((kids[i - 1] as SourceEntry).name)) {
-        const p = join(node.path, (kids[i] as SourceEntry).name);
-        throw new SevenStickError(
-          'E_UNSUPPORTED',
-          `"${join(node.path, (kids[i - 1] as SourceEntry).name)}" and "${p}" differ only in upper/lower case; FAT32 cannot hold both`,
-          { path: p },
-        );
-      }
-    }
-    const table = new ShortNameTable();
-    const exact = new Map<SourceEntry, string>();
-    for (const k of kids) {
-      if (++count > 4_000_000) throw new SevenStickError('E_LIMIT', 'More than 4 million files and folders');
-      const path = join(node.path, k.name);
-      checkLongName(k.name, path);
-      if (!k.isDirectory && (!Number.isSafeInteger(k.size) || k.size < 0)) {
-        throw new SevenStickError('E_FORMAT', `"${path}": bad file size ${k.size}`, { path });
-      }
-      if (!k.isDirectory && k.size > MAX_FILE_SIZE) {
-        const isWim = /install\.(wim|esd)$/i.test(k.name);
-        throw new SevenStickError(
-          'E_FILE_TOO_LARGE',
-          `"${path}" is ${formatBytes(k.size)}: FAT32 cannot hold a file of 4 GiB or more. ` +
-            (isWim
-              ? 'Split it into .swm parts under 4 GiB (DISM /Split-Image, or `wimlib-imagex split install.wim install.swm 4000`) and build an ISO with those, or use a Windows 7 ISO whose install.wim is smaller than 4 GiB.'
-              : 'Remove or split that file, or use an image without it.'),
-          { path, size: k.size },
-        );
-      }
-      const packed = exactShortName(k.name);
-      if (packed !== undefined && table.reserve(packed)) exact.set(k, packed);
-    }
-    for (const k of kids) {
-      const path = join(node.path, k.name);
-      const packed = exact.get(k);
-      const child = packed !== undefined ? mk(k, path, node, packed, false) : mk(k, path, node, table.generate(k.name, path), true);
-      node.children.push(child);
-    }
-    const entries = (node.parent ? 2 : hasLabel ? 1 : 0) + node.children.reduce((n, c) => n + 1 + (c.needsLfn ? lfnCount(c.source.name) : 0), 0);
-    if (entries > MAX_DIR_ENTRIES) {
-      throw new SevenStickError('E_LIMIT', `"${node.path || '/'}" has too many entries for one FAT32 folder (${entries} > ${MAX_DIR_ENTRIES})`, {
-        path: node.path,
-      });
-    }
-    (node as { size: number }).size = entries * DIRENT_SIZE;
-    for (const c of node.children) {
-      if (c.isDirectory) visit(c, depth + 1);
-      else files.push(c);
-    }
-  };
-  visit(root, 0);
-  // Directories breadth-first is nicer for locality; reorder the DFS list into BFS.
-  const bfs: PlannedNode[] = [];
-  const queue: PlannedNode[] = [root];
-  for (let i = 0; i < queue.length; i++) {
-    const d = queue[i] as PlannedNode;
-    bfs.push(d);
-    for (const c of d.children) if (c.isDirectory) queue.push(c);
-  }
-  if (bfs.length !== dirs.length) throw new Error('internal: directory walk mismatch');
-  return { root, dirs: bfs, files };
-}
-
-function join(dir: string, name: string): string {
-  return dir ? `${dir}/${name}` : name;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-  if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;
-  return `${n} bytes`;
-}
-
-interface Geometry {
-  diskSectors: number;
-  partitionSectors: number;
-  spc: number;
-  fatSectors: number;
-  clusterCount: number;
-  dataSector: number;
-  /** Clusters usable for data (the disk's last 33 sectors stay free). */
-  usableClusters: number;
-}
-
-function geometryFor(diskSize: number, spcWanted: number | undefined): Geometry[] {
-  const diskSectors = Math.floor(diskSize / SECTOR);
-  const partitionSectors = Math.min(diskSectors - PARTITION_START_LBA, MBR_MAX_SECTORS);
-  if (partitionSectors <= RESERVED_SECTORS) return [];
-  const first = spcWanted ?? defaultSectorsPerCluster(partitionSectors);
-  const out: Geometry[] = [];
-  // The default first; smaller clusters after it, for content that only fits with less slack.
-  for (let spc = first; spc >= 1; spc = spc >> 1) {
-    const l = fat32Layout(partitionSectors, spc);
-    if (l.clusterCount >= MIN_FAT32_CLUSTERS && l.clusterCount <= MAX_FAT32_CLUSTERS) {
-      const lastUsable = Math.min(PARTITION_START_LBA + partitionSectors, diskSectors - GPT_TAIL_SECTORS);
-      const usableClusters = Math.max(0, Math.min(l.clusterCount, Math.floor((lastUsable - PARTITION_START_LBA - l.dataSector) / spc)));
-      out.push({ diskSectors, partitionSectors, spc, ...l, usableClusters });
-    }
-    if (spcWanted !== undefined) break;
-  }
-  return out;
 }
 
 function clustersNeeded(tree: Tree, clusterSize: number): number {
@@ -384,38 +217,4 @@ export function planDisk(source: SourceEntry, opts: PlanOptions): DiskPlan {
 /** Byte offset of a cluster on the disk. */
 export function clusterOffset(plan: DiskPlan, cluster: number): number {
   return plan.dataOffset + (cluster - ROOT_CLUSTER) * plan.clusterSize;
-}
-
-/** The directory's clusters as bytes: its entries (LFN + 8.3), zero-padded to the run. */
-export function encodeDirectory(plan: DiskPlan, dir: PlannedNode): Buffer {
-  const buf = Buffer.alloc(dir.clusters * plan.clusterSize);
-  let at = 0;
-  const mtime = dir.source.mtime;
-  if (dir.parent) {
-    encodeShortEntry({ packed: '.          ', attr: ATTR_DIRECTORY, firstCluster: dir.firstCluster, size: 0, mtime }, buf, at);
-    at += DIRENT_SIZE;
-    // '..' of a first-level folder points at cluster 0, not at the root cluster (fatgen103).
-    const up = dir.parent.parent ? dir.parent.firstCluster : 0;
-    encodeShortEntry({ packed: '..         ', attr: ATTR_DIRECTORY, firstCluster: up, size: 0, mtime: dir.parent.source.mtime }, buf, at);
-    at += DIRENT_SIZE;
-  } else if (plan.hasLabelEntry) {
-    encodeShortEntry({ packed: plan.label, attr: ATTR_VOLUME_ID, firstCluster: 0, size: 0, mtime }, buf, at);
-    at += DIRENT_SIZE;
-  }
-  for (const c of dir.children) {
-    if (c.needsLfn) at += encodeLfnEntries(c.source.name, shortNameChecksum(c.shortName), buf, at);
-    encodeShortEntry(
-      {
-        packed: c.shortName,
-        attr: c.isDirectory ? ATTR_DIRECTORY : ATTR_ARCHIVE,
-        firstCluster: c.firstCluster,
-        size: c.isDirectory ? 0 : c.size,
-        mtime: c.source.mtime,
-      },
-      buf,
-      at,
-    );
-    at += DIRENT_SIZE;
-  }
-  return buf;
 }

@@ -5,175 +5,20 @@
  * boot-critical sectors come last, in stages a writer flushes between (backup boot sector and
  * stage 2, then the boot sector, then the MBR), so an interrupted write, or a cache that loses
  * what was not flushed, never leaves a stick that looks bootable with data missing. File bytes are read from the source when
- * their chunk is produced, a few chunks ahead of the consumer (READ_AHEAD); memory stays bounded.
+ * their chunk is produced, a few chunks ahead of the consumer (READ_AHEAD, pieces.ts); memory stays bounded.
  */
 import { SevenStickError } from '../io/errors.js';
+import type { ChunkOptions, DiskImageStream } from '../io/disk-stream.js';
 import { readInto, type ByteReader, type ClosableReader } from '../io/reader.js';
 import { FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from './bootcode.js';
 import { BPB_END, BPB_START, encodeBpb, SECTOR } from './fat32/bpb.js';
 import { encodeFsInfo } from './fat32/fsinfo.js';
 import { encodeMbr, PARTITION_TYPE_FAT32_LBA } from './mbr.js';
-import {
-  BACKUP_BOOT_SECTOR,
-  BACKUP_FSINFO_SECTOR,
-  clusterOffset,
-  type DiskPlan,
-  encodeDirectory,
-  END_OF_CHAIN,
-  FSINFO_SECTOR,
-  GPT_TAIL_SECTORS,
-  MiB,
-  type PlannedNode,
-  RESERVED_SECTORS,
-  ROOT_CLUSTER,
-} from './plan.js';
+import { CHUNK_SIZE, closeAll, runPieces, split, zeros, type Piece, type RingCache, type StreamContext } from './pieces.js';
+import { encodeDirectory } from './directory.js';
+import { BACKUP_BOOT_SECTOR, BACKUP_FSINFO_SECTOR, END_OF_CHAIN, FSINFO_SECTOR, GPT_TAIL_SECTORS, RESERVED_SECTORS, ROOT_CLUSTER } from './geometry.js';
+import { clusterOffset, type DiskPlan, type PlannedNode } from './plan.js';
 import { encodeVhdFooter, VHD_FOOTER_SIZE } from './vhd.js';
-
-export interface DiskChunk {
-  offset: number;
-  data: Buffer;
-  /** Boot-critical: written after every other chunk, and after a flush. */
-  boot?: boolean;
-  /**
-   * Boot chunks: the order in which they become durable. A writer flushes after the data, then writes
-   * stage 0, flushes, stage 1, flushes, … (a Windows stick: 0 = backup boot sector + stage 2,
-   * 1 = the partition's boot sector, 2 = the MBR; a raw image: 0 = its first 64 KiB after sector 0,
-   * 1 = sector 0). A boot chunk without a stage goes with stage 0, or last when it touches sector 0.
-   */
-  stage?: number;
-}
-
-export interface ChunkOptions {
-  /**
-   * Recycle chunk buffers: a chunk's `data` is then valid only until the consumer asks for the
-   * next chunk (copy it if you need it longer). Saves allocating (and page-faulting) fresh memory
-   * for every chunk. Default false: every chunk has its own buffer.
-   */
-  reuseBuffers?: boolean;
-}
-
-export interface DiskImageStream {
-  /** Bytes of the whole disk image (for .vhd: including the 512-byte footer). */
-  readonly size: number;
-  /** Sum of all chunk lengths. */
-  readonly bytesToWrite: number;
-  chunks(signal?: AbortSignal, options?: ChunkOptions): AsyncIterable<DiskChunk>;
-  /** What lives at a byte offset: 'MBR', 'FAT #1', 'sources/install.wim', 'free'… */
-  describe(offset: number): string;
-}
-
-/** Largest chunk; data chunks end on absolute multiples of this (aligned writes). */
-export const CHUNK_SIZE = 4 * MiB;
-
-/** A chunk to be produced on demand. */
-interface Piece {
-  offset: number;
-  length: number;
-  boot?: boolean;
-  stage?: number;
-  /** `index`: the piece's position in this run of the stream (picks its recycled buffer). */
-  make(ctx: StreamContext, index: number): Promise<Buffer> | Buffer;
-}
-
-interface StreamContext {
-  readers: Map<PlannedNode, ByteReader>;
-  dirCache: { node?: PlannedNode; buf?: Buffer };
-  /** Recycled CHUNK_SIZE buffers (reuseBuffers); piece i uses ring[i % length]. */
-  ring?: Buffer[];
-}
-
-function cancelled(): SevenStickError {
-  return new SevenStickError('E_CANCELLED', 'Cancelled');
-}
-
-/**
- * Chunks produced ahead of the consumer (reads overlap the consumer's writes). Measured on a 3 GiB
- * ISO: 1–2 keep peak RSS near 100 MiB; 3 let it reach ~150 MiB (V8 collects dead 4 MiB buffers late).
- */
-export const READ_AHEAD = 2;
-
-/**
- * A stream's recycled chunk buffers, kept from one pass to the next (write, then verify): a second
- * pass allocating its own while the first pass's wait for the garbage collector would double the
- * memory a job holds (and fragment the allocator's heap).
- */
-interface RingCache {
-  ring?: Buffer[];
-  busy: boolean;
-}
-
-/** Runs the pieces in order with READ_AHEAD pieces of read-ahead; boot pieces are expected last in `pieces`. */
-async function* runPieces(
-  pieces: readonly Piece[],
-  signal: AbortSignal | undefined,
-  finish: (ctx: StreamContext) => Promise<void>,
-  options: ChunkOptions = {},
-  cache: RingCache = { busy: false },
-): AsyncGenerator<DiskChunk> {
-  const ctx: StreamContext = { readers: new Map(), dirCache: {} };
-  let ownsCache = false;
-  if (options.reuseBuffers) {
-    if (cache.busy) {
-      // Two passes at once over one stream: this one gets buffers of its own.
-      ctx.ring = newRing();
-    } else {
-      // Pieces alive at once: the consumer's chunk + READ_AHEAD being made; one spare.
-      cache.ring ??= newRing();
-      cache.busy = ownsCache = true;
-      ctx.ring = cache.ring;
-    }
-  }
-  let index = 0;
-  const start = (p: Piece): Promise<Buffer> => {
-    const i = index++;
-    const pr = Promise.resolve().then(() => p.make(ctx, i));
-    pr.catch(() => undefined); // handled when awaited; avoids an unhandled rejection if the consumer stops early
-    return pr;
-  };
-  const pending: Promise<Buffer>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (next < pieces.length && pending.length < READ_AHEAD) pending.push(start(pieces[next++] as Piece));
-  };
-  try {
-    for (let i = 0; i < pieces.length; i++) {
-      if (signal?.aborted) throw cancelled();
-      fill();
-      const p = pieces[i] as Piece;
-      const data = await (pending.shift() as Promise<Buffer>);
-      if (data.length !== p.length) throw new Error(`internal: chunk at ${p.offset} is ${data.length} bytes, expected ${p.length}`);
-      fill();
-      yield p.boot ? { offset: p.offset, data, boot: true, stage: p.stage ?? 0 } : { offset: p.offset, data };
-    }
-  } finally {
-    // Let in-flight reads settle before closing their readers.
-    await Promise.allSettled(pending);
-    if (ownsCache) cache.busy = false;
-    await finish(ctx);
-  }
-}
-
-function newRing(): Buffer[] {
-  return Array.from({ length: READ_AHEAD + 2 }, () => Buffer.allocUnsafe(CHUNK_SIZE));
-}
-
-async function closeAll(ctx: StreamContext): Promise<void> {
-  for (const r of ctx.readers.values()) await (r as Partial<ClosableReader>).close?.();
-  ctx.readers.clear();
-}
-
-/** Splits [start, end) into pieces ending on absolute CHUNK_SIZE boundaries. */
-function split(start: number, end: number, make: (a: number, b: number) => Piece['make'], boot = false, stage?: number): Piece[] {
-  const out: Piece[] = [];
-  for (let a = start; a < end; ) {
-    const b = Math.min(end, (Math.floor(a / CHUNK_SIZE) + 1) * CHUNK_SIZE);
-    out.push(boot ? { offset: a, length: b - a, boot, stage: stage ?? 0, make: make(a, b) } : { offset: a, length: b - a, make: make(a, b) });
-    a = b;
-  }
-  return out;
-}
-
-const zeros = (a: number, b: number) => () => Buffer.alloc(b - a);
 
 /** The boot-critical sectors and the reserved area of a plan. */
 export function bootSectors(plan: DiskPlan): { mbr: Buffer; vbr: Buffer; stage2: Buffer; fsInfo: Buffer } {
@@ -403,31 +248,5 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
     bytesToWrite,
     chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options, rings),
     describe,
-  };
-}
-
-/**
- * A hybrid or raw image, byte for byte (padded with zeros to whole sectors). Its first 64 KiB
- * (MBR, GPT, boot code) come last: first the sectors after sector 0 (stage 0), then sector 0 (stage 1).
- */
-export function createRawStream(reader: ByteReader): DiskImageStream {
-  const size = Math.ceil(reader.size / SECTOR) * SECTOR;
-  const bootEnd = Math.min(size, 64 * 1024);
-  const make = (a: number, b: number) => async (ctx: StreamContext, index: number) => {
-    const end = Math.min(b, reader.size);
-    // A recycled buffer when the consumer asked for them, else a fresh one; the image's last
-    // partial sector is padded with zeros.
-    const out = ctx.ring ? (ctx.ring[index % ctx.ring.length] as Buffer).subarray(0, b - a) : Buffer.allocUnsafe(b - a);
-    if (end > a) await readInto(reader, a, end - a, out, 0);
-    out.fill(0, Math.max(end - a, 0));
-    return out;
-  };
-  const pieces = [...split(bootEnd, size, make), ...split(SECTOR, bootEnd, make, true, 0), ...split(0, Math.min(SECTOR, size), make, true, 1)];
-  const rings: RingCache = { busy: false };
-  return {
-    size,
-    bytesToWrite: size,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options, rings),
-    describe: (offset: number) => (offset < 0 || offset >= size ? 'outside the disk' : offset < bootEnd ? 'image boot area (first 64 KiB)' : 'image data'),
   };
 }

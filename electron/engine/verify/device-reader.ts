@@ -4,7 +4,8 @@
  */
 import { checkRange, type ClosableReader } from '../io/reader.js';
 import { alignedBuffer, Target } from '../device/target.js';
-import { describePath, type Drive } from '../device/drives.js';
+import { describePath } from '../device/describe-path.js';
+import type { Drive } from '../device/drive.js';
 import { SevenStickError } from '../io/errors.js';
 
 export class DeviceReader implements ClosableReader {

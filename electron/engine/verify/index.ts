@@ -1,4 +1,3 @@
 export * from './stream-verify.js';
 export * from './fat32.js';
 export * from './device-reader.js';
-export * from './stick.js';

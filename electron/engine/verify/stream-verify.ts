@@ -2,12 +2,13 @@
  * Reads a target back (bypassing the page cache where the OS allows) and compares every byte the stream
  * writes with the stream regenerated — the check after a write, also usable on its own (raw images).
  */
-import { describePath, type Drive } from '../device/drives.js';
+import { describePath } from '../device/describe-path.js';
+import type { Drive } from '../device/drive.js';
 import { runPipeline } from '../device/pipeline.js';
 import { VerifySink, type Difference } from '../device/sinks.js';
-import type { DiskImageStream } from '../device/stream.js';
+import type { DiskImageStream } from '../io/disk-stream.js';
 import { Target } from '../device/target.js';
-import { ProgressMeter, type ProgressListener } from '../job/progress.js';
+import { ProgressMeter, type ProgressListener } from '../io/progress.js';
 import { SevenStickError } from '../io/errors.js';
 
 export interface StreamVerifyResult {

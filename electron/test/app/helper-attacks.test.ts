@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describePath, drivelistDrives } from '../../engine/index.js';
 import { identityOf } from '../../helper/identity.js';
-import { socketPathFor } from '../../helper/protocol.js';
+import { socketPathFor } from '../../shared/helper-protocol.js';
 import { HelperSession } from '../../main/helper-client.js';
 import type { ConfirmedTarget } from '../../shared/contract.js';
 import { AppError } from '../../shared/errors.js';

@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describePath } from '../../engine/index.js';
 import { identityOf } from '../../helper/identity.js';
-import { socketPathFor } from '../../helper/protocol.js';
+import { socketPathFor } from '../../shared/helper-protocol.js';
 import { HelperSession, prepareSessionDir } from '../../main/helper-client.js';
 import { AppError } from '../../shared/errors.js';
 import { REPO, run, runOk, tempDir } from '../helpers/tools.js';

@@ -1,7 +1,9 @@
 /**
- * The engine boundary is a lint rule (eslint.config.mjs): code under electron/engine/ may not import
- * electron, nor code from main/preload/renderer/helper/cli. This checks the rule really fires, with
- * ESLint's own API on the project's own configuration.
+ * The engine's boundaries are lint rules (eslint.config.mjs): code under electron/engine/ may not import
+ * electron, nor code from main/preload/renderer/helper/cli; inside the engine no import runs back up a
+ * layer (io → image → layout → device → verify → job, ARCHITECTURE.md); outside it, the engine is
+ * imported only through electron/engine/index.js. This checks the rules really fire, with ESLint's own
+ * API on the project's own configuration.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,4 +38,37 @@ test('the engine may not import electron or GUI code; other layers may', { timeo
   assert.deepEqual(restricted(await lint(electronImport, 'electron/main/fine.ts')), []);
   const engineImport = "import { FileReader } from '../engine/index.js';\nexport const x = FileReader;\n";
   assert.deepEqual(restricted(await lint(engineImport, 'electron/cli/fine.ts')), []);
+});
+
+test('inside the engine no import runs back up a layer', { timeout: 120_000 }, async () => {
+  const { LAYERS } = (await import(join(REPO, 'eslint.config.mjs'))) as { LAYERS: string[] };
+  assert.deepEqual(LAYERS, ['io', 'image', 'layout', 'device', 'verify', 'job']);
+  // Every layer, importing every layer: allowed exactly when the imported one is not above it.
+  for (const [i, layer] of LAYERS.entries()) {
+    for (const [j, other] of LAYERS.entries()) {
+      const code = `import { x } from '../${other}/thing.js';\nexport const y = x;\n`;
+      const msgs = restricted(await lint(code, `electron/engine/${layer}/bad.ts`));
+      if (j > i) assert.match(msgs.join('\n'), /must not import a layer above it/, `${layer} → ${other}`);
+      else assert.deepEqual(msgs, [], `${layer} → ${other}`);
+    }
+  }
+  // From a subfolder, and as a type-only import or a re-export.
+  const typeUp = "import type { Progress } from '../../../job/write-job.js';\nexport type P = Progress;\n";
+  assert.match(restricted(await lint(typeUp, 'electron/engine/image/wim/bad.ts')).join('\n'), /engine\/image\/ must not import a layer above it/);
+  const reexport = "export { openImageStream } from '../job/image-stream.js';\n";
+  assert.equal(restricted(await lint(reexport, 'electron/engine/verify/bad.ts')).length, 1);
+  // The engine's own entry sits above every layer.
+  assert.deepEqual(restricted(await lint("export * from './job/index.js';\n", 'electron/engine/index.ts')), []);
+});
+
+test('outside the engine, only its entry is imported; tests may go deeper', { timeout: 120_000 }, async () => {
+  const deep = "import { runWriteJob } from '../../engine/job/write-job.js';\nexport const x = runWriteJob;\n";
+  const deepType = "import type { Progress } from '../engine/io/progress.js';\nexport type P = Progress;\n";
+  const entry = "import { runWriteJob } from '../../engine/index.js';\nexport const x = runWriteJob;\n";
+  assert.match(restricted(await lint(deep, 'electron/cli/commands/bad.ts')).join('\n'), /only through its entry/);
+  assert.match(restricted(await lint(deepType, 'electron/main/bad.ts')).join('\n'), /only through its entry/);
+  assert.equal(restricted(await lint(deepType, 'electron/helper/bad.ts')).length, 1);
+  assert.equal(restricted(await lint("import type { Progress } from '../electron/engine/io/progress.js';\nexport type P = Progress;\n", 'e2e/bad.ts')).length, 1);
+  assert.deepEqual(restricted(await lint(entry, 'electron/cli/commands/fine.ts')), []);
+  assert.deepEqual(restricted(await lint(deep, 'electron/test/device/fine.ts')), []);
 });

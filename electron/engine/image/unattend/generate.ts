@@ -12,7 +12,7 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { SevenStickError } from '../../io/errors.js';
-import type { WindowsArch, WindowsEdition } from '../windows-media.js';
+import type { WindowsArch, WindowsEdition } from '../wim/xml.js';
 import type { LocaleEntry, UnattendData } from './data.js';
 import { encodeWsimPassword } from './password.js';
 import { checkPassword, type Preset } from './preset.js';

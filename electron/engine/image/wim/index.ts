@@ -1,5 +1,5 @@
 /**
- * Reading WIM images: header, blob table, XML, image trees, and file bytes (uncompressed,
+ * Reading WIM images: header, blob table, XML (xml.ts: the editions it lists), image trees, and file bytes (uncompressed,
  * XPRESS or LZX), SHA-1 checked. Public entry for the rest of the engine.
  *
  *   const wim = await openWim(reader);                 // any ByteReader: a file, or a WIM inside an ISO
@@ -14,6 +14,7 @@ export * from './header.js';
 export { openWim, Wim, BlobReader, type WimEntry, type WimStream } from './wim.js';
 export { LzxDecoder, undoE8 } from './lzx.js';
 export { XpressDecoder } from './xpress.js';
+export { editionsFromWimXml, type WindowsArch, type WindowsEdition } from './xml.js';
 export { ResourceReader } from './resource.js';
 export { parseBlobTable, type BlobEntry, type BlobTable } from './blobtable.js';
 export {

@@ -11,10 +11,11 @@
  *   helper → GUI   {"type":"result","result":{…}}  or  {"type":"error","error":{code,message}}
  *
  * then the helper closes the socket and exits. Anything else — a bad token, a second client, a
- * malformed or oversized line, silence — ends the session. Pure Node, shared by helper and main.
+ * malformed or oversized line, silence — ends the session. Pure Node, shared by helper and main (the
+ * renderer's TypeScript project leaves this file out: it needs Node's types).
  */
-import type { ConfirmedTarget, IpcError, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
-import { absPath, bool, confirmedTarget, arrayOf, MAX_TARGETS, object, oneOf, str, ValidationError, type Validator } from '../shared/validate.js';
+import type { ConfirmedTarget, IpcError, Progress, VerifyReport, WriteMode, WriteResult } from './contract.js';
+import { absPath, bool, confirmedTarget, arrayOf, MAX_TARGETS, object, oneOf, str, ValidationError, type Validator } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
 /** A line longer than this is an attack or a bug: the peer is dropped. */

@@ -8,9 +8,10 @@ import { openFileSystem } from '../image/index.js';
 import { readPartitionTable } from '../image/partition-table.js';
 import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../image/uefi-loader.js';
 import { readWindowsMediaAndLoader, type WindowsInfo } from '../image/windows-media.js';
-import { planDisk, type DiskPlan } from './plan.js';
-import { addSourceFile, findSourcePath, removeSourcePath, sourceFromImageFs } from './source.js';
-import { diskStream, type DiskImageStream } from './stream.js';
+import type { DiskImageStream } from '../io/disk-stream.js';
+import { planDisk, type DiskPlan } from '../layout/plan.js';
+import { addSourceFile, findSourcePath, removeSourcePath, sourceFromImageFs } from '../layout/source.js';
+import { diskStream } from '../layout/stream.js';
 
 export { BOOTMGFW_IN_WIM, BOOTX64_PATH };
 

@@ -13,16 +13,18 @@ import { openFileSystem, walk } from '../image/index.js';
 import type { FsNode, ImageFileSystem } from '../image/fs.js';
 import { BOOTX64_PATH } from '../image/uefi-loader.js';
 import { readWindowsMediaAndLoader } from '../image/windows-media.js';
-import { planDisk, RESERVED_SECTORS } from '../layout/plan.js';
+import { RESERVED_SECTORS } from '../layout/geometry.js';
+import { planDisk } from '../layout/plan.js';
 import { sourceFromImageFs } from '../layout/source.js';
-import { bootSectors, createRawStream, diskStream } from '../layout/stream.js';
+import { bootSectors, diskStream } from '../layout/stream.js';
 import { BPB_END, SECTOR } from '../layout/fat32/bpb.js';
 import { Mbr } from '../layout/mbr.js';
-import { ProgressMeter, type ProgressListener } from '../job/progress.js';
-import type { Drive } from '../device/drives.js';
-import { DeviceReader } from './device-reader.js';
-import { Fat32Reader, type FatNode } from './fat32.js';
-import { verifyTargetAgainstStream } from './stream-verify.js';
+import { ProgressMeter, type ProgressListener } from '../io/progress.js';
+import type { Drive } from '../device/drive.js';
+import { DeviceReader } from '../verify/device-reader.js';
+import { Fat32Reader, type FatNode } from '../verify/fat32.js';
+import { verifyTargetAgainstStream } from '../verify/stream-verify.js';
+import { createRawStream } from './raw-stream.js';
 
 export type StickProblem = 'missing' | 'different' | 'size' | 'type' | 'boot-code';
 
