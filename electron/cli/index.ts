@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `sevenstick` — the command-line face of the engine (contract: DESIGN.md §4).
+ * `sevenstick` — the command-line face of the engine (contract: README, "Command line").
  * Each command lives in commands/<name>.ts and registers itself on the program.
  */
 import { readFileSync } from 'node:fs';

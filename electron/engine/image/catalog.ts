@@ -1,6 +1,6 @@
 /**
  * Catalog of known official Windows 7 releases (file name + SHA-1/SHA-256 as third parties list
- * Microsoft's files publicly; DESIGN.md §6). The built-in list is assets/catalog/windows7.json; a user
+ * Microsoft's files publicly; README, "Command line", `inspect --hash`). The built-in list is assets/catalog/windows7.json; a user
  * adds entries in a JSON file at $SEVENSTICK_CATALOG or ~/.config/sevenstick/catalog.json (same shape:
  * `{"entries":[…]}` or a bare array). A match only ever says "matches <file> as listed publicly".
  */

@@ -42,7 +42,7 @@ export interface WriteJobOptions {
   /** Tests inject synthetic streams; the default reads the image. */
   streamFactory?: StreamFactory;
   platform?: DevicePlatform;
-  /** I/O block size (default 4 MiB). */
+  /** I/O block size (default DEFAULT_BLOCK_SIZE, 2 MiB). */
   blockSize?: number;
 }
 
