@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { EXIT_CODES } from '../engine/io/errors.js';
 import { registerDrives } from './commands/drives.js';
 import { registerWrite } from './commands/write.js';
 import { registerVerify } from './commands/verify.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; every other parse failure is bad arguments (2).
-      process.exit(e.exitCode === 0 ? 0 : 2);
+      process.exit(e.exitCode === 0 ? 0 : EXIT_CODES.E_ARGS);
     }
     throw e;
   }

@@ -4,7 +4,7 @@
  * and plain lines elsewhere. Errors map to exit codes by their code.
  */
 import { SingleBar, Presets } from 'cli-progress';
-import { EXIT_CODES, SevenStickError, exitCodeOf, isSevenStickError } from '../engine/io/errors.js';
+import { SevenStickError, exitCodeOf, isSevenStickError } from '../engine/io/errors.js';
 import type { Progress } from '../engine/job/progress.js';
 
 export interface OutputOptions {
@@ -94,5 +94,3 @@ export async function runCommand(opts: OutputOptions, body: (out: Output) => Pro
   out.stopBar();
   process.exit(code);
 }
-
-export const EXIT = { OK: 0, VERIFY: EXIT_CODES.E_VERIFY, BAD_INPUT: 2, IO: 3, SAFETY: 4, CANCELLED: 130 } as const;

@@ -1,6 +1,6 @@
 /** Helpers the device commands share: sizes, confirmation, Ctrl-C. */
 import { createInterface } from 'node:readline/promises';
-import { SevenStickError } from '../../engine/io/errors.js';
+import { EXIT_CODES, SevenStickError } from '../../engine/io/errors.js';
 import { widenIoThreadPool } from '../../engine/job/io-threads.js';
 
 // Before the first asynchronous file operation (this module loads with the CLI, before any command runs).
@@ -37,7 +37,7 @@ export async function confirm(question: string): Promise<void> {
 export function interruptSignal(): AbortSignal {
   const ac = new AbortController();
   const onSig = (): void => {
-    if (ac.signal.aborted) process.exit(130);
+    if (ac.signal.aborted) process.exit(EXIT_CODES.E_CANCELLED);
     ac.abort();
   };
   process.on('SIGINT', onSig);
