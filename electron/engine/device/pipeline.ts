@@ -14,7 +14,7 @@
  */
 import { SevenStickError } from '../io/errors.js';
 import type { DiskChunk, DiskImageStream } from './stream.js';
-import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
+import { BUFFER_ALIGNMENT, ioBuffers } from '../io/buffers.js';
 
 export interface Block {
   /** Device offset of buf[0]; a multiple of the alignment. */
@@ -36,15 +36,25 @@ export const MAX_DEFERRED_BOOT_BYTES = 64 * 1024 * 1024;
 
 const cancelled = (): SevenStickError => new SevenStickError('E_CANCELLED', 'Cancelled');
 
-/** A fixed set of aligned buffers: the producer waits for one to come back before filling it. */
+/**
+ * A fixed set of buffers taken from `ioBuffers`: the producer waits for one to come back before filling
+ * it. close() gives them all back to `ioBuffers` once nothing uses them any more.
+ */
 export class BufferPool {
   private readonly free: Buffer[] = [];
+  private readonly all: Buffer[] = [];
   private readonly waiters: ((b: Buffer) => void)[] = [];
   constructor(
     readonly size: number,
     readonly count: number,
   ) {
-    for (let i = 0; i < count; i++) this.free.push(alignedBuffer(size));
+    for (let i = 0; i < count; i++) this.all.push(ioBuffers.take(size));
+    this.free.push(...this.all);
+  }
+  close(): void {
+    for (const b of this.all) ioBuffers.give(b);
+    this.all.length = 0;
+    this.free.length = 0;
   }
   acquire(): Promise<Buffer> {
     const b = this.free.pop();
@@ -259,6 +269,7 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
     }
   } finally {
     await drain();
+    if (!opts.pool) pool.close();
   }
   await Promise.all(
     live().map(async (s) => {

@@ -7,6 +7,7 @@
  * what was not flushed, never leaves a stick that looks bootable with data missing. File bytes are read from the source when
  * their chunk is produced, a few chunks ahead of the consumer (READ_AHEAD); memory stays bounded.
  */
+import { ioBuffers } from '../io/buffers.js';
 import { SevenStickError } from '../io/errors.js';
 import { readInto, type ByteReader, type ClosableReader } from '../io/reader.js';
 import { FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from './bootcode.js';
@@ -92,37 +93,18 @@ function cancelled(): SevenStickError {
  */
 export const READ_AHEAD = 2;
 
-/**
- * A stream's recycled chunk buffers, kept from one pass to the next (write, then verify): a second
- * pass allocating its own while the first pass's wait for the garbage collector would double the
- * memory a job holds (and fragment the allocator's heap).
- */
-interface RingCache {
-  ring?: Buffer[];
-  busy: boolean;
-}
-
 /** Runs the pieces in order with READ_AHEAD pieces of read-ahead; boot pieces are expected last in `pieces`. */
 async function* runPieces(
   pieces: readonly Piece[],
   signal: AbortSignal | undefined,
   finish: (ctx: StreamContext) => Promise<void>,
   options: ChunkOptions = {},
-  cache: RingCache = { busy: false },
 ): AsyncGenerator<DiskChunk> {
   const ctx: StreamContext = { readers: new Map(), dirCache: {} };
-  let ownsCache = false;
-  if (options.reuseBuffers) {
-    if (cache.busy) {
-      // Two passes at once over one stream: this one gets buffers of its own.
-      ctx.ring = newRing();
-    } else {
-      // Pieces alive at once: the consumer's chunk + READ_AHEAD being made; one spare.
-      cache.ring ??= newRing();
-      cache.busy = ownsCache = true;
-      ctx.ring = cache.ring;
-    }
-  }
+  // Recycled buffers come from the one I/O pool and go back at the end of the pass, so the next pass
+  // (write, then verify) gets the same ones. Pieces alive at once: the consumer's chunk + READ_AHEAD
+  // being made; one spare.
+  if (options.reuseBuffers) ctx.ring = Array.from({ length: READ_AHEAD + 2 }, () => ioBuffers.take(CHUNK_SIZE));
   let index = 0;
   const start = (p: Piece): Promise<Buffer> => {
     const i = index++;
@@ -148,13 +130,9 @@ async function* runPieces(
   } finally {
     // Let in-flight reads settle before closing their readers.
     await Promise.allSettled(pending);
-    if (ownsCache) cache.busy = false;
+    for (const b of ctx.ring ?? []) ioBuffers.give(b);
     await finish(ctx);
   }
-}
-
-function newRing(): Buffer[] {
-  return Array.from({ length: READ_AHEAD + 2 }, () => Buffer.allocUnsafe(CHUNK_SIZE));
 }
 
 async function closeAll(ctx: StreamContext): Promise<void> {
@@ -396,12 +374,11 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
     return !n.isDirectory && within >= n.size ? `${name} (slack after the end)` : name;
   };
 
-  const rings: RingCache = { busy: false };
   return {
     plan,
     size,
     bytesToWrite,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options, rings),
+    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options),
     describe,
   };
 }
@@ -423,11 +400,10 @@ export function createRawStream(reader: ByteReader): DiskImageStream {
     return out;
   };
   const pieces = [...split(bootEnd, size, make), ...split(SECTOR, bootEnd, make, true, 0), ...split(0, Math.min(SECTOR, size), make, true, 1)];
-  const rings: RingCache = { busy: false };
   return {
     size,
     bytesToWrite: size,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options, rings),
+    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options),
     describe: (offset: number) => (offset < 0 || offset >= size ? 'outside the disk' : offset < bootEnd ? 'image boot area (first 64 KiB)' : 'image data'),
   };
 }
