@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the engine boundary:
-// electron/engine/ is pure Node and may not import electron or GUI code.
+// electron/engine/ is pure Node and may not import electron or GUI code (of electron/shared/ only
+// the pure formatter shared/format.ts, which every layer uses).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -24,6 +25,10 @@ export default tseslint.config(
             {
               group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/helper/**', '**/cli/**'],
               message: 'The engine must not import code from main, preload, helper, cli or renderer.',
+            },
+            {
+              group: ['**/shared/**', '!**/shared/format.js'],
+              message: 'The engine may import only shared/format.js from electron/shared/ (the one size and speed formatter, pure).',
             },
           ],
         },

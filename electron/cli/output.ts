@@ -6,6 +6,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { SevenStickError, exitCodeOf, isSevenStickError } from '../engine/io/errors.js';
 import type { Progress } from '../engine/job/progress.js';
+import { formatSpeed } from '../shared/format.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -44,7 +45,7 @@ export class Output {
         this.barPhase = label;
         this.bar.start(Math.max(p.total, 1), 0, { speed: '' });
       }
-      this.bar.update(p.bytes, { speed: `${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s` });
+      this.bar.update(p.bytes, { speed: formatSpeed(p.bytesPerSecond) });
       if (p.bytes >= p.total) {
         this.bar.stop();
         this.bar = undefined;
@@ -60,7 +61,7 @@ export class Output {
     if (p.bytes >= p.total || now - this.lastPlain >= 2000) {
       this.lastPlain = now;
       const pct = p.total > 0 ? Math.floor((p.bytes / p.total) * 100) : 100;
-      process.stderr.write(`${label}: ${pct}% (${p.bytes}/${p.total} bytes, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s)\n`);
+      process.stderr.write(`${label}: ${pct}% (${p.bytes}/${p.total} bytes, ${formatSpeed(p.bytesPerSecond)})\n`);
     }
   }
 

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { DriveView, IpcError, Notice, Progress } from '../../electron/shared/contract.js';
-import { canSelect, confirmationLines, formatBytes, formatEta, overallFraction, PHASE_LABELS, visibleDrives } from '../../electron/shared/wizard.js';
+import { formatBytes, formatSpeed } from '../../electron/shared/format.js';
+import { canSelect, confirmationLines, formatEta, overallFraction, PHASE_LABELS, visibleDrives } from '../../electron/shared/wizard.js';
 import type { StepProps } from './App.js';
 import { asIpcError, bridge, newJobId, unwrap } from './api.js';
 
@@ -83,9 +84,8 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function mbps(p: Progress | null | undefined): string {
-  if (!p || p.bytesPerSecond <= 0) return '—';
-  return `${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+function speedOf(p: Progress | null | undefined): string {
+  return p ? formatSpeed(p.bytesPerSecond) : '—';
 }
 
 function pct(p: Progress | null | undefined): string {
@@ -176,7 +176,7 @@ function ImageCard({ state, dispatch }: Pick<StepProps, 'state' | 'dispatch'>) {
             <p id="ck-label">Computing SHA-1 and SHA-256…</p>
             <ProgressBar fraction={ck.progress && ck.progress.total > 0 ? ck.progress.bytes / ck.progress.total : 0} label="Checksum progress" />
             <p className="num small muted">
-              {pct(ck.progress)} · {mbps(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
+              {pct(ck.progress)} · {speedOf(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
             </p>
             <button type="button" className="secondary" onClick={() => ck.jobId && void bridge().cancelJob({ jobId: ck.jobId })}>
               Stop
@@ -328,7 +328,7 @@ function TargetProgress({ path, p, name }: { path: string; p: Progress | undefin
       <ProgressBar fraction={p?.phase === 'done' ? 1 : fraction} label={`${name}: ${p ? PHASE_LABELS[p.phase] : 'waiting'}`} />
       <dl className="stats">
         <Stat label="Done" value={p?.phase === 'done' ? '100 %' : pct(p)} />
-        <Stat label="Speed" value={mbps(p)} />
+        <Stat label="Speed" value={speedOf(p)} />
         <Stat label="Time left" value={formatEta(p?.etaSeconds ?? null)} />
       </dl>
     </li>
@@ -486,7 +486,7 @@ export function VerifyStep(props: StepProps) {
             <p>{v.progress ? PHASE_LABELS[v.progress.phase] : 'Starting…'}</p>
             <ProgressBar fraction={v.progress && v.progress.total > 0 ? v.progress.bytes / v.progress.total : 0} label="Verify progress" />
             <p className="num small muted">
-              {pct(v.progress)} · {mbps(v.progress)}
+              {pct(v.progress)} · {speedOf(v.progress)}
             </p>
           </div>
         )}

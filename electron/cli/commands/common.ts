@@ -45,4 +45,3 @@ export function interruptSignal(): AbortSignal {
   return ac.signal;
 }
 
-export const gb = (n: number | null): string => (n === null ? 'unknown size' : `${(n / 1e9).toFixed(1)} GB`);

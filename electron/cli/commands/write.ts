@@ -7,7 +7,8 @@ import { describePath, assertDriveUsable, locateImage, type Drive } from '../../
 import { SevenStickError, EXIT_CODES } from '../../engine/io/errors.js';
 import { assertDistinctTargets, assertTargetPlace, runWriteJob, type WriteJobResult, type WriteMode } from '../../engine/job/index.js';
 import { runCommand, type Output } from '../output.js';
-import { confirm, gb, interruptSignal, parseSize } from './common.js';
+import { formatBytes } from '../../shared/format.js';
+import { confirm, interruptSignal, parseSize } from './common.js';
 
 interface WriteOpts {
   target?: string[];
@@ -69,7 +70,7 @@ export function registerWrite(program: Command): void {
         assertDistinctTargets(drives);
         for (const d of drives) assertTargetPlace(d);
         if (!o.yes) {
-          const list = drives.map((d) => `  ${d.device}  ${gb(d.size)}  ${d.description}`).join('\n');
+          const list = drives.map((d) => `  ${d.device}  ${formatBytes(d.size)}  ${d.description}`).join('\n');
           await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `);
         }
         const r = await runWriteJob({

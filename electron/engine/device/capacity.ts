@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { SevenStickError } from '../io/errors.js';
 import { defineStruct } from '../io/struct.js';
 import type { ProgressMeter } from '../job/progress.js';
+import { formatBytes } from '../../shared/format.js';
 import { ioBuffers } from '../io/buffers.js';
 
 /** One marker sector (our own format). */
@@ -105,8 +106,8 @@ export function assertCapacity(r: CapacityResult, path: string): void {
   if (r.ok) return;
   throw new SevenStickError(
     'E_DEVICE',
-    `${path} claims ${(r.claimedSize / 1e9).toFixed(2)} GB but ${r.badPositions} of ${r.positions} test markers did not read back; ` +
-      `it holds at most about ${(r.usableSize / 1e9).toFixed(2)} GB (a fake-capacity stick?)`,
+    `${path} claims ${formatBytes(r.claimedSize)} but ${r.badPositions} of ${r.positions} test markers did not read back; ` +
+      `it holds at most about ${formatBytes(r.usableSize)} (a fake-capacity stick?)`,
     { path, claimedSize: r.claimedSize, usableSize: r.usableSize },
   );
 }

@@ -6,6 +6,7 @@
  * (file ≥ 4 GiB, target too small, names FAT32 cannot hold) happens here, before any write.
  */
 import { createHash } from 'node:crypto';
+import { formatBytes, stickSizeToBuy } from '../../shared/format.js';
 import { SevenStickError } from '../io/errors.js';
 import { SECTOR, type Fat32Geometry } from './fat32/bpb.js';
 import { ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_VOLUME_ID, DIRENT_SIZE, encodeShortEntry } from './fat32/dirent.js';
@@ -228,12 +229,6 @@ function join(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-  if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;
-  return `${n} bytes`;
-}
-
 interface Geometry {
   diskSectors: number;
   partitionSectors: number;
@@ -317,7 +312,7 @@ export function planDisk(source: SourceEntry, opts: PlanOptions): DiskPlan {
     throw new SevenStickError(
       'E_TARGET_TOO_SMALL',
       `The target holds ${formatBytes(diskSize)}, but this image needs at least ${formatBytes(minimum)} ` +
-        `(${Math.ceil(minimum / 1e9)} GB or larger stick)` +
+        `(a ${stickSizeToBuy(minimum)} or larger stick)` +
         (diskSize < 40 * MiB ? '; FAT32 itself needs about 34 MiB' : '') +
         '.',
       { needed: minimum, available: diskSize },
