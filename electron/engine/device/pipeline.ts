@@ -210,33 +210,26 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
   const drain = async (): Promise<void> => {
     while (running.length) await running.shift();
   };
-  const processBlock = async (block: Block): Promise<void> => {
-    try {
-      await Promise.all(
-        live().map(async (s) => {
-          try {
-            await s.process(block);
-          } catch (e) {
-            s.error = asSevenStick(s, e);
-          }
-        }),
-      );
-    } finally {
-      pool.release(block.buf);
-    }
-  };
-  let stage = -1;
-  const flushAll = async (): Promise<void> => {
+  /** Runs one step on every live sink at once; a sink whose step throws is marked failed (and dropped). */
+  const eachLive = async (step: (s: Sink) => Promise<void> | undefined): Promise<void> => {
     await Promise.all(
       live().map(async (s) => {
         try {
-          await s.flush?.();
+          await step(s);
         } catch (e) {
           s.error = asSevenStick(s, e);
         }
       }),
     );
   };
+  const processBlock = async (block: Block): Promise<void> => {
+    try {
+      await eachLive((s) => s.process(block));
+    } finally {
+      pool.release(block.buf);
+    }
+  };
+  let stage = -1;
   try {
     for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
       if (signal?.aborted) {
@@ -253,7 +246,7 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
       if (block.boot && block.stage !== stage) {
         // A new boot stage: what came before is flushed to the device first.
         stage = block.stage;
-        await flushAll();
+        await eachLive((s) => s.flush?.());
         if (signal?.aborted) {
           pool.release(block.buf);
           throw cancelled();
@@ -271,13 +264,5 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
     await drain();
     if (!opts.pool) pool.close();
   }
-  await Promise.all(
-    live().map(async (s) => {
-      try {
-        await s.finish?.();
-      } catch (e) {
-        s.error = asSevenStick(s, e);
-      }
-    }),
-  );
+  await eachLive((s) => s.finish?.());
 }
