@@ -229,17 +229,17 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
       pool.release(block.buf);
     }
   };
+  /** Before a block goes out: true (and its buffer back) when no sink is left; cancellation throws. */
+  const mustStop = (block: Block): boolean => {
+    if (!signal?.aborted && live().length > 0) return false;
+    pool.release(block.buf);
+    if (signal?.aborted) throw cancelled();
+    return true;
+  };
   let stage = -1;
   try {
     for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
-      if (signal?.aborted) {
-        pool.release(block.buf);
-        throw cancelled();
-      }
-      if (live().length === 0) {
-        pool.release(block.buf);
-        break;
-      }
+      if (mustStop(block)) break;
       const unaligned = block.dataStart % opts.align !== 0 || block.dataEnd % opts.align !== 0;
       const barrier = unaligned || block.boot;
       if (barrier) await drain();
@@ -247,14 +247,7 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
         // A new boot stage: what came before is flushed to the device first.
         stage = block.stage;
         await eachLive((s) => s.flush?.());
-        if (signal?.aborted) {
-          pool.release(block.buf);
-          throw cancelled();
-        }
-        if (live().length === 0) {
-          pool.release(block.buf);
-          break;
-        }
+        if (mustStop(block)) break;
       }
       running.push(processBlock(block));
       if (barrier || running.length >= inflight) await running.shift();
