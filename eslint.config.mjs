@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the engine's boundaries (ARCHITECTURE.md, "Layers"):
-// - electron/engine/ is pure Node and may not import electron or GUI code;
+// - electron/engine/ is pure Node and may not import electron or GUI code (of electron/shared/ only
+//   the pure modules every layer may use: format.ts and validate.ts);
 // - inside the engine no import runs back up a layer (LAYERS, bottom first);
 // - outside the engine (cli, main, helper, preload, shared, renderer, e2e) the engine is imported only
 //   through its entry, electron/engine/index.js (type-only imports too). Tests may import deep paths.
@@ -15,6 +16,10 @@ const PURE_NODE = [
   {
     group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/helper/**', '**/cli/**'],
     message: 'The engine must not import code from main, preload, helper, cli or renderer.',
+  },
+  {
+    group: ['**/shared/**', '!**/shared/format.js', '!**/shared/validate.js'],
+    message: 'Of electron/shared/ the engine may import only the pure modules every layer may use: format.js (sizes and speeds) and validate.js (exact-key validators).',
   },
 ];
 

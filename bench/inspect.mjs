@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark for `inspect` (DESIGN.md §1 step 1): on a ~3 GiB Win7-like ISO made by
+// Benchmark for `inspect` (README, "Benchmarks"): on a ~3 GiB Win7-like ISO made by
 // scripts/fixtures/win7-iso.sh --extra (big files under sources/), measures
 //   1. inspect without --hash: metadata only (goal: well under 1 s), and how many bytes it read;
 //   2. inspect --hash (SHA-1 + SHA-256 in one pass) against `sha256sum` on the same file (goal ≥ 0.9×).

@@ -3,7 +3,7 @@
 # prints that folder's path on stdout. Idempotent: a second call only checks that the install loads.
 #   bash bench/peers/etcher-sdk.sh
 # - etcher-sdk@10.2.15 pins unbzip2-stream to a GitHub tarball that cannot be fetched here: an `overrides`
-#   entry replaces it by the registry's 1.4.3 (DESIGN.md §5).
+#   entry replaces it by the registry's 1.4.3.
 # - npm 11 skips dependencies' install scripts unless approved. Only the native modules etcher-sdk loads on
 #   the write + verify path are approved (they compile from source against /usr's Node headers where no
 #   prebuilt binary fits): @ronomon/direct-io (aligned buffers), drivelist (loaded by the scanner on

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * `sevenstick` — the command-line face of the engine (contract: DESIGN.md §4).
+ * `sevenstick` — the command-line face of the engine (contract: README, "Command line").
  * Each command lives in commands/<name>.ts and registers itself on the program.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { EXIT_CODES } from '../engine/index.js';
 import { registerDrives } from './commands/drives.js';
 import { registerWrite } from './commands/write.js';
 import { registerVerify } from './commands/verify.js';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; every other parse failure is bad arguments (2).
-      process.exit(e.exitCode === 0 ? 0 : 2);
+      process.exit(e.exitCode === 0 ? 0 : EXIT_CODES.E_ARGS);
     }
     throw e;
   }

@@ -4,7 +4,8 @@
  * and plain lines elsewhere. Errors map to exit codes by their code.
  */
 import { SingleBar, Presets } from 'cli-progress';
-import { EXIT_CODES, SevenStickError, exitCodeOf, isSevenStickError, type Progress } from '../engine/index.js';
+import { SevenStickError, exitCodeOf, isSevenStickError, type Progress } from '../engine/index.js';
+import { formatSpeed } from '../shared/format.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -43,7 +44,7 @@ export class Output {
         this.barPhase = label;
         this.bar.start(Math.max(p.total, 1), 0, { speed: '' });
       }
-      this.bar.update(p.bytes, { speed: `${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s` });
+      this.bar.update(p.bytes, { speed: formatSpeed(p.bytesPerSecond) });
       if (p.bytes >= p.total) {
         this.bar.stop();
         this.bar = undefined;
@@ -59,7 +60,7 @@ export class Output {
     if (p.bytes >= p.total || now - this.lastPlain >= 2000) {
       this.lastPlain = now;
       const pct = p.total > 0 ? Math.floor((p.bytes / p.total) * 100) : 100;
-      process.stderr.write(`${label}: ${pct}% (${p.bytes}/${p.total} bytes, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s)\n`);
+      process.stderr.write(`${label}: ${pct}% (${p.bytes}/${p.total} bytes, ${formatSpeed(p.bytesPerSecond)})\n`);
     }
   }
 
@@ -93,5 +94,3 @@ export async function runCommand(opts: OutputOptions, body: (out: Output) => Pro
   out.stopBar();
   process.exit(code);
 }
-
-export const EXIT = { OK: 0, VERIFY: EXIT_CODES.E_VERIFY, BAD_INPUT: 2, IO: 3, SAFETY: 4, CANCELLED: 130 } as const;

@@ -7,7 +7,7 @@
  */
 import { widenIoThreadPool } from '../engine/index.js';
 import { defaultEngine } from './engine.js';
-import { runHelper } from './server.js';
+import { exitFor, runHelper } from './server.js';
 
 /** The tools the engine runs (umount, blockdev, partx, lsblk, id) come from the system's folders only. */
 export const HELPER_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -42,6 +42,6 @@ main().then(
   (e: unknown) => {
     const err = e as { error?: { code?: string }; message?: string };
     process.stderr.write(`sevenstick-helper: ${err?.message ?? String(e)}\n`);
-    process.exit(err?.error?.code === 'E_SAFETY' ? 4 : 3);
+    process.exit(exitFor(err?.error?.code === 'E_SAFETY' ? 'E_SAFETY' : 'E_IO'));
   },
 );

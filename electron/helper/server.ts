@@ -9,7 +9,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describePath, EXIT_CODES, locateImage, type Drive, type Target } from '../engine/index.js';
-import type { ConfirmedTarget, IpcError } from '../shared/contract.js';
+import type { ConfirmedTarget, IpcError, IpcErrorCode } from '../shared/contract.js';
 import { toIpcError as toContractError } from '../shared/errors.js';
 import type { Requester } from './as-user.js';
 import { authorizeTarget, realDeps, type AuthorizeDeps } from './authorize.js';
@@ -39,10 +39,13 @@ export interface HelperOutcome {
   reason: string;
 }
 
-/** The CLI's exit code for a contract error; the contract's own codes (bad request, elevation…) are 2 and 3. */
-function exitFor(e: IpcError): number {
+/**
+ * The CLI's exit code (EXIT_CODES) for a contract error code; the contract's own codes are bad input
+ * (E_BAD_REQUEST, as E_ARGS) or I/O (the rest, as E_IO).
+ */
+export function exitFor(code: IpcErrorCode): number {
   const table: Readonly<Record<string, number>> = EXIT_CODES;
-  return table[e.code] ?? (e.code === 'E_BAD_REQUEST' ? 2 : 3);
+  return table[code] ?? (code === 'E_BAD_REQUEST' ? EXIT_CODES.E_ARGS : EXIT_CODES.E_IO);
 }
 
 /** Constant-time token comparison (hashing first makes the lengths equal). */
@@ -114,10 +117,10 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
 
     const fail = (error: IpcError): void => {
       send({ type: 'error', error });
-      finish(exitFor(error), error.message);
+      finish(exitFor(error.code), error.message);
     };
 
-    const helloTimer = setTimeout(() => finish(2, `no client said hello within ${opts.helloTimeoutMs} ms`), opts.helloTimeoutMs);
+    const helloTimer = setTimeout(() => finish(exitFor('E_BAD_REQUEST'), `no client said hello within ${opts.helloTimeoutMs} ms`), opts.helloTimeoutMs);
 
     let authenticated = false;
     let jobStarted = false;
@@ -144,7 +147,7 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
             onProgress: (progress) => onProgress({ type: 'progress', progress }),
           });
           send({ type: 'result', result });
-          finish(result.outcome === 'done' ? 0 : result.outcome === 'cancelled' ? 130 : 3, `write ${result.outcome}`);
+          finish(result.outcome === 'done' ? 0 : exitFor(result.outcome === 'cancelled' ? 'E_CANCELLED' : 'E_IO'), `write ${result.outcome}`);
         } else {
           const report = await opts.engine.verify({
             image: image.path,
@@ -153,7 +156,7 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
             onProgress: (progress) => onProgress({ type: 'progress', progress }),
           });
           send({ type: 'result', result: report });
-          finish(report.ok ? 0 : 1, report.ok ? 'verify ok' : 'verify found differences');
+          finish(report.ok ? 0 : exitFor('E_VERIFY'), report.ok ? 'verify ok' : 'verify found differences');
         }
       } finally {
         image.close();
@@ -215,15 +218,15 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
         for (const l of got) if (!settled) onLine(l);
       });
       socket.on('error', () => {});
-      socket.on('close', () => finish(jobStarted ? 130 : 2, 'the client went away'));
+      socket.on('close', () => finish(exitFor(jobStarted ? 'E_CANCELLED' : 'E_BAD_REQUEST'), 'the client went away'));
     });
     let path = '';
-    server.on('error', (e) => finish(3, `cannot listen: ${e.message}`));
+    server.on('error', (e) => finish(exitFor('E_IO'), `cannot listen: ${e.message}`));
     server.on('listening', () => log(`helper: listening on ${path}`));
     try {
       path = listenAsUser(server, opts.dir, requester);
     } catch (e) {
-      finish(3, `cannot listen: ${(e as Error).message}`);
+      finish(exitFor('E_IO'), `cannot listen: ${(e as Error).message}`);
     }
   });
 }

@@ -1,7 +1,6 @@
 /**
  * The engine, seen through the contract: each binding calls a real engine function and maps its
- * result to the plain view types the renderer gets. A binding the engine cannot back yet is absent
- * (the handler then answers E_NOT_AVAILABLE) — never a made-up result.
+ * result to the plain view types the renderer gets — never a made-up result.
  */
 import { basename } from 'node:path';
 import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, runWriteJob, verifyStick, watchDrives, type Drive, type ImageLocation, type InspectResult, type Progress as EngineProgress } from '../engine/index.js';
@@ -16,24 +15,24 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 export const PROGRESS_TYPES_MATCH: Same<Progress, EngineProgress> = true;
 
 export interface EngineBindings {
-  inspect?: (path: string) => Promise<ImageView>;
-  checksum?: (path: string, opts: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<ChecksumView>;
+  inspect: (path: string) => Promise<ImageView>;
+  checksum: (path: string, opts: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<ChecksumView>;
   /** Every drive, with `hiddenByDefault` set on those only "show all" lists; checked against the image. */
-  listDrives?: (image: string | null) => Promise<DriveView[]>;
-  /** Calls back with the full list (and the image it was checked against) whenever it changes; returns a stop function. */
+  listDrives: (image: string | null) => Promise<DriveView[]>;
+  /**
+   * Calls back with the full list (and the image it was checked against) whenever it changes; returns
+   * a stop function. Handler tests leave it out (the list then changes only when asked for).
+   */
   watchDrives?: (image: () => string | null, onChange: (drives: DriveView[], image: string | null) => void, intervalMs?: number) => () => void;
   /** The identity (path, size, serial) the helper will re-check, for a drive picked in the verify flow. */
-  identifyForConfirm?: (path: string) => Promise<ConfirmedTarget>;
+  identifyForConfirm: (path: string) => Promise<ConfirmedTarget>;
   /**
    * Writes disk-image FILES (never devices) in this process, unprivileged: each target is described
    * afresh and must still be the regular file the user confirmed (same size and identity).
    */
-  writeFiles?: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean }) => Promise<WriteResult>;
+  writeFiles: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean }) => Promise<WriteResult>;
   /** Verifies a disk-image FILE in this process, unprivileged (same identity check). */
-  verifyFile?: (job: FileJob & { target: ConfirmedTarget }) => Promise<VerifyReport>;
-  /** Whether the helper can write / verify in this build. */
-  canWrite: boolean;
-  canVerify: boolean;
+  verifyFile: (job: FileJob & { target: ConfirmedTarget }) => Promise<VerifyReport>;
 }
 
 export interface FileJob {
@@ -150,7 +149,5 @@ export function bindEngine(): EngineBindings {
       const d = await confirmedFile(job.target);
       return toVerifyReport(await verifyStick(d.device, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
     },
-    canWrite: true,
-    canVerify: true,
   };
 }

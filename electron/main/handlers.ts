@@ -13,7 +13,7 @@
  */
 import { basename } from 'node:path';
 import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, VerifyRequest, WriteRequest, WriteResult } from '../shared/contract.js';
-import { AppError, notAvailable, toIpcError } from '../shared/errors.js';
+import { AppError, toIpcError } from '../shared/errors.js';
 import { jobFraction, startTally, tallyProgress, writePasses, type BytePass, type JobTally } from '../shared/job-progress.js';
 import { validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
@@ -45,7 +45,7 @@ export interface HandlerDeps {
   chooseImage(): Promise<string | null>;
   openLog(): Promise<boolean>;
   emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void;
-  info: Omit<AppInfo, 'features' | 'launchImage'>;
+  info: Omit<AppInfo, 'launchImage'>;
   /** The image the app was launched with; handed out once (a reload does not reopen it). */
   takeLaunchImage?(): string | null;
   hooks?: JobHooks;
@@ -176,32 +176,24 @@ export function createHandlers(deps: HandlerDeps): {
 
   const handlers: Handlers = {
     async 'app:info'() {
-      const e = deps.engine;
-      return {
-        ...deps.info,
-        launchImage: deps.takeLaunchImage?.() ?? null,
-        features: { inspect: !!e.inspect, checksum: !!e.checksum, drives: !!e.listDrives, write: !!e.canWrite, verify: !!e.canVerify },
-      };
+      return { ...deps.info, launchImage: deps.takeLaunchImage?.() ?? null };
     },
     async 'image:choose'() {
       return deps.chooseImage();
     },
     async 'image:inspect'({ path }) {
-      if (!deps.engine.inspect) throw notAvailable('Inspecting images');
       const info = await deps.engine.inspect(path);
       if (currentImage !== path) {
         currentImage = path;
         // The drive that holds this image becomes unavailable: tell the list now, not at the next poll.
-        deps.engine.listDrives?.(path).then((d) => drivesChanged(d, path), () => {});
+        deps.engine.listDrives(path).then((d) => drivesChanged(d, path), () => {});
       }
       return info;
     },
     async 'image:checksum'({ jobId, path }) {
-      const checksum = deps.engine.checksum;
-      if (!checksum) throw notAvailable('Checksums');
       const job = newJob(jobId, 'checksum', ['hashing']);
       try {
-        const v = await checksum(path, { signal: job.abort.signal, onProgress: progress(jobId, job) });
+        const v = await deps.engine.checksum(path, { signal: job.abort.signal, onProgress: progress(jobId, job) });
         end(jobId, 'checksum', 'ok', v.catalogMatch ? `matches ${v.catalogMatch.file}` : v.catalogMismatch ? `modified: named like ${v.catalogMismatch.file}, checksum differs` : 'no catalog match');
         return v;
       } catch (e) {
@@ -211,7 +203,6 @@ export function createHandlers(deps: HandlerDeps): {
       }
     },
     async 'drives:list'({ showAll }) {
-      if (!deps.engine.listDrives) throw notAvailable('Listing drives');
       const image = currentImage;
       const all = await deps.engine.listDrives(image);
       const sent = showAll ? all : all.filter((d) => !d.hiddenByDefault);
@@ -228,12 +219,10 @@ export function createHandlers(deps: HandlerDeps): {
         log(`write ${req.jobId} refused: ${toIpcError(e).message}`);
         throw e;
       }
-      const writeFiles = deps.engine.writeFiles;
-      if (runs === 'files' && !writeFiles) throw notAvailable('Writing disk image files');
       try {
         const result =
-          runs === 'files' && writeFiles
-            ? await inMain(req.jobId, 'write', writePasses(req.verify), (signal, onProgress) => writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, signal, onProgress }))
+          runs === 'files'
+            ? await inMain(req.jobId, 'write', writePasses(req.verify), (signal, onProgress) => deps.engine.writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, signal, onProgress }))
             : await viaHelper(req.jobId, 'write', writePasses(req.verify), hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress));
         const failed = result.targets.filter((t) => !t.ok).length;
         end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${basename(req.image)} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`);
@@ -255,20 +244,17 @@ export function createHandlers(deps: HandlerDeps): {
         throw e;
       }
       // Identified here, before any prompt: the drive must still be the one listed.
-      const id = deps.engine.identifyForConfirm ? await deps.engine.identifyForConfirm(req.target) : null;
-      if (!id) throw notAvailable('Identifying drives');
+      const id = await deps.engine.identifyForConfirm(req.target);
       if (id.size !== listed.size || id.serial !== listed.serial) {
         const err = refuse(`${req.target} is not the drive SevenStick showed (its size or identity changed).`);
         log(`verify ${req.jobId} refused: ${err.error.message}`);
         throw err;
       }
-      const verifyFile = deps.engine.verifyFile;
       const isFile = listed.kind === 'file' && !isDevicePath(req.target);
-      if (isFile && !verifyFile) throw notAvailable('Verifying disk image files');
       try {
         const report =
-          isFile && verifyFile
-            ? await inMain(req.jobId, 'verify', ['verifying'], (signal, onProgress) => verifyFile({ image: req.image, target: id, signal, onProgress }))
+          isFile
+            ? await inMain(req.jobId, 'verify', ['verifying'], (signal, onProgress) => deps.engine.verifyFile({ image: req.image, target: id, signal, onProgress }))
             : await viaHelper(req.jobId, 'verify', ['verifying'], hint, (s, onProgress) => s.verify({ image: req.image, target: id }, onProgress));
         end(req.jobId, 'verify', report.ok ? 'ok' : 'failed', report.ok ? `${req.target} matches ${basename(req.image)}` : `${report.problems.length} problem(s) on ${req.target}`);
         return report;

@@ -2,7 +2,7 @@
  * The preload bridge (runs sandboxed: it may only require 'electron'). It exposes exactly one function
  * per contract channel as `window.sevenstick` — never ipcRenderer itself — plus `pathForFile` for
  * drag and drop. Its channel → method tables are inlined copies of the contract's (a sandboxed
- * preload cannot load our other modules); electron/test/app/preload.test.ts checks they are equal.
+ * preload cannot load our other modules); electron/test/app/contract.test.ts checks they are equal.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { DroppedFile, EventChannel, InvokeChannel, SevenStickApi } from '../shared/contract.js';

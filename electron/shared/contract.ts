@@ -42,8 +42,6 @@ export type IpcErrorCode =
   | 'E_BUSY'
   | 'E_SAFETY'
   | 'E_CANCELLED'
-  /** The engine function behind this channel is not part of this build. */
-  | 'E_NOT_AVAILABLE'
   /** The payload failed main's runtime validation (a bug or a hostile renderer). */
   | 'E_BAD_REQUEST'
   /** The user (or the OS) refused to start the privileged helper. */
@@ -184,8 +182,6 @@ export interface AppInfo {
   logPath: string;
   /** The image the app was opened with ("Open with SevenStick", a file argument), if any. */
   launchImage: string | null;
-  /** Which engine features this build has (a wizard step greys out what is missing). */
-  features: { inspect: boolean; checksum: boolean; drives: boolean; write: boolean; verify: boolean };
 }
 
 export type MenuCommand = 'open-image' | 'verify-stick' | 'start-over';

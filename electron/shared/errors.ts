@@ -6,7 +6,7 @@ import type { IpcError, IpcErrorCode } from './contract.js';
 
 const KNOWN: ReadonlySet<string> = new Set<IpcErrorCode>([
   'E_VERIFY', 'E_ARGS', 'E_RANGE', 'E_FORMAT', 'E_UNSUPPORTED', 'E_NOT_FOUND', 'E_CHECKSUM', 'E_FILE_TOO_LARGE',
-  'E_TARGET_TOO_SMALL', 'E_LIMIT', 'E_IO', 'E_DEVICE', 'E_BUSY', 'E_SAFETY', 'E_CANCELLED', 'E_NOT_AVAILABLE',
+  'E_TARGET_TOO_SMALL', 'E_LIMIT', 'E_IO', 'E_DEVICE', 'E_BUSY', 'E_SAFETY', 'E_CANCELLED',
   'E_BAD_REQUEST', 'E_ELEVATION',
 ]);
 
@@ -19,13 +19,6 @@ export class AppError extends Error {
   constructor(readonly error: IpcError) {
     super(error.message);
   }
-}
-
-export function notAvailable(what: string): AppError {
-  return new AppError({
-    code: 'E_NOT_AVAILABLE',
-    message: `${what} is not available in this build of SevenStick.`,
-  });
 }
 
 export function toIpcError(e: unknown): IpcError {

@@ -15,6 +15,7 @@ import type {
   WriteResult,
 } from './contract.js';
 import { startTally, tallyProgress, writePasses, type JobTally } from './job-progress.js';
+import { formatBytes } from './format.js';
 
 export type Step = 'start' | 'image' | 'drives' | 'confirm' | 'write' | 'done' | 'verify';
 export type Flow = 'write' | 'verify';
@@ -288,20 +289,6 @@ export function confirmationLines(s: WizardState): string[] {
     const name = d ? d.description : t.path;
     return `${name} (${t.path}, ${formatBytes(t.size)})`;
   });
-}
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** Decimal units, as drive vendors label them; one decimal under 10. */
-export function formatBytes(n: number | null): string {
-  if (n === null || !Number.isFinite(n)) return 'unknown size';
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < UNITS.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v < 10 ? v.toFixed(1) : Math.round(v)} ${UNITS[i]}`;
 }
 
 export function formatEta(seconds: number | null): string {

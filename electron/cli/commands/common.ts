@@ -1,6 +1,6 @@
 /** Helpers the device commands share: sizes, confirmation, Ctrl-C. */
 import { createInterface } from 'node:readline/promises';
-import { SevenStickError, widenIoThreadPool } from '../../engine/index.js';
+import { EXIT_CODES, SevenStickError, widenIoThreadPool } from '../../engine/index.js';
 
 // Before the first asynchronous file operation (this module loads with the CLI, before any command runs).
 widenIoThreadPool();
@@ -36,7 +36,7 @@ export async function confirm(question: string): Promise<void> {
 export function interruptSignal(): AbortSignal {
   const ac = new AbortController();
   const onSig = (): void => {
-    if (ac.signal.aborted) process.exit(130);
+    if (ac.signal.aborted) process.exit(EXIT_CODES.E_CANCELLED);
     ac.abort();
   };
   process.on('SIGINT', onSig);
@@ -44,4 +44,3 @@ export function interruptSignal(): AbortSignal {
   return ac.signal;
 }
 
-export const gb = (n: number | null): string => (n === null ? 'unknown size' : `${(n / 1e9).toFixed(1)} GB`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { checkDrive, listDrives } from '../../engine/index.js';
 import { runCommand } from '../output.js';
-import { gb } from './common.js';
+import { formatBytes } from '../../shared/format.js';
 
 export function registerDrives(program: Command): void {
   program
@@ -21,7 +21,7 @@ export function registerDrives(program: Command): void {
         if (rows.length === 0) out.info(o.all ? 'No drives found.' : 'No usable drives found (try --all).');
         for (const d of rows) {
           const flags = d.constraints.map((c) => `${c.severity === 'error' ? '✗' : '!'} ${c.code}`).join(', ');
-          out.info(`${d.device.padEnd(16)} ${gb(d.size).padStart(10)}  ${d.bus.padEnd(7)} ${d.description}${d.serial ? ` [${d.serial}]` : ''}${flags ? `  (${flags})` : ''}`);
+          out.info(`${d.device.padEnd(16)} ${formatBytes(d.size).padStart(10)}  ${d.bus.padEnd(7)} ${d.description}${d.serial ? ` [${d.serial}]` : ''}${flags ? `  (${flags})` : ''}`);
         }
         return 0;
       });

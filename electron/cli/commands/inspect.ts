@@ -4,18 +4,15 @@
  */
 import type { Command } from 'commander';
 import { inspectImage, type InspectResult } from '../../engine/index.js';
+import { formatBytes } from '../../shared/format.js';
 import { Output, runCommand } from '../output.js';
-
-function mib(n: number): string {
-  return n >= 1024 * 1024 * 1024 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
-}
 
 export function formatInspect(r: InspectResult): string {
   const lines: string[] = [];
   const row = (k: string, v: string): void => {
     lines.push(`${(k + ':').padEnd(12)}${v}`);
   };
-  row('Image', `${r.path} (${mib(r.size)}, ${r.size} bytes)`);
+  row('Image', `${r.path} (${formatBytes(r.size)}, ${r.size} bytes)`);
   row('Kind', r.kind === 'windows' ? 'Windows setup media' : r.kind === 'hybrid' ? 'hybrid image (copied byte for byte)' : 'raw disk image (copied byte for byte)');
   if (r.label) row('Label', r.label);
   const fs = r.filesystem;

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { describePath, assertDriveUsable, locateImage, SevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode } from '../../engine/index.js';
 import { runCommand, type Output } from '../output.js';
-import { confirm, gb, interruptSignal, parseSize } from './common.js';
+import { formatBytes } from '../../shared/format.js';
+import { confirm, interruptSignal, parseSize } from './common.js';
 
 interface WriteOpts {
   target?: string[];
@@ -67,7 +68,7 @@ export function registerWrite(program: Command): void {
         assertDistinctTargets(drives);
         for (const d of drives) assertTargetPlace(d);
         if (!o.yes) {
-          const list = drives.map((d) => `  ${d.device}  ${gb(d.size)}  ${d.description}`).join('\n');
+          const list = drives.map((d) => `  ${d.device}  ${formatBytes(d.size)}  ${d.description}`).join('\n');
           await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `);
         }
         const r = await runWriteJob({

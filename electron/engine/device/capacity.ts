@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { SevenStickError } from '../io/errors.js';
 import { defineStruct } from '../io/struct.js';
 import type { ProgressMeter } from '../io/progress.js';
-import { alignedBuffer } from './target.js';
+import { formatBytes } from '../../shared/format.js';
+import { ioBuffers } from '../io/buffers.js';
 
 /** One marker sector (our own format). */
 const Marker = defineStruct('CapacityMarker', 48, {
@@ -56,44 +57,48 @@ export function markerOffsets(size: number, sectorSize: number, count = 256): nu
 export async function checkCapacity(dev: CapacityDevice, opts: { count?: number; meter?: ProgressMeter; signal?: AbortSignal } = {}): Promise<CapacityResult> {
   const offsets = markerOffsets(dev.size, dev.sectorSize, opts.count ?? 256);
   const runId = randomBytes(16);
-  const buf = alignedBuffer(dev.sectorSize);
-  const check = (): void => {
-    if (opts.signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
-  };
-  for (const [i, off] of offsets.entries()) {
-    check();
+  const buf = ioBuffers.take(dev.sectorSize);
+  try {
+    const check = (): void => {
+      if (opts.signal?.aborted) throw new SevenStickError('E_CANCELLED', 'Cancelled');
+    };
+    for (const [i, off] of offsets.entries()) {
+      check();
+      buf.fill(0);
+      Marker.encode({ magic: MAGIC, runId, offset: off, index: i }, buf);
+      await dev.writeAt(buf, dev.sectorSize, off);
+      opts.meter?.add(dev.sectorSize);
+    }
+    await dev.sync();
+    // A position is bad when its sector reads back garbage (dropped writes). Positions that read back the
+    // same marker share one physical sector (wrapped writes): only the lowest of them can be genuine.
+    const index = new Map(offsets.map((o, i) => [o, i]));
+    const bad = new Set<number>();
+    const aliases = new Map<number, number[]>();
+    for (const [i, off] of offsets.entries()) {
+      check();
+      await dev.readAt(buf, dev.sectorSize, off);
+      const m = Marker.decode(buf);
+      const valid = m.magic === MAGIC && m.runId.equals(runId) && index.get(m.offset) === m.index;
+      if (!valid) bad.add(i);
+      else aliases.set(m.index, [...(aliases.get(m.index) ?? []), i]);
+      opts.meter?.add(dev.sectorSize);
+    }
+    for (const [owner, readers] of aliases) {
+      const group = [...new Set([owner, ...readers])];
+      if (group.length < 2) continue;
+      const low = Math.min(...group);
+      for (const g of group) if (g !== low) bad.add(g);
+    }
+    // Wipe sector 0 so a stick that fails here keeps no stale first sector.
     buf.fill(0);
-    Marker.encode({ magic: MAGIC, runId, offset: off, index: i }, buf);
-    await dev.writeAt(buf, dev.sectorSize, off);
-    opts.meter?.add(dev.sectorSize);
+    if (offsets[0] === 0) await dev.writeAt(buf, dev.sectorSize, 0);
+    if (bad.size === 0) return { ok: true, claimedSize: dev.size, usableSize: dev.size, positions: offsets.length, badPositions: 0 };
+    const first = Math.min(...bad);
+    return { ok: false, claimedSize: dev.size, usableSize: offsets[first] as number, positions: offsets.length, badPositions: bad.size };
+  } finally {
+    ioBuffers.give(buf);
   }
-  await dev.sync();
-  // A position is bad when its sector reads back garbage (dropped writes). Positions that read back the
-  // same marker share one physical sector (wrapped writes): only the lowest of them can be genuine.
-  const index = new Map(offsets.map((o, i) => [o, i]));
-  const bad = new Set<number>();
-  const aliases = new Map<number, number[]>();
-  for (const [i, off] of offsets.entries()) {
-    check();
-    await dev.readAt(buf, dev.sectorSize, off);
-    const m = Marker.decode(buf);
-    const valid = m.magic === MAGIC && m.runId.equals(runId) && index.get(m.offset) === m.index;
-    if (!valid) bad.add(i);
-    else aliases.set(m.index, [...(aliases.get(m.index) ?? []), i]);
-    opts.meter?.add(dev.sectorSize);
-  }
-  for (const [owner, readers] of aliases) {
-    const group = [...new Set([owner, ...readers])];
-    if (group.length < 2) continue;
-    const low = Math.min(...group);
-    for (const g of group) if (g !== low) bad.add(g);
-  }
-  // Wipe sector 0 so a stick that fails here keeps no stale first sector.
-  buf.fill(0);
-  if (offsets[0] === 0) await dev.writeAt(buf, dev.sectorSize, 0);
-  if (bad.size === 0) return { ok: true, claimedSize: dev.size, usableSize: dev.size, positions: offsets.length, badPositions: 0 };
-  const first = Math.min(...bad);
-  return { ok: false, claimedSize: dev.size, usableSize: offsets[first] as number, positions: offsets.length, badPositions: bad.size };
 }
 
 /** Throws E_DEVICE for a stick that lies about its size. */
@@ -101,8 +106,8 @@ export function assertCapacity(r: CapacityResult, path: string): void {
   if (r.ok) return;
   throw new SevenStickError(
     'E_DEVICE',
-    `${path} claims ${(r.claimedSize / 1e9).toFixed(2)} GB but ${r.badPositions} of ${r.positions} test markers did not read back; ` +
-      `it holds at most about ${(r.usableSize / 1e9).toFixed(2)} GB (a fake-capacity stick?)`,
+    `${path} claims ${formatBytes(r.claimedSize)} but ${r.badPositions} of ${r.positions} test markers did not read back; ` +
+      `it holds at most about ${formatBytes(r.usableSize)} (a fake-capacity stick?)`,
     { path, claimedSize: r.claimedSize, usableSize: r.usableSize },
   );
 }

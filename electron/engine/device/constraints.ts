@@ -5,6 +5,7 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { formatBytes } from '../../shared/format.js';
 import { SevenStickError } from '../io/errors.js';
 import { identitiesOf, type Identity } from '../io/identity.js';
 import type { Drive } from './drive.js';
@@ -69,8 +70,6 @@ export function locateImage(imagePath: string): ImageLocation {
   return loc;
 }
 
-const gb = (n: number): string => `${(n / 1e9).toFixed(1)} GB`;
-
 export function partitionNotDrive(d: Drive): Constraint | undefined {
   if (!d.isPartition) return undefined;
   return { severity: 'error', code: 'partition', message: `${d.device} is a partition: choose the whole drive (the stick gets a new partition table)` };
@@ -116,13 +115,13 @@ export function tooSmall(d: Drive, requiredBytes: number | undefined): Constrain
   return {
     severity: 'error',
     code: 'too-small',
-    message: `${d.device} is too small: ${d.size} bytes (${gb(d.size)}), the image needs ${requiredBytes} bytes (${gb(requiredBytes)})`,
+    message: `${d.device} is too small: ${d.size} bytes (${formatBytes(d.size)}), the image needs ${requiredBytes} bytes (${formatBytes(requiredBytes)})`,
   };
 }
 
 export function largeDrive(d: Drive): Constraint | undefined {
   if (d.kind !== 'block' || d.size === null || d.size <= LARGE_DRIVE_BYTES) return undefined;
-  return { severity: 'warning', code: 'large', message: `${d.device} is large (${gb(d.size)}) for a USB stick: make sure it is not a backup disk` };
+  return { severity: 'warning', code: 'large', message: `${d.device} is large (${formatBytes(d.size)}) for a USB stick: make sure it is not a backup disk` };
 }
 
 export function notRemovable(d: Drive): Constraint | undefined {

@@ -14,7 +14,7 @@
  */
 import { SevenStickError } from '../io/errors.js';
 import type { DiskChunk, DiskImageStream } from '../io/disk-stream.js';
-import { alignedBuffer, BUFFER_ALIGNMENT } from './target.js';
+import { BUFFER_ALIGNMENT, ioBuffers } from '../io/buffers.js';
 
 export interface Block {
   /** Device offset of buf[0]; a multiple of the alignment. */
@@ -36,15 +36,25 @@ export const MAX_DEFERRED_BOOT_BYTES = 64 * 1024 * 1024;
 
 const cancelled = (): SevenStickError => new SevenStickError('E_CANCELLED', 'Cancelled');
 
-/** A fixed set of aligned buffers: the producer waits for one to come back before filling it. */
+/**
+ * A fixed set of buffers taken from `ioBuffers`: the producer waits for one to come back before filling
+ * it. close() gives them all back to `ioBuffers` once nothing uses them any more.
+ */
 export class BufferPool {
   private readonly free: Buffer[] = [];
+  private readonly all: Buffer[] = [];
   private readonly waiters: ((b: Buffer) => void)[] = [];
   constructor(
     readonly size: number,
     readonly count: number,
   ) {
-    for (let i = 0; i < count; i++) this.free.push(alignedBuffer(size));
+    for (let i = 0; i < count; i++) this.all.push(ioBuffers.take(size));
+    this.free.push(...this.all);
+  }
+  close(): void {
+    for (const b of this.all) ioBuffers.give(b);
+    this.all.length = 0;
+    this.free.length = 0;
   }
   acquire(): Promise<Buffer> {
     const b = this.free.pop();
@@ -200,58 +210,44 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
   const drain = async (): Promise<void> => {
     while (running.length) await running.shift();
   };
-  const processBlock = async (block: Block): Promise<void> => {
-    try {
-      await Promise.all(
-        live().map(async (s) => {
-          try {
-            await s.process(block);
-          } catch (e) {
-            s.error = asSevenStick(s, e);
-          }
-        }),
-      );
-    } finally {
-      pool.release(block.buf);
-    }
-  };
-  let stage = -1;
-  const flushAll = async (): Promise<void> => {
+  /** Runs one step on every live sink at once; a sink whose step throws is marked failed (and dropped). */
+  const eachLive = async (step: (s: Sink) => Promise<void> | undefined): Promise<void> => {
     await Promise.all(
       live().map(async (s) => {
         try {
-          await s.flush?.();
+          await step(s);
         } catch (e) {
           s.error = asSevenStick(s, e);
         }
       }),
     );
   };
+  const processBlock = async (block: Block): Promise<void> => {
+    try {
+      await eachLive((s) => s.process(block));
+    } finally {
+      pool.release(block.buf);
+    }
+  };
+  /** Before a block goes out: true (and its buffer back) when no sink is left; cancellation throws. */
+  const mustStop = (block: Block): boolean => {
+    if (!signal?.aborted && live().length > 0) return false;
+    pool.release(block.buf);
+    if (signal?.aborted) throw cancelled();
+    return true;
+  };
+  let stage = -1;
   try {
     for await (const block of readAhead(toBlocks(stream, pool, opts.align, signal), buffers - inflight)) {
-      if (signal?.aborted) {
-        pool.release(block.buf);
-        throw cancelled();
-      }
-      if (live().length === 0) {
-        pool.release(block.buf);
-        break;
-      }
+      if (mustStop(block)) break;
       const unaligned = block.dataStart % opts.align !== 0 || block.dataEnd % opts.align !== 0;
       const barrier = unaligned || block.boot;
       if (barrier) await drain();
       if (block.boot && block.stage !== stage) {
         // A new boot stage: what came before is flushed to the device first.
         stage = block.stage;
-        await flushAll();
-        if (signal?.aborted) {
-          pool.release(block.buf);
-          throw cancelled();
-        }
-        if (live().length === 0) {
-          pool.release(block.buf);
-          break;
-        }
+        await eachLive((s) => s.flush?.());
+        if (mustStop(block)) break;
       }
       running.push(processBlock(block));
       if (barrier || running.length >= inflight) await running.shift();
@@ -259,14 +255,7 @@ export async function runPipeline(stream: DiskImageStream, sinks: Sink[], opts: 
     }
   } finally {
     await drain();
+    if (!opts.pool) pool.close();
   }
-  await Promise.all(
-    live().map(async (s) => {
-      try {
-        await s.finish?.();
-      } catch (e) {
-        s.error = asSevenStick(s, e);
-      }
-    }),
-  );
+  await eachLive((s) => s.finish?.());
 }

@@ -2,38 +2,17 @@
  * The two things a target does with a block: write it (merging the device's own bytes around an
  * unaligned run), or read it back from the device and compare.
  */
+import { ioBuffers } from '../io/buffers.js';
 import { SevenStickError } from '../io/errors.js';
 import type { ProgressMeter } from '../io/progress.js';
 import type { Block, Sink } from './pipeline.js';
-import { alignedBuffer, type Target } from './target.js';
+import type { Target } from './target.js';
 
 /** Flush to the device every this many bytes, so the last flush is short (no "stuck at 99%"). */
 export const SYNC_EVERY_BYTES = 128 * 1024 * 1024;
 
-/**
- * Aligned scratch buffers (one per block in flight per target), shared by every sink of the process
- * and kept between passes: the verify pass reads into the buffers the write pass used, instead of
- * allocating new ones while the old ones wait for the garbage collector. A buffer is owned by
- * whoever took it until it is given back.
- */
-class Scratch {
-  private readonly free: Buffer[] = [];
-  constructor(private readonly keep: number) {}
-  take(size: number): Buffer {
-    const i = this.free.findIndex((b) => b.length >= size);
-    if (i >= 0) return this.free.splice(i, 1)[0] as Buffer;
-    return alignedBuffer(size);
-  }
-  give(b: Buffer): void {
-    if (this.free.length < this.keep) this.free.push(b);
-  }
-}
-
-const sharedScratch = new Scratch(8);
-
 export class WriteSink implements Sink {
   error?: SevenStickError;
-  private readonly scratch = sharedScratch;
   /** Bytes of stream data written. */
   written = 0;
 
@@ -55,7 +34,7 @@ export class WriteSink implements Sink {
     let scratch: Buffer | undefined;
     if (b.dataStart % s !== 0 || b.dataEnd % s !== 0 || b.length % s !== 0) {
       // Unaligned edges: the sectors around the run keep the device's bytes.
-      buf = scratch = this.scratch.take(b.length);
+      buf = scratch = ioBuffers.take(b.length);
       const headEnd = Math.ceil(b.dataStart / s) * s;
       const tailStart = Math.floor(b.dataEnd / s) * s;
       if (b.dataStart % s !== 0) await this.target.readAt(buf.subarray(headEnd - s), s, b.offset + headEnd - s);
@@ -70,7 +49,7 @@ export class WriteSink implements Sink {
     try {
       await this.target.writeAt(buf.subarray(first), end - first, b.offset + first);
     } finally {
-      if (scratch) this.scratch.give(scratch);
+      if (scratch) ioBuffers.give(scratch);
     }
     this.written += b.dataEnd - b.dataStart;
     this.meter?.add(b.dataEnd - b.dataStart);
@@ -100,7 +79,6 @@ export const MAX_REPORTED_DIFFERENCES = 1000;
 
 export class VerifySink implements Sink {
   error?: SevenStickError;
-  private readonly scratch = sharedScratch;
   readonly differences: Difference[] = [];
   /** Differing bytes in all (also beyond MAX_REPORTED_DIFFERENCES regions). */
   differingBytes = 0;
@@ -120,14 +98,14 @@ export class VerifySink implements Sink {
     const s = this.target.sectorSize;
     const first = Math.floor(b.dataStart / s) * s;
     const end = Math.ceil(b.dataEnd / s) * s;
-    const buf = this.scratch.take(end - first);
+    const buf = ioBuffers.take(end - first);
     try {
       await this.target.readAt(buf, end - first, b.offset + first);
       const got = buf.subarray(b.dataStart - first, b.dataEnd - first);
       const want = b.buf.subarray(b.dataStart, b.dataEnd);
       if (!got.equals(want)) this.record(b.offset + b.dataStart, want, got);
     } finally {
-      this.scratch.give(buf);
+      ioBuffers.give(buf);
     }
     const want = b.buf.subarray(b.dataStart, b.dataEnd);
     this.verified += want.length;

@@ -5,41 +5,9 @@
  */
 import { constants as C, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { BUFFER_ALIGNMENT, ioBuffers, loadDirectIo } from '../io/buffers.js';
 import { SevenStickError, type ErrorCode } from '../io/errors.js';
 import type { Drive } from './drive.js';
-
-interface DirectIo {
-  O_DIRECT: number;
-  O_EXCL: number;
-  O_EXLOCK: number;
-  getAlignedBuffer(size: number, alignment: number): Buffer;
-}
-
-let directIo: DirectIo | null | undefined;
-
-/** The native direct-io binding, or null where it is missing (then buffers are aligned by hand). */
-export function loadDirectIo(): DirectIo | null {
-  if (directIo === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      directIo = require('@ronomon/direct-io') as DirectIo;
-    } catch {
-      directIo = null;
-    }
-  }
-  return directIo;
-}
-
-/** Memory alignment of every I/O buffer: safe for 512- and 4096-byte sector devices. */
-export const BUFFER_ALIGNMENT = 4096;
-
-/** A zero-filled buffer whose address is a multiple of BUFFER_ALIGNMENT (needed by O_DIRECT). */
-export function alignedBuffer(size: number): Buffer {
-  const dio = loadDirectIo();
-  if (dio) return dio.getAlignedBuffer(size, BUFFER_ALIGNMENT);
-  // Node does not expose addresses: without the binding nothing is aligned, and Target.open falls back to buffered I/O.
-  return Buffer.alloc(size);
-}
 
 const TRANSIENT = new Set(['EIO', 'EAGAIN', 'EINTR', 'EBUSY']);
 export const RETRY_DELAYS_MS = [50, 200, 600];
@@ -206,40 +174,42 @@ export class Target {
     else if (offset + length > limit) {
       throw new SevenStickError('E_TARGET_TOO_SMALL', `${this.path} ends at byte ${this.size}; the image needs bytes up to ${offset + length}`, { path: this.path, offset });
     }
-    let done = 0;
-    for (let attempt = 0; done < length; ) {
-      try {
-        const { bytesWritten } = await this.handle.write(buf, done, length - done, offset + done);
-        if (bytesWritten <= 0) throw Object.assign(new Error('the device accepted no more data'), { code: 'ENOSPC' });
-        done += bytesWritten;
-        attempt = 0;
-      } catch (e) {
-        const delay = RETRY_DELAYS_MS[attempt];
-        if (!TRANSIENT.has(errnoCode(e) ?? '') || delay === undefined) throw this.ioError(e, 'Write', offset + done, length - done);
-        attempt++;
-        await sleep(delay);
-      }
-    }
+    await this.retrying('Write', length, offset, async (done) => {
+      const { bytesWritten } = await this.handle.write(buf, done, length - done, offset + done);
+      if (bytesWritten <= 0) throw Object.assign(new Error('the device accepted no more data'), { code: 'ENOSPC' });
+      return bytesWritten;
+    });
     this.unsynced += length;
   }
 
   /** Reads length bytes at offset into buf (all aligned), retrying transient errors. */
   async readAt(buf: Buffer, length: number, offset: number): Promise<void> {
+    await this.retrying('Read', length, offset, async (done) => {
+      const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);
+      if (bytesRead > 0) return bytesRead;
+      if (this.drive.kind === 'file' && offset + done >= this.size) {
+        // Past the end of a regular file (its last partial sector): reads as zeros.
+        buf.fill(0, done, length);
+        return length - done;
+      }
+      throw Object.assign(new Error(`${this.path} ended early`), { code: 'ENXIO' });
+    });
+  }
+
+  /**
+   * Calls `step(done)` (one positioned read or write of the rest, returning how many bytes it moved)
+   * until `length` bytes are done. Transient errors are retried after RETRY_DELAYS_MS (the count
+   * starts again after any progress); anything else fails with the device, the offset and the OS's words.
+   */
+  private async retrying(what: 'Write' | 'Read', length: number, offset: number, step: (done: number) => Promise<number>): Promise<void> {
     let done = 0;
     for (let attempt = 0; done < length; ) {
       try {
-        const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);
-        if (bytesRead <= 0 && this.drive.kind === 'file' && offset + done >= this.size) {
-          // Past the end of a regular file (its last partial sector): reads as zeros.
-          buf.fill(0, done, length);
-          return;
-        }
-        if (bytesRead <= 0) throw Object.assign(new Error(`${this.path} ended early`), { code: 'ENXIO' });
-        done += bytesRead;
+        done += await step(done);
         attempt = 0;
       } catch (e) {
         const delay = RETRY_DELAYS_MS[attempt];
-        if (!TRANSIENT.has(errnoCode(e) ?? '') || delay === undefined) throw this.ioError(e, 'Read', offset + done, length - done);
+        if (!TRANSIENT.has(errnoCode(e) ?? '') || delay === undefined) throw this.ioError(e, what, offset + done, length - done);
         attempt++;
         await sleep(delay);
       }
@@ -271,13 +241,15 @@ export class Target {
    * look bootable or partitioned.
    */
   async zeroBootSector(): Promise<boolean> {
+    const z = ioBuffers.take(this.sectorSize).fill(0, 0, this.sectorSize);
     try {
-      const z = alignedBuffer(this.sectorSize);
       await this.writeAt(z, this.sectorSize, 0);
       await this.sync();
       return true;
     } catch {
       return false;
+    } finally {
+      ioBuffers.give(z);
     }
   }
 }

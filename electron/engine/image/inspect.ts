@@ -1,6 +1,6 @@
 /**
  * inspect: what an image is, from its metadata only (well under a second), and on request its
- * SHA-1/SHA-256 matched against the catalog. Result per the CLI contract (README.md, "Command line").
+ * SHA-1/SHA-256 matched against the catalog. Result per the CLI contract (README, "Command line").
  */
 import { basename, extname } from 'node:path';
 import { SevenStickError, formatError } from '../io/errors.js';

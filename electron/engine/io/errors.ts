@@ -1,6 +1,6 @@
 /**
  * Every failure the engine reports is a SevenStickError with a stable `code`.
- * The CLI maps codes to exit codes (DESIGN.md §4) through EXIT_CODES; the GUI
+ * The CLI maps codes to exit codes (README, "Command line") through EXIT_CODES; the GUI
  * shows `message`, which is written for a person, not a log file.
  */
 

@@ -5,7 +5,7 @@
 import type { DiskImageStream, ChunkOptions } from '../io/disk-stream.js';
 import { readInto, type ByteReader } from '../io/reader.js';
 import { SECTOR } from '../layout/fat32/bpb.js';
-import { runPieces, split, type RingCache, type StreamContext } from '../layout/pieces.js';
+import { runPieces, split, type StreamContext } from '../layout/pieces.js';
 
 /**
  * A hybrid or raw image, byte for byte (padded with zeros to whole sectors). Its first 64 KiB
@@ -24,11 +24,10 @@ export function createRawStream(reader: ByteReader): DiskImageStream {
     return out;
   };
   const pieces = [...split(bootEnd, size, make), ...split(SECTOR, bootEnd, make, true, 0), ...split(0, Math.min(SECTOR, size), make, true, 1)];
-  const rings: RingCache = { busy: false };
   return {
     size,
     bytesToWrite: size,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options, rings),
+    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, async () => undefined, options),
     describe: (offset: number) => (offset < 0 || offset >= size ? 'outside the disk' : offset < bootEnd ? 'image boot area (first 64 KiB)' : 'image data'),
   };
 }

@@ -18,8 +18,9 @@ import { describePath } from '../device/describe-path.js';
 import type { Drive } from '../device/drive.js';
 import { BufferPool, DEFAULT_BLOCK_SIZE, runPipeline } from '../device/pipeline.js';
 import { currentPlatform, type DevicePlatform } from '../device/prepare.js';
-import { VerifySink, WriteSink, type Difference } from '../device/sinks.js';
+import { WriteSink, type Difference } from '../device/sinks.js';
 import { Target } from '../device/target.js';
+import { differencesError, readBackTargets } from '../verify/stream-verify.js';
 import { openImageStream, type ImageStream, type StreamFactory, type WriteMode } from './image-stream.js';
 import { ProgressMeter, type Progress, type ProgressListener } from '../io/progress.js';
 
@@ -46,7 +47,7 @@ export interface WriteJobOptions {
   /** Tests inject synthetic streams; the default reads the image. */
   streamFactory?: StreamFactory;
   platform?: DevicePlatform;
-  /** I/O block size (default 4 MiB). */
+  /** I/O block size (default DEFAULT_BLOCK_SIZE, 2 MiB). */
   blockSize?: number;
 }
 
@@ -324,6 +325,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   let touched = false;
   let tWrite: number;
   let tVerify = 0;
+  let pool: BufferPool | undefined;
   try {
     checkTargets(job);
     checkCancel();
@@ -333,7 +335,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     touched = true;
     const align = Math.max(...targets.map((t) => t.sectorSize));
     // One set of aligned buffers for both passes (3 blocks in flight + 2 of read-ahead).
-    const pool = new BufferPool(opts.blockSize ?? DEFAULT_BLOCK_SIZE, 5);
+    pool = new BufferPool(opts.blockSize ?? DEFAULT_BLOCK_SIZE, 5);
     if (opts.checkCapacity) await checkCapacities(job, onProgress, signal);
     await zeroBootSectors(targets);
     tWrite = await writeAll(job, { align, signal, pool }, onProgress);
@@ -342,25 +344,15 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     if (opts.verify) {
       const tv = now();
       const ok = targets.filter((t) => !(results.get(t.path) as TargetResult).error);
-      const verifiers = ok.map((t) => new VerifySink(t, (o) => stream.describe(o), new ProgressMeter('verifying', stream.bytesToWrite, onProgress, 200, t.path)));
-      if (verifiers.length) await runPipeline(stream, verifiers, { align, signal, pool });
-      for (const v of verifiers) {
-        const r = results.get(v.name) as TargetResult;
-        if (v.error) {
-          r.error = { code: v.error.code, message: v.error.message, offset: v.error.details.offset };
-          continue;
+      for (const v of await readBackTargets(stream, ok, { onProgress, signal, pool })) {
+        const r = results.get(v.target) as TargetResult;
+        r.verified = !v.error;
+        if (!v.error) {
+          r.differences = v.differences;
+          r.differingBytes = v.differingBytes;
         }
-        r.verified = true;
-        r.differences = [...v.differences].sort((a, b) => a.offset - b.offset);
-        r.differingBytes = v.differingBytes;
-        if (v.differences.length) {
-          const first = r.differences[0] as Difference;
-          r.error = {
-            code: 'E_VERIFY',
-            message: `${v.name}: ${v.differingBytes} bytes read back differ, first at byte ${first.offset} (${first.what})`,
-            offset: first.offset,
-          };
-        }
+        const e = v.error ?? differencesError(v);
+        if (e) r.error = { code: e.code, message: e.message, offset: e.details.offset };
       }
       tVerify = (now() - tv) / 1000;
     }
@@ -370,6 +362,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     throw e;
   } finally {
     for (const t of targets) await t.close();
+    pool?.close();
     await img.close();
   }
   await finishTargets(job, platform);

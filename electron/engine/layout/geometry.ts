@@ -44,12 +44,6 @@ export function fat32Layout(partitionSectors: number, spc: number): { fatSectors
   return { fatSectors, clusterCount, dataSector };
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-  if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;
-  return `${n} bytes`;
-}
-
 export interface Geometry {
   diskSectors: number;
   partitionSectors: number;

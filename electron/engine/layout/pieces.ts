@@ -4,6 +4,7 @@
  * (ChunkOptions.reuseBuffers) from one pass to the next. Used by the FAT32 stick stream (stream.ts)
  * and the raw image stream (job/raw-stream.ts).
  */
+import { ioBuffers } from '../io/buffers.js';
 import { SevenStickError } from '../io/errors.js';
 import type { ChunkOptions, DiskChunk } from '../io/disk-stream.js';
 import type { ByteReader, ClosableReader } from '../io/reader.js';
@@ -40,37 +41,18 @@ function cancelled(): SevenStickError {
  */
 export const READ_AHEAD = 2;
 
-/**
- * A stream's recycled chunk buffers, kept from one pass to the next (write, then verify): a second
- * pass allocating its own while the first pass's wait for the garbage collector would double the
- * memory a job holds (and fragment the allocator's heap).
- */
-export interface RingCache {
-  ring?: Buffer[];
-  busy: boolean;
-}
-
 /** Runs the pieces in order with READ_AHEAD pieces of read-ahead; boot pieces are expected last in `pieces`. */
 export async function* runPieces(
   pieces: readonly Piece[],
   signal: AbortSignal | undefined,
   finish: (ctx: StreamContext) => Promise<void>,
   options: ChunkOptions = {},
-  cache: RingCache = { busy: false },
 ): AsyncGenerator<DiskChunk> {
   const ctx: StreamContext = { readers: new Map(), dirCache: {} };
-  let ownsCache = false;
-  if (options.reuseBuffers) {
-    if (cache.busy) {
-      // Two passes at once over one stream: this one gets buffers of its own.
-      ctx.ring = newRing();
-    } else {
-      // Pieces alive at once: the consumer's chunk + READ_AHEAD being made; one spare.
-      cache.ring ??= newRing();
-      cache.busy = ownsCache = true;
-      ctx.ring = cache.ring;
-    }
-  }
+  // Recycled buffers come from the one I/O pool and go back at the end of the pass, so the next pass
+  // (write, then verify) gets the same ones. Pieces alive at once: the consumer's chunk + READ_AHEAD
+  // being made; one spare.
+  if (options.reuseBuffers) ctx.ring = Array.from({ length: READ_AHEAD + 2 }, () => ioBuffers.take(CHUNK_SIZE));
   let index = 0;
   const start = (p: Piece): Promise<Buffer> => {
     const i = index++;
@@ -96,13 +78,9 @@ export async function* runPieces(
   } finally {
     // Let in-flight reads settle before closing their readers.
     await Promise.allSettled(pending);
-    if (ownsCache) cache.busy = false;
+    for (const b of ctx.ring ?? []) ioBuffers.give(b);
     await finish(ctx);
   }
-}
-
-function newRing(): Buffer[] {
-  return Array.from({ length: READ_AHEAD + 2 }, () => Buffer.allocUnsafe(CHUNK_SIZE));
 }
 
 export async function closeAll(ctx: StreamContext): Promise<void> {

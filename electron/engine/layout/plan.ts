@@ -8,12 +8,12 @@
  * directory.ts (a folder's bytes); here the size check and the cluster allocation.
  */
 import { createHash } from 'node:crypto';
+import { formatBytes, stickSizeToBuy } from '../../shared/format.js';
 import { SevenStickError } from '../io/errors.js';
 import { SECTOR, type Fat32Geometry } from './fat32/bpb.js';
 import {
   BACKUP_BOOT_SECTOR,
   FSINFO_SECTOR,
-  formatBytes,
   geometryFor,
   MiB,
   PARTITION_START_LBA,
@@ -150,7 +150,7 @@ export function planDisk(source: SourceEntry, opts: PlanOptions): DiskPlan {
     throw new SevenStickError(
       'E_TARGET_TOO_SMALL',
       `The target holds ${formatBytes(diskSize)}, but this image needs at least ${formatBytes(minimum)} ` +
-        `(${Math.ceil(minimum / 1e9)} GB or larger stick)` +
+        `(a ${stickSizeToBuy(minimum)} or larger stick)` +
         (diskSize < 40 * MiB ? '; FAT32 itself needs about 34 MiB' : '') +
         '.',
       { needed: minimum, available: diskSize },

@@ -14,7 +14,7 @@ import { FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from '
 import { BPB_END, BPB_START, encodeBpb, SECTOR } from './fat32/bpb.js';
 import { encodeFsInfo } from './fat32/fsinfo.js';
 import { encodeMbr, PARTITION_TYPE_FAT32_LBA } from './mbr.js';
-import { CHUNK_SIZE, closeAll, runPieces, split, zeros, type Piece, type RingCache, type StreamContext } from './pieces.js';
+import { CHUNK_SIZE, closeAll, runPieces, split, zeros, type Piece, type StreamContext } from './pieces.js';
 import { encodeDirectory } from './directory.js';
 import { BACKUP_BOOT_SECTOR, BACKUP_FSINFO_SECTOR, END_OF_CHAIN, FSINFO_SECTOR, GPT_TAIL_SECTORS, RESERVED_SECTORS, ROOT_CLUSTER } from './geometry.js';
 import { clusterOffset, type DiskPlan, type PlannedNode } from './plan.js';
@@ -241,12 +241,11 @@ export function diskStream(plan: DiskPlan): DiskImageStream & { readonly plan: D
     return !n.isDirectory && within >= n.size ? `${name} (slack after the end)` : name;
   };
 
-  const rings: RingCache = { busy: false };
   return {
     plan,
     size,
     bytesToWrite,
-    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options, rings),
+    chunks: (signal?: AbortSignal, options?: ChunkOptions) => runPieces(pieces, signal, closeAll, options),
     describe,
   };
 }

@@ -6,7 +6,7 @@
 import { SevenStickError } from '../io/errors.js';
 import { DIRENT_SIZE } from './fat32/dirent.js';
 import { lfnCount } from './fat32/lfn.js';
-import { formatBytes } from './geometry.js';
+import { formatBytes } from '../../shared/format.js';
 import type { PlannedNode } from './plan.js';
 import { checkLongName, exactShortName, fatUpper, ShortNameTable } from './shortname.js';
 import type { SourceEntry } from './source.js';

@@ -3,23 +3,14 @@
  * and done with direct I/O into an aligned buffer (where the OS and filesystem allow it).
  */
 import { checkRange, type ClosableReader } from '../io/reader.js';
-import { alignedBuffer, Target } from '../device/target.js';
+import { Target } from '../device/target.js';
+import { ioBuffers } from '../io/buffers.js';
 import { describePath } from '../device/describe-path.js';
 import type { Drive } from '../device/drive.js';
 import { SevenStickError } from '../io/errors.js';
 
 export class DeviceReader implements ClosableReader {
-  /** Aligned buffers are native memory V8 does not see: reuse them instead of allocating per read. */
-  private readonly spare: Buffer[] = [];
   private constructor(private readonly target: Target) {}
-
-  private take(size: number): Buffer {
-    const i = this.spare.findIndex((b) => b.length >= size);
-    return i >= 0 ? (this.spare.splice(i, 1)[0] as Buffer) : alignedBuffer(Math.max(size, 64 * 1024));
-  }
-  private give(b: Buffer): void {
-    if (this.spare.length < 2) this.spare.push(b);
-  }
 
   /** Opens a path, or a drive already described (then it is opened as checked). */
   static async open(target: string | Drive): Promise<DeviceReader> {
@@ -50,12 +41,13 @@ export class DeviceReader implements ClosableReader {
     const end = Math.min(Math.ceil((offset + length) / s) * s, Math.floor(this.size / s) * s);
     const tail = end < offset + length; // the device's size is not a whole number of sectors
     const span = tail ? Math.ceil((offset + length - start) / s) * s : end - start;
-    const buf = this.take(span);
+    // At least 64 KiB, so small reads share one size of buffer.
+    const buf = ioBuffers.take(Math.max(span, 64 * 1024));
     try {
       await this.target.readAt(buf, span, start); // regular files read zeros past their end
       return Buffer.from(buf.subarray(offset - start, offset - start + length));
     } finally {
-      this.give(buf);
+      ioBuffers.give(buf);
     }
   }
 

@@ -9,6 +9,8 @@ import { REQUEST_VALIDATORS, validateRequest } from '../../shared/validate.js';
 import { isAllowedNavigation, isTrustedSender } from '../../main/sender.js';
 import { checkLinuxLauncher, HelperSession, launchSpec, elevationError, type LaunchContext } from '../../main/helper-client.js';
 import { AppError } from '../../shared/errors.js';
+import { SevenStickError } from '../../engine/index.js';
+import { stubEngine } from '../helpers/engine.js';
 import { cliEquivalent, createHandlers, dispatch } from '../../main/handlers.js';
 import { withStandIn } from '../helpers/modules.js';
 
@@ -267,10 +269,14 @@ test('without the installed launcher, HelperSession.start refuses before running
   assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('sevenstick-helper-') && !before.has(n)), [], 'the session directory (with its token) is removed');
 });
 
-test('dispatch validates first, wraps errors with their code, and says clearly what this build lacks', async () => {
+test('dispatch validates first and wraps errors with their code', async () => {
   const events: unknown[] = [];
   const { handlers } = createHandlers({
-    engine: { canWrite: false, canVerify: false },
+    engine: stubEngine({
+      inspect: async () => {
+        throw new SevenStickError('E_FORMAT', '/isos/a.iso is not an ISO 9660 or UDF image');
+      },
+    }),
     startHelper: async () => {
       throw Object.assign(new Error('Administrator access was not granted'), { code: 'E_ELEVATION' });
     },
@@ -280,10 +286,9 @@ test('dispatch validates first, wraps errors with their code, and says clearly w
     info: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log' },
   });
   assert.deepEqual(await dispatch(handlers, 'image:choose', {}), { ok: true, value: '/isos/picked.iso' });
-  const na = await dispatch(handlers, 'image:inspect', { path: '/isos/a.iso' });
-  assert.equal(na.ok, false);
-  assert.equal(!na.ok && na.error.code, 'E_NOT_AVAILABLE');
-  assert.match(!na.ok ? na.error.message : '', /not available in this build/);
+  // An engine error crosses the bridge with its stable code and its message.
+  const failed = await dispatch(handlers, 'image:inspect', { path: '/isos/a.iso' });
+  assert.deepEqual(failed, { ok: false, error: { code: 'E_FORMAT', message: '/isos/a.iso is not an ISO 9660 or UDF image' } });
   const bad = await dispatch(handlers, 'image:inspect', { path: 42 });
   assert.equal(!bad.ok && bad.error.code, 'E_BAD_REQUEST');
   // Refused before elevation: this image was never inspected (handlers.test.ts covers what main checks).
@@ -292,7 +297,7 @@ test('dispatch validates first, wraps errors with their code, and says clearly w
   // Once the image was inspected and the drive offered, the helper's elevation error comes through with its code.
   const offered = { path: '/dev/sdb', kind: 'block' as const, description: 'Stick', size: 16_000_000_000, bus: 'usb', removable: true, system: false, serial: 'ABC', mountpoints: [], notices: [], selectable: true, hiddenByDefault: false };
   const elevating = createHandlers({
-    engine: { canWrite: true, canVerify: true, inspect: async (path) => ({ path, fileName: 'win7.iso', kind: 'windows', label: 'x', size: 1, notices: [] }), listDrives: async () => [offered] },
+    engine: stubEngine({ inspect: async (path) => ({ path, fileName: 'win7.iso', kind: 'windows', label: 'x', size: 1, notices: [] }), listDrives: async () => [offered] }),
     startHelper: async () => {
       throw Object.assign(new Error('Administrator access was not granted'), { code: 'E_ELEVATION' });
     },
@@ -306,7 +311,7 @@ test('dispatch validates first, wraps errors with their code, and says clearly w
   const w = await dispatch(elevating.handlers, 'write:start', goodWrite);
   assert.equal(!w.ok && w.error.code, 'E_ELEVATION');
   const info = await dispatch(handlers, 'app:info', undefined);
-  assert.ok(info.ok && info.value.features.write === false);
+  assert.deepEqual(info, { ok: true, value: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log', launchImage: null } });
   assert.equal(cliEquivalent('write', "/my isos/it's.iso", ['/dev/sdb']), `sudo sevenstick write '/my isos/it'\\''s.iso' --target /dev/sdb`);
 });
 
@@ -365,7 +370,7 @@ test('an image the app was opened with is handed to the wizard once, and found i
   const { imageFromArgs } = await import('../../main/launch-args.js');
   let launch: string | null = '/isos/opened.iso';
   const { handlers } = createHandlers({
-    engine: { canWrite: false, canVerify: false },
+    engine: stubEngine(),
     startHelper: async () => {
       throw new Error('unused');
     },

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriveView, ImageView, IpcResult, Progress, VerifyReport, WriteRequest, WriteResult } from '../../shared/contract.js';
-import { bindEngine, type EngineBindings } from '../../main/engine-bindings.js';
+import { bindEngine } from '../../main/engine-bindings.js';
 import { createHandlers, dispatch, type HandlerDeps, type WriterSession } from '../../main/handlers.js';
+import { stubEngine } from '../helpers/engine.js';
 import { fixture, tempDir } from '../helpers/tools.js';
 
 const ISO = '/isos/win7.iso';
@@ -28,6 +29,8 @@ interface Harness {
   helperStarts: number;
   written: Array<{ image: string; targets: string[] }>;
   verified: string[];
+  /** Disk-image files main wrote itself (the stub engine's writeFiles). */
+  filesWritten: string[];
   events: Array<[string, unknown]>;
   identify: (path: string) => { path: string; size: number; serial: string | null };
   log: string[];
@@ -39,6 +42,7 @@ function harness(): Harness {
     helperStarts: 0,
     written: [],
     verified: [],
+    filesWritten: [],
     events: [],
     identify: (path) => {
       const d = h.drives.find((x) => x.path === path);
@@ -59,13 +63,15 @@ function harness(): Harness {
     cancel() {},
     close() {},
   };
-  const engine: EngineBindings = {
+  const engine = stubEngine({
     inspect: async (path) => ({ ...image, path }),
     listDrives: async () => h.drives,
     identifyForConfirm: async (path) => h.identify(path),
-    canWrite: true,
-    canVerify: true,
-  };
+    writeFiles: async (job) => {
+      h.filesWritten.push(...job.targets.map((t) => t.path));
+      return { outcome: 'done', seconds: 1, targets: job.targets.map((t) => ({ path: t.path, ok: true, verified: true })) };
+    },
+  });
   const deps: HandlerDeps = {
     engine,
     startHelper: async () => {
@@ -192,10 +198,12 @@ test('disk-image files and drives in one run are refused', async () => {
   const mixed = write({ targets: [{ path: '/dev/sdb', size: 8_000_000_000, serial: 'serial:S-/dev/sdb' }, { path: '/home/u/vm.img', size: 8_000_000_000, serial: 'file:1:2' }] });
   refusedWith(await dispatch(h.handlers.handlers, 'write:start', mixed), 'E_BAD_REQUEST', /^Write disk image files and drives in separate runs\.$/);
   assert.equal(h.helperStarts, 0);
-  // Files alone need the in-process writer, which this stub engine lacks: said so, still no helper.
+  // Files alone are written by main itself (the engine's writeFiles), never by the helper.
   const files = write({ targets: [{ path: '/home/u/vm.img', size: 8_000_000_000, serial: 'file:1:2' }] });
-  refusedWith(await dispatch(h.handlers.handlers, 'write:start', files), 'E_NOT_AVAILABLE', /Writing disk image files/);
+  assert.ok((await dispatch(h.handlers.handlers, 'write:start', files)).ok);
+  assert.deepEqual(h.filesWritten, ['/home/u/vm.img']);
   assert.equal(h.helperStarts, 0);
+  assert.deepEqual(h.written, []);
 });
 
 test('a verify must name the inspected image and a listed, non-system drive that is still the one listed', async () => {

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DriveView, ImageView, Progress } from '../../shared/contract.js';
 import { jobFraction } from '../../shared/job-progress.js';
-import { canProceed, confirmationLines, formatBytes, formatEta, initialState, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
+import { formatBytes, formatSpeed, stickSizeToBuy } from '../../shared/format.js';
+import { canProceed, confirmationLines, formatEta, initialState, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
 
 function drive(path: string, over: Partial<DriveView> = {}): DriveView {
   return { path, kind: 'block', description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
@@ -38,7 +39,7 @@ test('the happy path walks Image → Drives → Confirm → Write → Done, with
     { path: '/dev/sdb', size: 8_000_000_000, serial: 'S-/dev/sdb' },
     { path: '/dev/sdc', size: 8_000_000_000, serial: 'S-/dev/sdc' },
   ]);
-  assert.deepEqual(confirmationLines(s), ['Stick /dev/sdb (/dev/sdb, 8.0 GB)', 'Stick /dev/sdc (/dev/sdc, 8.0 GB)']);
+  assert.deepEqual(confirmationLines(s), ['Stick /dev/sdb (/dev/sdb, 7.45 GiB)', 'Stick /dev/sdc (/dev/sdc, 7.45 GiB)']);
   s = reducer(s, { type: 'write-started', jobId: 'j1', verify: true });
   assert.equal(s.step, 'write');
   const p: Progress = { type: 'progress', phase: 'writing', bytes: 50, total: 100, bytesPerSecond: 10, etaSeconds: 5, target: '/dev/sdb' };
@@ -111,10 +112,19 @@ test('checksum and verify flows keep their own job ids; stale answers are ignore
 });
 
 test('number formatting is stable', () => {
-  assert.equal(formatBytes(999), '999 B');
-  assert.equal(formatBytes(8_004_304_896), '8.0 GB');
-  assert.equal(formatBytes(64_000_000_000), '64 GB');
+  // Binary units, three significant digits (shared/format.ts: the engine, the CLI and the wizard).
+  assert.equal(formatBytes(999), '999 bytes');
+  assert.equal(formatBytes(1), '1 byte');
+  assert.equal(formatBytes(1024), '1.00 KiB');
+  assert.equal(formatBytes(1024 * 1024 - 1), '1.00 MiB', 'never "1024 KiB"');
+  assert.equal(formatBytes(8_004_304_896), '7.45 GiB');
+  assert.equal(formatBytes(64_000_000_000), '59.6 GiB');
+  assert.equal(formatBytes(250_059_350_016), '233 GiB');
+  assert.equal(formatBytes(3 * 1024 ** 4), '3.00 TiB');
   assert.equal(formatBytes(null), 'unknown size');
+  assert.equal(formatSpeed(38.25 * 1024 * 1024), '38.3 MiB/s');
+  assert.equal(formatSpeed(0), '—');
+  assert.equal(stickSizeToBuy(4_300_000_000), '5 GB');
   assert.equal(formatEta(null), '–:––');
   assert.equal(formatEta(125), '2:05');
 });

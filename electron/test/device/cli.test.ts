@@ -1,5 +1,5 @@
 /**
- * The CLI contract (DESIGN.md §4) for drives/write on loop devices: exit codes, JSON Lines, refusals
+ * The CLI contract (README, "Command line") for drives/write on loop devices: exit codes, JSON Lines, refusals
  * before anything is written, Ctrl-C. Oracles: cmp, sfdisk --json, fsck.fat -n, mdir (mtools).
  */
 import { test } from 'node:test';

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BufferPool, runPipeline, SevenStickError, toBlocks, type Block, type DiskChunk, type DiskImageStream, type Sink } from '../../engine/index.js';
+import { BufferPool, runPipeline, SevenStickError, toBlocks, type Block, type DiskChunk, type DiskImageStream, type PipelineOptions, type Sink } from '../../engine/index.js';
 import { demoStream, MiB } from './helpers.js';
 
 const streamOf = (size: number, chunks: DiskChunk[]): DiskImageStream => ({
@@ -15,6 +15,17 @@ const streamOf = (size: number, chunks: DiskChunk[]): DiskImageStream => ({
     yield* chunks;
   },
 });
+
+/**
+ * runPipeline, failing the test when a sink failed: the pipeline records what a sink throws (an
+ * assertion inside process() or flush() too) as that sink's error and drops the sink, so the
+ * assertion's own error — the cause the pipeline wrapped — is thrown here. `failing` sinks are
+ * expected to fail and are left to the test.
+ */
+async function runChecked(stream: DiskImageStream, sinks: Sink[], opts: PipelineOptions, failing: Sink[] = []): Promise<void> {
+  await runPipeline(stream, sinks, opts);
+  for (const s of sinks) if (s.error && !failing.includes(s)) throw s.error.cause ?? s.error;
+}
 
 test('blocks are aligned, bounded, exact, with every boot block after every other block, sector 0 last, a flush before each boot stage', async () => {
   const s = demoStream(21);
@@ -35,7 +46,7 @@ test('blocks are aligned, bounded, exact, with every boot block after every othe
       seen.push({ ...b, buf: Buffer.alloc(0) });
     }
   }
-  await runPipeline(s, [new Collect()], { align: 4096, blockSize: 1 * MiB });
+  await runChecked(s, [new Collect()], { align: 4096, blockSize: 1 * MiB });
   // Exactly the regions' bytes were handed out.
   const want = Buffer.alloc(s.size);
   for (const r of s.regions) want.fill(1, r.offset, r.offset + r.data.length);
@@ -80,7 +91,7 @@ test('a failing sink is dropped, the others get every block', async () => {
       if (++calls === 3) throw new Error('boom');
     },
   };
-  await runPipeline(s, [bad, ok], { align: 512 });
+  await runChecked(s, [bad, ok], { align: 512 }, [bad]);
   assert.equal(good, s.bytesToWrite);
   assert.equal(calls, 3);
   assert.match(bad.error?.message ?? '', /bad: boom/);

@@ -1,4 +1,4 @@
-/** `sevenstick inspect` as users run it: one JSON object on stdout with --json, exit codes per DESIGN.md §4. */
+/** `sevenstick inspect` as users run it: one JSON object on stdout with --json, exit codes per README, "Command line". */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -1,9 +1,9 @@
 /**
  * The engine's boundaries are lint rules (eslint.config.mjs): code under electron/engine/ may not import
- * electron, nor code from main/preload/renderer/helper/cli; inside the engine no import runs back up a
- * layer (io → image → layout → device → verify → job, ARCHITECTURE.md); outside it, the engine is
- * imported only through electron/engine/index.js. This checks the rules really fire, with ESLint's own
- * API on the project's own configuration.
+ * electron, nor code from main/preload/renderer/helper/cli, and of shared/ only format.ts and validate.ts;
+ * inside the engine no import runs back up a layer (io → image → layout → device → verify → job,
+ * ARCHITECTURE.md); outside it, the engine is imported only through electron/engine/index.js. This
+ * checks the rules really fire, with ESLint's own API on the project's own configuration.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +34,11 @@ test('the engine may not import electron or GUI code; other layers may', { timeo
   assert.match(restricted(await lint(mainImport, 'electron/engine/job/bad.ts')).join('\n'), /must not import code from main/);
   const rendererImport = "import { App } from '../../../renderer/src/App.js';\nexport const x = App;\n";
   assert.equal(restricted(await lint(rendererImport, 'electron/engine/bad.ts')).length, 1);
+  // Of electron/shared/, only the pure modules every layer may share.
+  const formatImport = "import { formatBytes } from '../../shared/format.js';\nexport const x = formatBytes;\n";
+  assert.deepEqual(restricted(await lint(formatImport, 'electron/engine/layout/fine.ts')), []);
+  const sharedImport = "import { toIpcError } from '../../shared/errors.js';\nexport const x = toIpcError;\n";
+  assert.match(restricted(await lint(sharedImport, 'electron/engine/job/bad.ts')).join('\n'), /only the pure modules/);
   // Main may import electron and the engine.
   assert.deepEqual(restricted(await lint(electronImport, 'electron/main/fine.ts')), []);
   const engineImport = "import { FileReader } from '../engine/index.js';\nexport const x = FileReader;\n";

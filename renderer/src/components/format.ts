@@ -1,15 +1,14 @@
 /** Small text helpers the steps share (numbers as the wizard shows them). */
 import type { DriveView, Progress } from '../../../electron/shared/contract.js';
-import { formatBytes } from '../../../electron/shared/wizard.js';
+import { formatBytes, formatSpeed } from '../../../electron/shared/format.js';
 
 /** How far one phase is, 0..1 (0 while its size is unknown). */
 export function phaseFraction(p: Progress | null | undefined): number {
   return p && p.total > 0 ? p.bytes / p.total : 0;
 }
 
-export function mbps(p: Progress | null | undefined): string {
-  if (!p || p.bytesPerSecond <= 0) return '—';
-  return `${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+export function speedOf(p: Progress | null | undefined): string {
+  return p ? formatSpeed(p.bytesPerSecond) : '—';
 }
 
 export function pct(p: Progress | null | undefined): string {

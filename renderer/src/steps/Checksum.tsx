@@ -2,7 +2,7 @@ import type { ChecksumView } from '../../../electron/shared/contract.js';
 import { formatEta, type ImageState } from '../../../electron/shared/wizard.js';
 import { bridge } from '../api.js';
 import { ErrorBox } from '../components/ErrorBox.js';
-import { mbps, pct, phaseFraction } from '../components/format.js';
+import { speedOf, pct, phaseFraction } from '../components/format.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import type { Dispatch } from '../types.js';
 import { useJob, type JobActions } from '../useJob.js';
@@ -28,7 +28,7 @@ export function Checksum({ path, ck, dispatch }: { path: string; ck: ImageState[
           <p id="ck-label">Computing SHA-1 and SHA-256…</p>
           <ProgressBar fraction={phaseFraction(ck.progress)} label="Checksum progress" />
           <p className="num small muted">
-            {pct(ck.progress)} · {mbps(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
+            {pct(ck.progress)} · {speedOf(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
           </p>
           <button type="button" className="secondary" onClick={() => ck.jobId && void bridge().cancelJob({ jobId: ck.jobId })}>
             Stop

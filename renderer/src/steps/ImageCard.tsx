@@ -1,5 +1,6 @@
 import type { ImageView } from '../../../electron/shared/contract.js';
-import { formatBytes, type ImageState } from '../../../electron/shared/wizard.js';
+import { formatBytes } from '../../../electron/shared/format.js';
+import type { ImageState } from '../../../electron/shared/wizard.js';
 import { Notices } from '../components/Notices.js';
 import type { Dispatch } from '../types.js';
 import { Checksum } from './Checksum.js';

@@ -1,8 +1,9 @@
 import type { VerifyReport as Report } from '../../../electron/shared/contract.js';
-import { formatBytes, PHASE_LABELS, visibleDrives } from '../../../electron/shared/wizard.js';
+import { formatBytes } from '../../../electron/shared/format.js';
+import { PHASE_LABELS, visibleDrives } from '../../../electron/shared/wizard.js';
 import { DriveLabel } from '../components/DriveLabel.js';
 import { ErrorBox } from '../components/ErrorBox.js';
-import { driveId, driveLine, mbps, pct, phaseFraction } from '../components/format.js';
+import { driveId, driveLine, speedOf, pct, phaseFraction } from '../components/format.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import type { StepProps } from '../types.js';
 import { useJob, type JobActions } from '../useJob.js';
@@ -69,7 +70,7 @@ export function VerifyStep({ state, dispatch, chooseImage }: StepProps) {
             <p>{v.progress ? PHASE_LABELS[v.progress.phase] : 'Starting…'}</p>
             <ProgressBar fraction={phaseFraction(v.progress)} label="Verify progress" />
             <p className="num small muted">
-              {pct(v.progress)} · {mbps(v.progress)}
+              {pct(v.progress)} · {speedOf(v.progress)}
             </p>
           </div>
         )}

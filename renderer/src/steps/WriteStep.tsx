@@ -2,7 +2,7 @@ import type { Progress } from '../../../electron/shared/contract.js';
 import { jobFraction } from '../../../electron/shared/job-progress.js';
 import { formatEta, PHASE_LABELS } from '../../../electron/shared/wizard.js';
 import { bridge } from '../api.js';
-import { mbps, pct, phaseFraction } from '../components/format.js';
+import { speedOf, pct, phaseFraction } from '../components/format.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import type { StepProps } from '../types.js';
 
@@ -28,7 +28,7 @@ function TargetProgress({ path, p, name }: { path: string; p: Progress | undefin
       <ProgressBar fraction={p?.phase === 'done' ? 1 : phaseFraction(p)} label={`${name}: ${p ? PHASE_LABELS[p.phase] : 'waiting'}`} />
       <dl className="stats">
         <Stat label="Done" value={p?.phase === 'done' ? '100 %' : pct(p)} />
-        <Stat label="Speed" value={mbps(p)} />
+        <Stat label="Speed" value={speedOf(p)} />
         <Stat label="Time left" value={formatEta(p?.etaSeconds ?? null)} />
       </dl>
     </li>
