@@ -181,7 +181,8 @@ export async function planSlimWim(wim: Wim, imageIndex: number): Promise<SlimWim
     buf: encodeWimHeader({
       version: h.version,
       flags: h.flags & KEPT_HEADER_FLAGS,
-      chunkSize: h.chunkSize,
+      // As stored: an uncompressed WIM says 0, which Wim.open reads as 32768 (wimlib refuses 32768 there).
+      chunkSize: h.raw.chunkSize,
       guid: slimGuid(h.raw.guid, imageIndex),
       partNumber: 1,
       totalParts: 1,
