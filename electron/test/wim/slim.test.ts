@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BufferReader,
@@ -32,37 +32,12 @@ import {
   slimmedSizes,
   xmlImageElements,
   decodeResourceHeader,
-  type ByteReader,
   type Wim,
 } from '../../engine/index.js';
 import { fixture, runOk, tempDir } from '../helpers/tools.js';
+import { detailedListing, produce } from './slim-oracle.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof SevenStickError && e.code === code;
-
-/** Writes all of `r` to `path` in chunks of an odd size (so reads straddle the pieces), returns the bytes written. */
-async function produce(r: ByteReader, path: string, chunk = 65_521): Promise<number> {
-  const fd = openSync(path, 'w');
-  let n = 0;
-  try {
-    for (let pos = 0; pos < r.size; pos += chunk) {
-      const buf = await r.read(pos, Math.min(chunk, r.size - pos));
-      writeSync(fd, buf);
-      n += buf.length;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return n;
-}
-
-/** `wimlib-imagex dir --detailed` without what legitimately changes (offsets, reference counts). */
-async function detailedListing(wimPath: string, image: number): Promise<string> {
-  const r = await runOk('wimlib-imagex', ['dir', wimPath, String(image), '--detailed']);
-  return r.stdout
-    .split('\n')
-    .filter((l) => !/^(Offset in WIM|Reference Count)\s*=/.test(l))
-    .join('\n');
-}
 
 /** SHA-1 → [reference count, uncompressed size] of a WIM file's data blobs. */
 async function blobRefs(wimPath: string): Promise<Map<string, [number, number]>> {
@@ -110,7 +85,7 @@ for (const comp of ['LZX', 'XPRESS', 'none'] as const) {
       for (let i = 1; i <= images; i++) {
         const slim = await planSlimWim(wim, i);
         const out = join(tmp.path, `slim${i}.wim`);
-        const n = await produce(slim, out);
+        const n = await produce(slim, out, 65_521); // an odd size: reads straddle the pieces
         assert.equal(n, slim.size, 'bytes produced = size planned');
         assert.equal(statSync(out).size, slim.size);
         assert.equal(await slimmedSize(wim, i), slim.size, 'slimmedSize agrees with the plan');

@@ -26,7 +26,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SevenStickError } from '../../io/errors.js';
-import { checkRange, readInto, type ByteReader } from '../../io/reader.js';
+import { ExtentReader, checkRange, readInto, type ByteReader, type Extent } from '../../io/reader.js';
 import { ResourceFlag, WIM_HEADER_SIZE, WimHeaderFlag, type ResourceHeader } from './header.js';
 import { ZERO_RESOURCE, encodeWimHeader } from './header-writer.js';
 import type { BlobEntry } from './blobtable.js';
@@ -45,18 +45,42 @@ const KEPT_HEADER_FLAGS =
   WimHeaderFlag.COMPRESS_LZX |
   WimHeaderFlag.COMPRESS_LZMS;
 
-/** A run of the slimmed WIM: bytes held in memory, or `length` bytes at `source` in the source WIM. */
-type Piece = { start: number; length: number } & ({ buf: Buffer; source?: undefined } | { source: number; buf?: undefined });
-
-/** The slimmed WIM's bytes, random access. */
-export class SlimWim implements ByteReader {
+/**
+ * The source WIM with the new structures (header, blob table, XML) after its end: one address space,
+ * so the slimmed WIM is a list of extents over it (an ExtentReader).
+ */
+class SourceAndTail implements ByteReader {
   readonly size: number;
-  private readonly starts: number[];
-
   constructor(
     private readonly src: ByteReader,
-    private readonly pieces: readonly Piece[],
-    readonly label: string,
+    private readonly tail: Buffer,
+  ) {
+    this.size = src.size + tail.length;
+  }
+  get label(): string {
+    return this.src.label;
+  }
+  async read(offset: number, length: number): Promise<Buffer> {
+    const out = Buffer.allocUnsafe(length);
+    await this.readInto(offset, length, out, 0);
+    return out;
+  }
+  async readInto(offset: number, length: number, buf: Buffer, at: number): Promise<void> {
+    checkRange(this, offset, length);
+    const fromSrc = Math.max(0, Math.min(length, this.src.size - offset));
+    if (fromSrc > 0) await readInto(this.src, offset, fromSrc, buf, at);
+    if (fromSrc === length) return;
+    const t = offset + fromSrc - this.src.size;
+    this.tail.copy(buf, at + fromSrc, t, t + length - fromSrc);
+  }
+}
+
+/** The slimmed WIM's bytes, random access (read, readInto), produced from the source WIM on demand. */
+export class SlimWim extends ExtentReader {
+  constructor(
+    base: ByteReader,
+    extents: readonly Extent[],
+    label: string,
     /** The image taken from the source (1-based). */
     readonly imageIndex: number,
     /** Data blobs copied (the metadata resource not counted). */
@@ -64,40 +88,7 @@ export class SlimWim implements ByteReader {
     /** Bytes copied from the source WIM (resources, verbatim). */
     readonly copiedBytes: number,
   ) {
-    const last = pieces[pieces.length - 1]!;
-    this.size = last.start + last.length;
-    this.starts = pieces.map((p) => p.start);
-  }
-
-  private pieceAt(pos: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  async read(offset: number, length: number): Promise<Buffer> {
-    checkRange(this, offset, length);
-    const out = Buffer.allocUnsafe(length);
-    await this.readInto(offset, length, out, 0);
-    return out;
-  }
-
-  async readInto(offset: number, length: number, buf: Buffer, at: number): Promise<void> {
-    checkRange(this, offset, length);
-    let done = 0;
-    for (let i = this.pieceAt(offset); done < length; i++) {
-      const p = this.pieces[i]!;
-      const within = offset + done - p.start;
-      const n = Math.min(p.length - within, length - done);
-      if (p.buf) p.buf.copy(buf, at + done, within, within + n);
-      else await readInto(this.src, p.source + within, n, buf, at + done);
-      done += n;
-    }
+    super(base, extents, label);
   }
 }
 
@@ -146,7 +137,8 @@ export async function planSlimWim(wim: Wim, imageIndex: number): Promise<SlimWim
   }
   copies.sort((a, b) => a.entry.res.offset - b.entry.res.offset);
 
-  const pieces: Piece[] = [{ start: 0, length: WIM_HEADER_SIZE, buf: Buffer.alloc(0) }];
+  // Extents over SourceAndTail: the resources at their source offsets, the new structures in the tail.
+  const extents: { offset: number; length: number }[] = [{ offset: src.size, length: WIM_HEADER_SIZE }];
   let pos = WIM_HEADER_SIZE;
   let metaEntry: BlobEntry | undefined;
   const blobEntries: BlobEntry[] = [];
@@ -156,9 +148,9 @@ export async function planSlimWim(wim: Wim, imageIndex: number): Promise<SlimWim
     if (entry === meta) metaEntry = out;
     else blobEntries.push(out);
     const n = entry.res.storedSize;
-    const prev = pieces[pieces.length - 1]!;
-    if (prev.source !== undefined && prev.source + prev.length === entry.res.offset) prev.length += n;
-    else if (n > 0) pieces.push({ start: pos, length: n, source: entry.res.offset });
+    const prev = extents[extents.length - 1]!;
+    if (extents.length > 1 && prev.offset + prev.length === entry.res.offset) prev.length += n;
+    else if (n > 0) extents.push({ offset: entry.res.offset, length: n });
     pos += n;
   }
   const copiedBytes = pos - WIM_HEADER_SIZE;
@@ -166,35 +158,30 @@ export async function planSlimWim(wim: Wim, imageIndex: number): Promise<SlimWim
   const blobTable = encodeBlobTable([metaEntry!, ...blobEntries]);
   // wimlib writes the blob table and the XML uncompressed and flagged METADATA.
   const blobTableRes: ResourceHeader = { storedSize: blobTable.length, flags: ResourceFlag.METADATA, offset: pos, originalSize: blobTable.length };
-  pieces.push({ start: pos, length: blobTable.length, buf: blobTable });
   pos += blobTable.length;
-
   const xml = encodeWimXml(singleImageXmlText(wim.xmlText, imageIndex, pos));
   const xmlRes: ResourceHeader = { storedSize: xml.length, flags: ResourceFlag.METADATA, offset: pos, originalSize: xml.length };
-  pieces.push({ start: pos, length: xml.length, buf: xml });
 
   const h = wim.header;
   const boot = h.bootIndex === imageIndex;
-  pieces[0] = {
-    start: 0,
-    length: WIM_HEADER_SIZE,
-    buf: encodeWimHeader({
-      version: h.version,
-      flags: h.flags & KEPT_HEADER_FLAGS,
-      // As stored: an uncompressed WIM says 0, which Wim.open reads as 32768 (wimlib refuses 32768 there).
-      chunkSize: h.raw.chunkSize,
-      guid: slimGuid(h.raw.guid, imageIndex),
-      partNumber: 1,
-      totalParts: 1,
-      imageCount: 1,
-      blobTable: blobTableRes,
-      xmlData: xmlRes,
-      bootMetadata: boot ? metaEntry!.res : ZERO_RESOURCE,
-      bootIndex: boot ? 1 : 0,
-      integrityTable: ZERO_RESOURCE,
-    }),
-  };
-  return new SlimWim(src, pieces, label, imageIndex, blobEntries.length, copiedBytes);
+  const header = encodeWimHeader({
+    version: h.version,
+    flags: h.flags & KEPT_HEADER_FLAGS,
+    // As stored: an uncompressed WIM says 0, which Wim.open reads as 32768 (wimlib refuses 32768 there).
+    chunkSize: h.raw.chunkSize,
+    guid: slimGuid(h.raw.guid, imageIndex),
+    partNumber: 1,
+    totalParts: 1,
+    imageCount: 1,
+    blobTable: blobTableRes,
+    xmlData: xmlRes,
+    bootMetadata: boot ? metaEntry!.res : ZERO_RESOURCE,
+    bootIndex: boot ? 1 : 0,
+    integrityTable: ZERO_RESOURCE,
+  });
+  extents.push({ offset: src.size + WIM_HEADER_SIZE, length: blobTable.length + xml.length });
+  const base = new SourceAndTail(src, Buffer.concat([header, blobTable, xml]));
+  return new SlimWim(base, extents, label, imageIndex, blobEntries.length, copiedBytes);
 }
 
 /**
