@@ -253,6 +253,29 @@ test('image indexes outside the WIM are refused', async () => {
   for (const bad of [0, -1, 1.5, wim.imageCount + 1]) await assert.rejects(planSlimWim(wim, bad), isCode('E_NOT_FOUND'));
 });
 
+test('a blob missing from the blob table, or stored in a solid resource, is refused with a typed error', async () => {
+  const fx = await fixture('wim-slim.sh', ['LZX']);
+  const file = readFileSync(join(fx, 'test.wim'));
+  const h = await readWimHeader(new BufferReader(file));
+  assert.equal(h.blobTable.flags & 0x04, 0, 'the fixture stores its blob table uncompressed');
+  const wim = await openWim(new BufferReader(file));
+  const sha1 = (await wim.lookup(2, 'only2/c.txt'))!.sha1!;
+  // Find that blob's entry and set one resource flag on it: FREE (the entry no longer counts) or SOLID.
+  let at = -1;
+  for (let p = h.blobTable.offset; p < h.blobTable.offset + h.blobTable.originalSize; p += 50) {
+    if (file.subarray(p + 30, p + 50).toString('hex') === sha1) at = p;
+  }
+  assert.ok(at > 0);
+  for (const [flag, code] of [[0x01, 'E_FORMAT'], [0x10, 'E_UNSUPPORTED']] as const) {
+    const bad = Buffer.from(file);
+    bad[at + 7] = bad[at + 7]! | flag;
+    const w = await openWim(new BufferReader(bad, 'bad.wim'));
+    await assert.rejects(planSlimWim(w, 2), isCode(code));
+    await assert.rejects(planSlimWim(w, 3), isCode(code), 'image 3 shares that blob');
+    assert.ok((await planSlimWim(w, 1)).size > 0, 'image 1 does not need it');
+  }
+});
+
 test('XML: Microsoft layout (TOTALBYTES first), no TOTALBYTES, no INDEX attributes, and a missing image', () => {
   const ms = '<WIM><TOTALBYTES>3019826446</TOTALBYTES><IMAGE INDEX="1"><NAME>A</NAME><TOTALBYTES>5</TOTALBYTES></IMAGE>\n<IMAGE INDEX="2"><NAME>B</NAME></IMAGE></WIM>';
   assert.equal(singleImageXmlText(ms, 2, 77), '<WIM><TOTALBYTES>77</TOTALBYTES>\n<IMAGE INDEX="1"><NAME>B</NAME></IMAGE></WIM>');
