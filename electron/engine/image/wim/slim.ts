@@ -17,7 +17,7 @@
  * Header decisions (as wimlib's `export`/single-image write): image count 1; boot index 1 when the
  * source's boot index was this image (the boot metadata entry then points at the copied metadata
  * resource), else 0 and a zero entry; flags keep the compression type, RP_FIX and READONLY; version
- * and chunk size as the source; no integrity table. The GUID is not random (wimlib's) but derived
+ * and chunk size as the source stores them (0 in an uncompressed WIM); no integrity table. The GUID is not random (wimlib's) but derived
  * from the source's GUID and the image index, so the same source gives the same bytes every time
  * (the stick's read-back verify regenerates them) while the slimmed WIM does not pose as the source.
  *
