@@ -71,6 +71,11 @@ export interface RawDentry {
   dataHash: string | null;
   /** Named data streams: name → SHA-1 (hex) or null when empty. */
   namedStreams: Map<string, string | null>;
+  /**
+   * Every non-zero SHA-1 (hex) the entry lists — the main hash and each extra stream entry's, in
+   * that order, repeats kept: the blobs it references (data, named streams, reparse data).
+   */
+  streamHashes: string[];
 }
 
 const ZERO_HASH = '0'.repeat(40);
@@ -160,6 +165,7 @@ export async function readDentry(meta: ByteReader, offset: number, label: string
       lastWriteTime: filetimeToDate(d.lastWriteTimeLow, d.lastWriteTimeHigh),
       dataHash,
       namedStreams,
+      streamHashes: streams.map((s) => s.hash).filter((h) => h !== ZERO_HASH),
     },
     next: at,
   };

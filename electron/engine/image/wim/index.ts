@@ -9,6 +9,9 @@
  *   const r = wim.open(e);                             // ByteReader, random access; reading it front to
  *                                                      // back checks the SHA-1 (E_CHECKSUM), r.verified
  *   await wim.readFile(1, path); wim.chunks(e); await wim.extractTo(e, writable); await wim.verifyBlob(e)
+ *
+ *   const slim = await planSlimWim(wim, 3);            // a WIM of image 3 alone: slim.size up front,
+ *   await slim.read(offset, length)                    // bytes produced on the fly (resources copied verbatim)
  */
 export * from './header.js';
 export { openWim, Wim, BlobReader, type WimEntry, type WimStream } from './wim.js';
@@ -17,6 +20,10 @@ export { XpressDecoder } from './xpress.js';
 export { editionsFromWimXml, type WindowsArch, type WindowsEdition } from './xml.js';
 export { ResourceReader } from './resource.js';
 export { parseBlobTable, type BlobEntry, type BlobTable } from './blobtable.js';
+export { encodeBlobTable } from './blobtable-writer.js';
+export { encodeResourceHeader, encodeWimHeader, ZERO_RESOURCE, type WimHeaderInit } from './header-writer.js';
+export { encodeWimXml, singleImageXmlText, xmlImageElements, type XmlImageElement } from './xml-writer.js';
+export { planSlimWim, slimmedSize, slimmedSizes, SlimWim } from './slim.js';
 export {
   parseImagePath,
   splitWimSpec,

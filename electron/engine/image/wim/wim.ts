@@ -213,7 +213,7 @@ export class Wim {
     };
   }
 
-  private async children(imageIndex: number, dir: RawDentry | WimEntry): Promise<RawDentry[]> {
+  private async children(imageIndex: number, dir: { subdirOffset: number }): Promise<RawDentry[]> {
     const meta = await this.meta(imageIndex);
     const key = `${imageIndex}:${dir.subdirOffset}`;
     let list = this.dirCache.get(key);
@@ -324,23 +324,48 @@ export class Wim {
 
   /** Walks an image's whole tree depth-first (files and folders, not the root). */
   async *walk(imageIndex: number, dirPath = ''): AsyncGenerator<WimEntry> {
-    const seen = new Set<number>();
-    const stack: WimEntry[] = [];
     const start = await this.lookup(imageIndex, dirPath);
     if (!start) throw new SevenStickError('E_NOT_FOUND', `${dirPath} is not in image ${imageIndex} of ${this.label}`, { path: dirPath });
-    stack.push(start);
+    if (!start.isDirectory) return;
+    for await (const { dentry, path } of this.walkRaw(imageIndex, start)) yield this.toEntry(imageIndex, dentry, path);
+  }
+
+  /** The raw entries below a folder, depth-first; a directory cycle is E_FORMAT. */
+  private async *walkRaw(imageIndex: number, start: { path: string; subdirOffset: number }): AsyncGenerator<{ dentry: RawDentry; path: string }> {
+    const seen = new Set<number>();
+    const stack = [start];
     while (stack.length) {
       const dir = stack.pop()!;
-      if (!dir.isDirectory || dir.subdirOffset === 0) continue;
+      if (dir.subdirOffset === 0) continue;
       if (seen.has(dir.subdirOffset)) throw new SevenStickError('E_FORMAT', `${this.label}: directory cycle at ${dir.path}`);
       seen.add(dir.subdirOffset);
-      const kids = await this.children(imageIndex, dir);
-      for (const k of kids) {
-        const e = this.toEntry(imageIndex, k, dir.path ? `${dir.path}/${k.name}` : k.name);
-        yield e;
-        if (e.isDirectory) stack.push(e);
+      for (const dentry of await this.children(imageIndex, dir)) {
+        const path = dir.path ? `${dir.path}/${dentry.name}` : dentry.name;
+        yield { dentry, path };
+        if (dentry.attributes & FILE_ATTRIBUTE_DIRECTORY) stack.push({ path, subdirOffset: dentry.subdirOffset });
       }
     }
+  }
+
+  /**
+   * The blobs image `imageIndex` references — every stream of every entry, the root included
+   * (file data, named streams, reparse data) — as SHA-1 (hex) → number of references. Reads the
+   * image's metadata only, no file data.
+   */
+  async referencedBlobs(imageIndex: number): Promise<Map<string, number>> {
+    const meta = await this.meta(imageIndex);
+    const refs = new Map<string, number>();
+    const add = (d: RawDentry): void => {
+      for (const h of d.streamHashes) refs.set(h, (refs.get(h) ?? 0) + 1);
+    };
+    add(meta.root);
+    for await (const { dentry } of this.walkRaw(imageIndex, { path: '', subdirOffset: meta.root.subdirOffset })) add(dentry);
+    return refs;
+  }
+
+  /** The parsed blob table (data blobs by SHA-1, metadata resources in image order). */
+  get blobTable(): BlobTable {
+    return this.blobs;
   }
 }
 
