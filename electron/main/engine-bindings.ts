@@ -3,8 +3,33 @@
  * result to the plain view types the renderer gets — never a made-up result.
  */
 import { basename } from 'node:path';
-import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, runWriteJob, verifyStick, watchDrives, type Drive, type ImageLocation, type InspectResult, type Progress as EngineProgress } from '../engine/index.js';
-import type { ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
+import {
+  checkDrive,
+  checkImportedAnswerFile,
+  describePath,
+  generateAnswerFile,
+  inspectImage,
+  isUsableByDefault,
+  listDrives,
+  loadUnattendData,
+  locateImage,
+  parsePreset,
+  runWriteJob,
+  serializePreset,
+  validatePreset,
+  verifyStick,
+  watchDrives,
+  WIPE_DISK_0_CONFIRMATION,
+  type AnswerSummary,
+  type Drive,
+  type ImageLocation,
+  type InspectResult,
+  type Preset as EnginePreset,
+  type Progress as EngineProgress,
+  type WindowsInfo,
+} from '../engine/index.js';
+import type { ChecksumView, ConfirmedTarget, DriveView, GeneratedAnswers, ImageView, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
+import { WIPE_CONFIRMATION, type SetupPreset } from '../shared/setup.js';
 import { AppError } from '../shared/errors.js';
 import { toVerifyReport, toWriteResult } from '../helper/engine.js';
 import { identityOf } from '../helper/identity.js';
@@ -13,6 +38,9 @@ import { identityOf } from '../helper/identity.js';
 // fails to compile the moment the two drift apart.
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const PROGRESS_TYPES_MATCH: Same<Progress, EngineProgress> = true;
+// The wizard restates the preset too (shared/setup.ts): same rule, and the same words for erasing disk 0.
+export const PRESET_TYPES_MATCH: Same<SetupPreset, EnginePreset> = true;
+export const WIPE_WORDS_MATCH: Same<typeof WIPE_CONFIRMATION, typeof WIPE_DISK_0_CONFIRMATION> = true;
 
 export interface EngineBindings {
   inspect: (path: string) => Promise<ImageView>;
@@ -33,6 +61,14 @@ export interface EngineBindings {
   writeFiles: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean }) => Promise<WriteResult>;
   /** Verifies a disk-image FILE in this process, unprivileged (same identity check). */
   verifyFile: (job: FileJob & { target: ConfirmedTarget }) => Promise<VerifyReport>;
+  /** An answer file for the image from a preset (validated here) and the password it needs, if any. */
+  generateAnswers: (image: string, preset: unknown, password: string | null) => Promise<GeneratedAnswers>;
+  /** A preset validated and serialised as its file (never a clear password: the preset type has none). */
+  presetFile: (preset: unknown) => Promise<string>;
+  /** A preset file's text, parsed and validated. */
+  readPreset: (text: string) => Promise<unknown>;
+  /** An imported answer file checked against the image (well-formed, its architecture): its text, unchanged. */
+  checkAnswerFile: (image: string, bytes: Buffer) => Promise<string>;
 }
 
 export interface FileJob {
@@ -97,6 +133,27 @@ export function imageView(path: string, r: InspectResult): ImageView {
   return view;
 }
 
+/** What the confirmation says the answer file sets, one line each. */
+export function answerSummaryLines(s: AnswerSummary): string[] {
+  return [
+    `Edition: ${s.edition ? `${s.edition.index}. ${s.edition.name}` : 'setup asks'}`,
+    `Language ${s.language}, formats ${s.locale}, keyboard ${s.inputLocale}`,
+    `Time zone: ${s.timeZone ?? 'setup asks'}`,
+    `Computer name: ${s.computerName === '*' ? 'made up by Windows' : (s.computerName ?? 'setup asks')}`,
+    `Administrator account: ${s.user ?? 'setup asks'}`,
+    ...(s.productKey ? [`Product key ${s.productKey}`] : []),
+    s.wipeDisk0 ? `DISK 0 OF THE PC IS ERASED without asking (${s.wipeDisk0 === 'bios' ? 'MBR, BIOS' : 'GPT, UEFI'})` : 'Setup asks where to install',
+    `Setup still asks: ${s.setupAsks.length ? s.setupAsks.join(', ') : 'nothing'}`,
+  ];
+}
+
+/** The Windows side of an image, or E_UNSUPPORTED: answer files are for Windows 7 setup media. */
+async function windowsMedia(image: string): Promise<WindowsInfo> {
+  const w = (await inspectImage(image)).windows;
+  if (!w) throw new AppError({ code: 'E_UNSUPPORTED', message: `${basename(image)} is not Windows setup media: an answer file is for Windows 7 setup.` });
+  return w;
+}
+
 function locate(image: string | null): ImageLocation | undefined {
   return image ? locateImage(image) : undefined;
 }
@@ -148,6 +205,26 @@ export function bindEngine(): EngineBindings {
     async verifyFile(job) {
       const d = await confirmedFile(job.target);
       return toVerifyReport(await verifyStick(d.device, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
+    },
+    async generateAnswers(image, preset, password) {
+      const p = validatePreset(preset);
+      const a = generateAnswerFile(p, await windowsMedia(image), loadUnattendData(), password === null ? {} : { password });
+      return { xml: a.xml, summary: answerSummaryLines(a.summary) };
+    },
+    async presetFile(preset) {
+      return serializePreset(validatePreset(preset));
+    },
+    async readPreset(text) {
+      return parsePreset(text);
+    },
+    async checkAnswerFile(image, bytes) {
+      checkImportedAnswerFile(bytes, await windowsMedia(image));
+      // The stick gets the text as it is; the bridge carries text, so it must be UTF-8 (WSIM's default).
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      if (text.includes('\uFFFD') || text.includes('\0') || /^\uFEFF?<\?xml[^>]*encoding=["']utf-16/i.test(text)) {
+        throw new AppError({ code: 'E_FORMAT', message: 'This answer file is not UTF-8 text: save it as UTF-8 (Windows System Image Manager does) and import it again.' });
+      }
+      return bytes.toString('utf8');
     },
   };
 }

@@ -15,7 +15,7 @@ import { basename } from 'node:path';
 import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, VerifyRequest, WriteRequest, WriteResult } from '../shared/contract.js';
 import { AppError, toIpcError } from '../shared/errors.js';
 import { jobFraction, startTally, tallyProgress, writePasses, type BytePass, type JobTally } from '../shared/job-progress.js';
-import { validateRequest } from '../shared/validate.js';
+import { MAX_ANSWER_XML_BYTES, validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
 import type { VerifyJob, WriteJob } from '../shared/helper-protocol.js';
 
@@ -43,6 +43,10 @@ export interface HandlerDeps {
   startHelper(cliHint: string): Promise<WriterSession>;
   /** Native open-file dialog (Electron) or a test stub; null when cancelled. */
   chooseImage(): Promise<string | null>;
+  /** Native save dialog, then the file written (Electron) or a test stub; false when cancelled. Absent: not offered. */
+  saveFile?(kind: UserFileKind, text: string): Promise<boolean>;
+  /** Native open dialog, then the file read, at most `maxBytes` (Electron) or a test stub; null when cancelled. Absent: not offered. */
+  openFile?(kind: UserFileKind, maxBytes: number): Promise<Buffer | null>;
   openLog(): Promise<boolean>;
   emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void;
   info: Omit<AppInfo, 'launchImage'>;
@@ -51,6 +55,12 @@ export interface HandlerDeps {
   hooks?: JobHooks;
   log?(line: string): void;
 }
+
+/** The files the user saves and opens through dialogs: a preset (JSON) or an answer file (autounattend.xml). */
+export type UserFileKind = 'preset' | 'answers';
+
+/** A preset is a few hundred bytes; anything past this is not one. */
+export const MAX_PRESET_BYTES = 64 * 1024;
 
 export type Handlers = { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -86,6 +96,13 @@ function listedAs(offered: Offered | null, t: { path: string; size: number; seri
   if (!d) throw refuse(`${t.path} is not in the drive list SevenStick showed.`);
   if (d.size !== t.size || d.serial !== t.serial) throw refuse(`${t.path} is not the drive SevenStick showed (its size or identity differs).`);
   return d;
+}
+
+/** Answer files are made and checked for the image main inspected last, nothing else. */
+function checkInspected(currentImage: string | null, image: string | null): void {
+  if (currentImage === null || image !== currentImage) {
+    throw new AppError({ code: 'E_SAFETY', message: `${image ?? 'No image'} is not the image SevenStick inspected last: choose it again.` });
+  }
 }
 
 function checkImage(currentImage: string | null, offered: Offered | null, image: string): void {
@@ -173,6 +190,17 @@ export function createHandlers(deps: HandlerDeps): {
       session?.close();
     }
   }
+
+  /** A file the user picks, bounded (whatever the dialog's side did). */
+  const noDialogs = (): never => {
+    throw new AppError({ code: 'E_UNSUPPORTED', message: 'Saving and opening files is not available here.' });
+  };
+  const saveChosen = (kind: UserFileKind, text: string): Promise<boolean> => (deps.saveFile ?? noDialogs)(kind, text);
+  const openChosen = async (kind: UserFileKind, max: number): Promise<Buffer | null> => {
+    const bytes = await (deps.openFile ?? noDialogs)(kind, max);
+    if (bytes !== null && bytes.length > max) throw new AppError({ code: 'E_FILE_TOO_LARGE', message: `That file is larger than ${max / 1024} KiB: it is not ${kind === 'preset' ? 'a SevenStick preset' : 'an answer file'}.` });
+    return bytes;
+  };
 
   const handlers: Handlers = {
     async 'app:info'() {
@@ -273,6 +301,44 @@ export function createHandlers(deps: HandlerDeps): {
     },
     async 'log:open'() {
       return deps.openLog();
+    },
+    async 'answers:generate'({ image, preset, password }) {
+      checkInspected(currentImage, image);
+      const a = await deps.engine.generateAnswers(image, preset, password);
+      // The password never reaches the log: only whether one was given.
+      log(`answers: generated for ${basename(image)} (${a.xml.length} characters, ${password === null ? 'no password given' : 'a password given'})`);
+      return a;
+    },
+    async 'preset:save'({ preset }) {
+      const saved = await saveChosen('preset', await deps.engine.presetFile(preset));
+      if (saved) log('preset: saved');
+      return saved;
+    },
+    async 'preset:load'() {
+      const bytes = await openChosen('preset', MAX_PRESET_BYTES);
+      if (bytes === null) return null;
+      const preset = await deps.engine.readPreset(bytes.toString('utf8'));
+      log('preset: loaded');
+      return { preset };
+    },
+    async 'answers:export'({ xml }) {
+      const saved = await saveChosen('answers', xml);
+      if (saved) log(`answers: exported (${xml.length} characters)`);
+      return saved;
+    },
+    async 'answers:import'() {
+      const image = currentImage;
+      checkInspected(image, image);
+      const bytes = await openChosen('answers', MAX_ANSWER_XML_BYTES);
+      if (bytes === null) return null;
+      try {
+        const xml = await deps.engine.checkAnswerFile(image ?? '', bytes);
+        log(`answers: imported ${bytes.length} bytes for ${basename(image ?? '')}`);
+        return { xml };
+      } catch (e) {
+        log(`answers: import refused: ${toIpcError(e).message}`);
+        throw e;
+      }
     },
   };
 

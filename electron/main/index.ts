@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { EventChannel, EventContract } from '../shared/contract.js';
 import { chooseAppUrl } from './app-protocol.js';
 import { bindEngine } from './engine-bindings.js';
+import { openUserFile, saveUserFile } from './file-dialogs.js';
 import { createHandlers } from './handlers.js';
 import { checkLinuxLauncher, HelperSession } from './helper-client.js';
 import { registerIpc } from './ipc.js';
@@ -111,6 +112,8 @@ const { handlers, cancelAll, running, currentImage, drivesChanged } = createHand
     const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
     return r.canceled || r.filePaths.length === 0 ? null : (r.filePaths[0] ?? null);
   },
+  saveFile: (kind, text) => saveUserFile(mainWindow, kind, text),
+  openFile: (kind, maxBytes) => openUserFile(mainWindow, kind, maxBytes),
   async openLog() {
     return (await shell.openPath(log.path)) === '';
   },

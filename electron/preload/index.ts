@@ -17,6 +17,11 @@ export const PRELOAD_INVOKE_METHODS: Record<InvokeChannel, string> = {
   'verify:start': 'startVerify',
   'job:cancel': 'cancelJob',
   'log:open': 'openLog',
+  'answers:generate': 'generateAnswers',
+  'preset:save': 'savePreset',
+  'preset:load': 'loadPreset',
+  'answers:export': 'exportAnswers',
+  'answers:import': 'importAnswers',
 };
 
 export const PRELOAD_EVENT_METHODS: Record<EventChannel, string> = {

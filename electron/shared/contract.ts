@@ -142,6 +142,26 @@ export interface WriteRequest {
   targets: ConfirmedTarget[];
   mode: WriteMode;
   verify: boolean;
+  /** "Set up Windows": absent (or all off) when the step was skipped, which gives exactly the plain write. */
+  windows?: WindowsSetup;
+}
+
+/** What the stick does for Windows setup: the edition, ei.cfg, and the answer file put in its root. */
+export interface WindowsSetup {
+  /** The edition (install.wim image index), or null: setup asks. */
+  edition: number | null;
+  /** Keep only that edition in the stick's install.wim. */
+  onlyEdition: boolean;
+  /** Show every edition in setup (ei.cfg no longer limits the list). */
+  showAllEditions: boolean;
+  /** autounattend.xml for the stick's root (generated or imported as is), or null: none. */
+  unattendXml: string | null;
+}
+
+/** An answer file for the inspected image; `summary` is what it sets, one line each, for the confirmation. */
+export interface GeneratedAnswers {
+  xml: string;
+  summary: string[];
 }
 
 export interface TargetOutcome {
@@ -199,6 +219,15 @@ export interface InvokeContract {
   'verify:start': { request: VerifyRequest; response: VerifyReport };
   'job:cancel': { request: { jobId: string }; response: boolean };
   'log:open': { request: Empty; response: boolean };
+  /** The preset is checked by main (the engine's validatePreset); the password is never logged. */
+  'answers:generate': { request: { image: string; preset: unknown; password: string | null }; response: GeneratedAnswers };
+  /** Native save dialog; false when the user cancelled. */
+  'preset:save': { request: { preset: unknown }; response: boolean };
+  /** Native open dialog; null when the user cancelled. The preset comes back validated. */
+  'preset:load': { request: Empty; response: { preset: unknown } | null };
+  'answers:export': { request: { xml: string }; response: boolean };
+  /** Native open dialog; the file is checked against the inspected image (well-formed, architecture) and returned as is. */
+  'answers:import': { request: Empty; response: { xml: string } | null };
 }
 
 /** Payload of every main → renderer event. */
@@ -226,6 +255,11 @@ export const INVOKE_METHODS = {
   'verify:start': 'startVerify',
   'job:cancel': 'cancelJob',
   'log:open': 'openLog',
+  'answers:generate': 'generateAnswers',
+  'preset:save': 'savePreset',
+  'preset:load': 'loadPreset',
+  'answers:export': 'exportAnswers',
+  'answers:import': 'importAnswers',
 } as const satisfies Record<InvokeChannel, string>;
 
 export const EVENT_METHODS = {

@@ -4,7 +4,7 @@
  * ValidationError naming the field. Objects must have exactly the listed keys (extra keys refused),
  * strings and arrays are length-bounded, numbers must be safe non-negative integers.
  */
-import type { ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WriteMode, WriteRequest } from './contract.js';
+import type { ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WindowsSetup, WriteMode, WriteRequest } from './contract.js';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -50,6 +50,17 @@ export const oneOf =
     return v as T;
   };
 
+/** An optional field: absent (undefined) stays absent — `object` leaves the key out. */
+export const optional =
+  <T>(inner: Validator<T>): Validator<T | undefined> =>
+  (v, where) =>
+    v === undefined ? undefined : inner(v, where);
+
+export const positiveInt: Validator<number> = (v, where) => {
+  if (uint(v, where) === 0) throw new ValidationError(`${where}: expected a positive integer`);
+  return v as number;
+};
+
 export const nullable =
   <T>(inner: Validator<T>): Validator<T | null> =>
   (v, where) =>
@@ -77,7 +88,8 @@ export const object =
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(shape) as Array<keyof T & string>) {
-      out[key] = shape[key](input[key], `${where}.${key}`);
+      const value = shape[key](input[key], `${where}.${key}`);
+      if (value !== undefined) out[key] = value;
     }
     return out as T;
   };
@@ -126,6 +138,26 @@ export const confirmedTarget: Validator<ConfirmedTarget> = object<ConfirmedTarge
 
 export const MAX_TARGETS = 16;
 
+/** The largest answer file a request may carry, in UTF-8 bytes. */
+export const MAX_ANSWER_XML_BYTES = 256 * 1024;
+
+/** Answer-file text: at most MAX_ANSWER_XML_BYTES as UTF-8, no NUL. */
+export const answerXml: Validator<string> = (v, where) => {
+  const s = nonEmpty(str(MAX_ANSWER_XML_BYTES))(v, where);
+  if (new TextEncoder().encode(s).length > MAX_ANSWER_XML_BYTES) throw new ValidationError(`${where}: larger than ${MAX_ANSWER_XML_BYTES / 1024} KiB`);
+  return s;
+};
+
+export const windowsSetup: Validator<WindowsSetup> = object<WindowsSetup>({
+  edition: nullable(positiveInt),
+  onlyEdition: bool,
+  showAllEditions: bool,
+  unattendXml: nullable(answerXml),
+});
+
+/** Any value: checked by its handler (a preset by the engine's validatePreset). */
+const checkedLater: Validator<unknown> = (v) => v;
+
 export const writeRequest: Validator<WriteRequest> = (v, where) => {
   const r = object<WriteRequest>({
     jobId,
@@ -133,6 +165,7 @@ export const writeRequest: Validator<WriteRequest> = (v, where) => {
     targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
     mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
     verify: bool,
+    windows: optional(windowsSetup),
   })(v, where);
   const paths = new Set(r.targets.map((t) => t.path));
   if (paths.size !== r.targets.length) throw new ValidationError(`${where}.targets: the same drive is listed twice`);
@@ -153,6 +186,11 @@ export const REQUEST_VALIDATORS: { [C in InvokeChannel]: Validator<RequestOf<C>>
   'verify:start': verifyRequest,
   'job:cancel': object({ jobId }),
   'log:open': empty,
+  'answers:generate': object({ image: absPath, preset: checkedLater, password: nullable(str(256)) }),
+  'preset:save': object({ preset: checkedLater }),
+  'preset:load': empty,
+  'answers:export': object({ xml: answerXml }),
+  'answers:import': empty,
 };
 
 export function validateRequest<C extends InvokeChannel>(channel: C, payload: unknown): RequestOf<C> {

@@ -1,6 +1,7 @@
 /**
- * The wizard's state logic as a pure reducer (no DOM, no Node): Image → Drives → Confirm → Write →
- * Done, and the second flow Verify-a-stick. The React components only render a state and dispatch
+ * The wizard's state logic as a pure reducer (no DOM, no Node): Image → [Set up Windows] → Drives →
+ * Confirm → Write → Done, and the second flow Verify-a-stick. "Set up Windows" (setup.ts) is off by
+ * default; switched on from the image step, for Windows media only. The React components only render a state and dispatch
  * actions; every rule (what can be selected, when "Next" is allowed, what a vanished drive does to
  * the selection, which drives the confirmation names) lives here and is unit-tested.
  */
@@ -16,8 +17,9 @@ import type {
 } from './contract.js';
 import { startTally, tallyProgress, writePasses, type JobTally } from './job-progress.js';
 import { formatBytes } from './format.js';
+import { initialSetup, setupReady, setupReducer, type SetupAction, type SetupState } from './setup.js';
 
-export type Step = 'start' | 'image' | 'drives' | 'confirm' | 'write' | 'done' | 'verify';
+export type Step = 'start' | 'image' | 'setup' | 'drives' | 'confirm' | 'write' | 'done' | 'verify';
 export type Flow = 'write' | 'verify';
 
 export interface ImageState {
@@ -68,6 +70,8 @@ export interface WizardState {
   dropped: string[];
   write: WriteState;
   verify: VerifyState;
+  /** "Set up Windows" (setup.ts). */
+  setup: SetupState;
 }
 
 export type Action =
@@ -92,7 +96,8 @@ export type Action =
   | { type: 'verify-target'; path: string }
   | { type: 'verify-started'; jobId: string }
   | { type: 'verify-finished'; jobId: string; report: VerifyReport }
-  | { type: 'verify-failed'; jobId: string; error: IpcError };
+  | { type: 'verify-failed'; jobId: string; error: IpcError }
+  | SetupAction;
 
 const emptyImage: ImageState = {
   path: null,
@@ -115,9 +120,25 @@ export const initialState: WizardState = {
   dropped: [],
   write: emptyWrite,
   verify: emptyVerify,
+  setup: initialSetup,
 };
 
 export const WRITE_STEPS: readonly Step[] = ['image', 'drives', 'confirm', 'write', 'done'];
+
+/** Whether the image is Windows media, the only kind "Set up Windows" is for. */
+export function canSetUpWindows(s: WizardState): boolean {
+  return s.image.status === 'ready' && s.image.info?.kind === 'windows' && !!s.image.info.windows;
+}
+
+/** Whether the flow goes through "Set up Windows". */
+export function setupOn(s: WizardState): boolean {
+  return s.setup.enabled && canSetUpWindows(s);
+}
+
+/** The write flow's steps as the stepper shows them: "Set up Windows" only when it is switched on. */
+export function writeSteps(s: WizardState): readonly Step[] {
+  return setupOn(s) ? ['image', 'setup', ...WRITE_STEPS.slice(1)] : WRITE_STEPS;
+}
 
 /** Drives the list shows: everything the user may see (system drives only with "show all"). */
 export function visibleDrives(s: WizardState): DriveView[] {
@@ -138,6 +159,8 @@ export function canProceed(s: WizardState): boolean {
   switch (s.step) {
     case 'image':
       return s.image.status === 'ready' && s.image.checksum.status !== 'running';
+    case 'setup':
+      return setupReady(s.setup);
     case 'drives':
       return selectedDrives(s).length > 0;
     case 'confirm':
@@ -177,13 +200,16 @@ export function reducer(s: WizardState, a: Action): WizardState {
     case 'back': {
       if (!canGoBack(s)) return s;
       if (s.step === 'image' || s.step === 'verify') return { ...s, step: 'start' };
-      if (s.step === 'drives') return { ...s, step: 'image' };
+      if (s.step === 'setup') return { ...s, step: 'image' };
+      if (s.step === 'drives') return { ...s, step: setupOn(s) ? 'setup' : 'image' };
       if (s.step === 'confirm') return { ...s, step: 'drives', write: emptyWrite };
       return s;
     }
     case 'next': {
       if (!canProceed(s)) return s;
-      if (s.step === 'image') return { ...s, step: 'drives', dropped: [] };
+      if (s.step === 'image') return { ...s, step: setupOn(s) ? 'setup' : 'drives', dropped: [] };
+      // Settings leave the step only with their answer file (App asks main for it first).
+      if (s.step === 'setup') return s.setup.source === 'settings' && s.setup.enabled && !s.setup.answers ? s : { ...s, step: 'drives', dropped: [] };
       if (s.step === 'drives') {
         // The confirmation snapshots what the user saw: the helper re-identifies each drive against it.
         const targets = selectedDrives(s).map((d) => ({ path: d.path, size: d.size ?? 0, serial: d.serial }));
@@ -193,7 +219,8 @@ export function reducer(s: WizardState, a: Action): WizardState {
     }
     case 'image-chosen':
       if (s.step === 'write') return s;
-      return { ...s, image: { ...emptyImage, path: a.path, status: 'loading' }, selected: s.selected.filter((p) => p !== a.path) };
+      // Another image, other editions and architecture: "Set up Windows" starts over (off).
+      return { ...s, image: { ...emptyImage, path: a.path, status: 'loading' }, selected: s.selected.filter((p) => p !== a.path), setup: initialSetup };
     case 'image-inspected':
       if (a.path !== s.image.path) return s;
       return { ...s, image: { ...s.image, status: 'ready', info: a.info, error: null } };
@@ -279,6 +306,10 @@ export function reducer(s: WizardState, a: Action): WizardState {
     case 'verify-failed':
       if (a.jobId !== s.verify.jobId) return s;
       return { ...s, verify: { ...s.verify, jobId: null, error: a.error } };
+    default:
+      // Settings change only on the image step (on/off) and the setup step.
+      if (s.step !== 'image' && s.step !== 'setup') return s;
+      return { ...s, setup: setupReducer(s.setup, a) };
   }
 }
 

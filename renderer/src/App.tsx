@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
 import type { AppInfo, WriteResult } from '../../electron/shared/contract.js';
-import { canGoBack, canProceed, initialState, reducer, type WizardState } from '../../electron/shared/wizard.js';
+import { windowsRequest } from '../../electron/shared/setup.js';
+import { canGoBack, canProceed, initialState, reducer, writeSteps, type WizardState } from '../../electron/shared/wizard.js';
 import { asIpcError, bridge, unwrap } from './api.js';
 import { Stepper } from './components/Stepper.js';
 import { ConfirmStep } from './steps/ConfirmStep.js';
 import { DoneStep } from './steps/DoneStep.js';
 import { DrivesStep } from './steps/DrivesStep.js';
 import { ImageStep } from './steps/ImageStep.js';
+import { generate } from './steps/setup/actions.js';
+import { SetupStep } from './steps/SetupStep.js';
 import { StartStep } from './steps/StartStep.js';
 import { VerifyStep } from './steps/VerifyStep.js';
 import { WriteStep } from './steps/WriteStep.js';
@@ -111,14 +114,18 @@ export function App() {
   const next = async () => {
     const s = stateRef.current;
     if (s.step === 'confirm') {
-      await writeJob.start((api, jobId) => api.startWrite({ jobId, image: s.image.path ?? '', targets: s.write.targets, mode: 'auto', verify: VERIFY_WRITES }));
+      // "Set up Windows" skipped: no `windows` at all, exactly the plain write.
+      const windows = windowsRequest(s.setup);
+      await writeJob.start((api, jobId) => api.startWrite({ jobId, image: s.image.path ?? '', targets: s.write.targets, mode: 'auto', verify: VERIFY_WRITES, ...(windows ? { windows } : {}) }));
       return;
     }
+    // Settings leave their step with the answer file made from them (main checks them).
+    if (s.step === 'setup' && s.setup.source === 'settings' && !s.setup.answers && !(await generate(s, dispatch))) return;
     dispatch({ type: 'next' });
   };
 
   const props: StepProps = { state, dispatch, info, chooseImage, inspect };
-  const showNav = state.step === 'image' || state.step === 'drives' || state.step === 'confirm';
+  const showNav = state.step === 'image' || state.step === 'setup' || state.step === 'drives' || state.step === 'confirm';
   const nextLabel = state.step === 'confirm' ? `Erase ${state.write.targets.length === 1 ? 'drive' : `${state.write.targets.length} drives`} and write` : 'Next';
 
   return (
@@ -140,7 +147,7 @@ export function App() {
           </span>
           <span>SevenStick</span>
         </div>
-        <Stepper step={state.step} />
+        <Stepper step={state.step} steps={writeSteps(state)} />
       </header>
       <main className="content" aria-labelledby="step-heading">
         <h1 id="step-heading" ref={headingRef} tabIndex={-1} className="step-heading">
@@ -148,6 +155,7 @@ export function App() {
         </h1>
         {state.step === 'start' && <StartStep {...props} />}
         {state.step === 'image' && <ImageStep {...props} />}
+        {state.step === 'setup' && <SetupStep {...props} />}
         {state.step === 'drives' && <DrivesStep {...props} />}
         {state.step === 'confirm' && <ConfirmStep {...props} />}
         {state.step === 'write' && <WriteStep {...props} />}
@@ -177,6 +185,8 @@ function stepHeading(s: WizardState): string {
       return 'Make a Windows 7 USB stick';
     case 'image':
       return 'Choose the Windows 7 image';
+    case 'setup':
+      return 'Set up Windows';
     case 'drives':
       return 'Choose the USB drive';
     case 'confirm':

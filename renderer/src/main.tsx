@@ -6,6 +6,7 @@ import './styles/shell.css';
 import './styles/cards.css';
 import './styles/drives.css';
 import './styles/write.css';
+import './styles/setup.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

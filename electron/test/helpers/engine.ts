@@ -13,6 +13,10 @@ export function stubEngine(over: Partial<EngineBindings> = {}): EngineBindings {
     identifyForConfirm: unused('identifyForConfirm'),
     writeFiles: unused('writeFiles'),
     verifyFile: unused('verifyFile'),
+    generateAnswers: unused('generateAnswers'),
+    presetFile: unused('presetFile'),
+    readPreset: unused('readPreset'),
+    checkAnswerFile: unused('checkAnswerFile'),
     ...over,
   };
 }

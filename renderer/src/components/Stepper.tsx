@@ -1,8 +1,9 @@
-import { WRITE_STEPS, type Step } from '../../../electron/shared/wizard.js';
+import type { Step } from '../../../electron/shared/wizard.js';
 
 const STEP_TITLES: Record<Step, string> = {
   start: 'Welcome',
   image: 'Image',
+  setup: 'Set up Windows',
   drives: 'Drives',
   confirm: 'Confirm',
   write: 'Write',
@@ -11,13 +12,13 @@ const STEP_TITLES: Record<Step, string> = {
 };
 
 /** Where the write flow stands (shown on its steps only). */
-export function Stepper({ step }: { step: Step }) {
-  if (!WRITE_STEPS.includes(step)) return null;
-  const current = WRITE_STEPS.indexOf(step);
+export function Stepper({ step, steps }: { step: Step; steps: readonly Step[] }) {
+  if (!steps.includes(step)) return null;
+  const current = steps.indexOf(step);
   return (
     <nav aria-label="Progress" className="stepper">
       <ol>
-        {WRITE_STEPS.map((s, i) => (
+        {steps.map((s, i) => (
           <li key={s} className={i < current ? 'past' : i === current ? 'current' : 'future'} aria-current={i === current ? 'step' : undefined}>
             <span className="dot" aria-hidden="true">
               {i < current ? '✓' : i + 1}
