@@ -5,7 +5,7 @@
  * preload does. Each launch gets a fresh browser profile, its own injected test devices, and a
  * screenshot folder under test-results/.
  */
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -14,7 +14,7 @@ import { CSP } from '../electron/main/app-protocol.js';
 import { bindEngine } from '../electron/main/engine-bindings.js';
 import { createHandlers, dispatch } from '../electron/main/handlers.js';
 import { HelperSession } from '../electron/main/helper-client.js';
-import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type EventContract, type InvokeChannel } from '../electron/shared/contract.js';
+import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type EventContract, type InvokeChannel, type WriteRequest } from '../electron/shared/contract.js';
 
 export const REPO = resolve(__dirname, '..', '..');
 const RENDERER = join(REPO, 'build', 'renderer');
@@ -66,7 +66,14 @@ export interface Host {
   close(): Promise<void>;
   /** Console errors and page errors seen so far. */
   errors: string[];
+  /** Chromium host only: the folder the save/open dialog stubs use (preset.json, autounattend.xml). */
+  files?: string;
+  /** Chromium host only: every write:start request main received, as sent. */
+  writes?: WriteRequest[];
 }
+
+/** The file the dialog stubs save to and open from, per kind. */
+export const STUB_FILES = { preset: 'preset.json', answers: 'autounattend.xml' } as const;
 
 export async function launch(opts: HostOptions): Promise<Host> {
   process.env.SEVENSTICK_TEST_DEVICES = opts.devices.join(',');
@@ -100,9 +107,13 @@ export async function launch(opts: HostOptions): Promise<Host> {
   let nextChoice: string | null = null;
   let launchImage = opts.launchImage ?? null;
   const dropPaths: Record<string, string> = {};
+  const files = mkdtempSync(join(tmpdir(), 'sevenstick-e2e-files-'));
+  const writes: WriteRequest[] = [];
   const host: Host = {
     page,
     errors,
+    files,
+    writes,
     async choose(path) {
       nextChoice = path;
     },
@@ -124,6 +135,7 @@ export async function launch(opts: HostOptions): Promise<Host> {
       await context.close().catch(() => {});
       server.close();
       rmSync(profile, { recursive: true, force: true });
+      rmSync(files, { recursive: true, force: true });
     },
   };
 
@@ -137,6 +149,12 @@ export async function launch(opts: HostOptions): Promise<Host> {
         connectTimeoutMs: 20_000,
       }),
     chooseImage: async () => nextChoice,
+    // The save/open dialogs: a fixed name per kind in a folder the test controls (absent: cancelled).
+    saveFile: async (kind, text) => {
+      writeFileSync(join(files, STUB_FILES[kind]), text);
+      return true;
+    },
+    openFile: async (kind) => (existsSync(join(files, STUB_FILES[kind])) ? readFileSync(join(files, STUB_FILES[kind])) : null),
     openLog: async () => true,
     emit,
     info: { version: 'e2e', platform: process.platform, needsElevation: process.getuid?.() !== 0, logPath: join(tmpdir(), 'sevenstick-e2e.log') },
@@ -157,6 +175,7 @@ export async function launch(opts: HostOptions): Promise<Host> {
     if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(INVOKE_METHODS, channel)) {
       return { ok: false, error: { code: 'E_BAD_REQUEST', message: 'unknown channel' } };
     }
+    if (channel === 'write:start') writes.push(structuredClone(payload) as WriteRequest);
     return dispatch(h.handlers, channel as InvokeChannel, payload);
   });
   await page.exposeBinding('__sevenstickDropPath', (_source, name: unknown) => (typeof name === 'string' ? (dropPaths[name] ?? '') : ''));
