@@ -1,6 +1,13 @@
 import type { SetupFields, SetupState } from '../../../../electron/shared/setup.js';
-import { KEYBOARDS, LOCALES, TIME_ZONES, keyboardFor, mediaLanguages } from './data.js';
+import { KEYBOARDS, LOCALES, TIME_ZONES, keyboardFor, mediaLanguages, type Locale } from './data.js';
 import { Field } from './Field.js';
+
+const localeOptions = (list: readonly Locale[]) =>
+  list.map((l) => (
+    <option key={l.tag} value={l.tag}>
+      {l.name} ({l.tag})
+    </option>
+  ));
 
 /** Setup's language, formats, keyboard and time zone: Windows 7's own identifiers. */
 export function SetupRegion({ setup, languages, set }: { setup: SetupState; languages: string[]; set(p: Partial<SetupFields>): void }) {
@@ -10,20 +17,12 @@ export function SetupRegion({ setup, languages, set }: { setup: SetupState; lang
       <div className="field-grid">
         <Field id="setup-language" label="Language of setup and Windows">
           <select id="setup-language" value={setup.language} onChange={(e) => set({ language: e.target.value })}>
-            {mediaLanguages(languages).map((l) => (
-              <option key={l.tag} value={l.tag}>
-                {l.name} ({l.tag})
-              </option>
-            ))}
+            {localeOptions(mediaLanguages(languages))}
           </select>
         </Field>
         <Field id="setup-locale" label="Formats (dates, numbers, currency)">
           <select id="setup-locale" value={setup.locale} onChange={(e) => set({ locale: e.target.value, keyboard: keyboardFor(e.target.value) })}>
-            {LOCALES.map((l) => (
-              <option key={l.tag} value={l.tag}>
-                {l.name} ({l.tag})
-              </option>
-            ))}
+            {localeOptions(LOCALES)}
           </select>
         </Field>
         <Field id="setup-keyboard" label="Keyboard layout">
