@@ -3,10 +3,28 @@
  * result to the plain view types the renderer gets — never a made-up result.
  */
 import { basename } from 'node:path';
-import { checkDrive, describePath, inspectImage, isUsableByDefault, listDrives, locateImage, runWriteJob, verifyStick, watchDrives, type Drive, type ImageLocation, type InspectResult, type Progress as EngineProgress } from '../engine/index.js';
-import type { ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
+import {
+  checkDrive,
+  describePath,
+  generateAnswerFile,
+  inspectImage,
+  isUsableByDefault,
+  listDrives,
+  loadUnattendData,
+  locateImage,
+  runWriteJob,
+  summaryLines,
+  validatePreset,
+  verifyStick,
+  watchDrives,
+  type Drive,
+  type ImageLocation,
+  type InspectResult,
+  type Progress as EngineProgress,
+} from '../engine/index.js';
+import type { AnswersResponse, ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WindowsChoices, WriteMode, WriteResult } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
-import { toVerifyReport, toWriteResult } from '../helper/engine.js';
+import { toVerifyReport, toWriteResult, windowsCustomization } from '../helper/engine.js';
 import { identityOf } from '../helper/identity.js';
 
 // The contract restates the engine's Progress (the renderer may not import the engine): this line
@@ -30,7 +48,14 @@ export interface EngineBindings {
    * Writes disk-image FILES (never devices) in this process, unprivileged: each target is described
    * afresh and must still be the regular file the user confirmed (same size and identity).
    */
-  writeFiles: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean }) => Promise<WriteResult>;
+  writeFiles: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean; windows?: WindowsChoices }) => Promise<WriteResult>;
+  /**
+   * Checks a write's Windows customization against the image (edition, the answer file: well-formed,
+   * architecture, size) before anything starts; throws (E_ARGS, E_FORMAT…) when it does not fit.
+   */
+  checkWindows: (image: string, windows: WindowsChoices) => Promise<void>;
+  /** An answer file for the image from a preset (validatePreset) and the account's password, if any. */
+  generateAnswers: (image: string, preset: unknown, password: string | null) => Promise<AnswersResponse>;
   /** Verifies a disk-image FILE in this process, unprivileged (same identity check). */
   verifyFile: (job: FileJob & { target: ConfirmedTarget }) => Promise<VerifyReport>;
 }
@@ -143,7 +168,17 @@ export function bindEngine(): EngineBindings {
     async writeFiles(job) {
       const targets: Drive[] = [];
       for (const t of job.targets) targets.push(await confirmedFile(t));
-      return toWriteResult(await runWriteJob({ image: job.image, targets, mode: job.mode, verify: job.verify, signal: job.signal, onProgress: job.onProgress }));
+      const windows = job.windows ? await windowsCustomization(job.image, job.windows) : undefined;
+      return toWriteResult(await runWriteJob({ image: job.image, targets, mode: job.mode, verify: job.verify, ...(windows ? { windows } : {}), signal: job.signal, onProgress: job.onProgress }));
+    },
+    async checkWindows(image, windows) {
+      await windowsCustomization(image, windows);
+    },
+    async generateAnswers(image, preset, password) {
+      const r = await inspectImage(image);
+      if (!r.windows || r.kind !== 'windows') throw new AppError({ code: 'E_ARGS', message: `${basename(image)} is not Windows setup media: an answer file is for Windows 7 setup.` });
+      const answer = generateAnswerFile(validatePreset(preset), r.windows, loadUnattendData(), password === null ? {} : { password });
+      return { xml: answer.xml, summary: summaryLines(answer.summary) };
     },
     async verifyFile(job) {
       const d = await confirmedFile(job.target);

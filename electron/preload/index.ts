@@ -17,6 +17,7 @@ export const PRELOAD_INVOKE_METHODS: Record<InvokeChannel, string> = {
   'verify:start': 'startVerify',
   'job:cancel': 'cancelJob',
   'log:open': 'openLog',
+  'answers:generate': 'generateAnswers',
 };
 
 export const PRELOAD_EVENT_METHODS: Record<EventChannel, string> = {

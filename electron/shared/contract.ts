@@ -135,6 +135,19 @@ export interface ConfirmedTarget {
 
 export type WriteMode = 'auto' | 'windows' | 'raw';
 
+/**
+ * A Windows stick's customization (issue #13): the edition (1-based index in install.wim), whether the
+ * stick's install.wim keeps only it (needs `edition`), whether sources/ei.cfg is left off (setup offers
+ * every edition), and autounattend.xml's text (at most 256 KiB as UTF-8; main and the helper check it
+ * against the media again). The stick then also carries sevenstick.json, which `verify` reads.
+ */
+export interface WindowsChoices {
+  edition: number | null;
+  onlyEdition: boolean;
+  showAllEditions: boolean;
+  unattendXml: string | null;
+}
+
 export interface WriteRequest {
   /** Chosen by the renderer so it can cancel and match progress events before the answer comes. */
   jobId: string;
@@ -142,6 +155,22 @@ export interface WriteRequest {
   targets: ConfirmedTarget[];
   mode: WriteMode;
   verify: boolean;
+  /** Windows media only; absent: the plain stick. */
+  windows?: WindowsChoices;
+}
+
+/** `answers:generate`: an answer file for the inspected image from a preset (the password is never logged). */
+export interface AnswersRequest {
+  image: string;
+  /** A preset document (validated by the engine's validatePreset). */
+  preset: unknown;
+  password: string | null;
+}
+
+export interface AnswersResponse {
+  xml: string;
+  /** What the answer file sets and what setup still asks, one line each. */
+  summary: string[];
 }
 
 export interface TargetOutcome {
@@ -199,6 +228,7 @@ export interface InvokeContract {
   'verify:start': { request: VerifyRequest; response: VerifyReport };
   'job:cancel': { request: { jobId: string }; response: boolean };
   'log:open': { request: Empty; response: boolean };
+  'answers:generate': { request: AnswersRequest; response: AnswersResponse };
 }
 
 /** Payload of every main → renderer event. */
@@ -226,6 +256,7 @@ export const INVOKE_METHODS = {
   'verify:start': 'startVerify',
   'job:cancel': 'cancelJob',
   'log:open': 'openLog',
+  'answers:generate': 'generateAnswers',
 } as const satisfies Record<InvokeChannel, string>;
 
 export const EVENT_METHODS = {

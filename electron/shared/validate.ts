@@ -4,7 +4,7 @@
  * ValidationError naming the field. Objects must have exactly the listed keys (extra keys refused),
  * strings and arrays are length-bounded, numbers must be safe non-negative integers.
  */
-import type { ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WriteMode, WriteRequest } from './contract.js';
+import type { AnswersRequest, ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WindowsChoices, WriteMode, WriteRequest } from './contract.js';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -126,14 +126,60 @@ export const confirmedTarget: Validator<ConfirmedTarget> = object<ConfirmedTarge
 
 export const MAX_TARGETS = 16;
 
-export const writeRequest: Validator<WriteRequest> = (v, where) => {
-  const r = object<WriteRequest>({
-    jobId,
-    image: absPath,
-    targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
-    mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
-    verify: bool,
+/** autounattend.xml crossing IPC or the helper's socket: at most this many bytes as UTF-8. */
+export const MAX_UNATTEND_XML_BYTES = 256 * 1024;
+
+/** Text of at most `maxBytes` bytes as UTF-8 (no NUL). */
+export const utf8Text =
+  (maxBytes: number): Validator<string> =>
+  (v, where) => {
+    const s = str(maxBytes)(v, where);
+    if (new TextEncoder().encode(s).length > maxBytes) throw new ValidationError(`${where}: larger than ${maxBytes} bytes`);
+    return s;
+  };
+
+/** An object with exactly these keys where some may be left out (absent, not undefined-valued). */
+export const optionalKeys =
+  <T extends object>(required: Validator<T>, optional: { [K in keyof T]?: Validator<T[K]> }): Validator<T> =>
+  (v, where) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValidationError(`${where}: expected an object`);
+    const input = { ...(v as Record<string, unknown>) };
+    const extra: Record<string, unknown> = {};
+    for (const key of Object.keys(optional) as Array<keyof T & string>) {
+      if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
+      extra[key] = (optional[key] as Validator<unknown>)(input[key], `${where}.${key}`);
+      delete input[key];
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) throw new ValidationError(`${where}: expected a plain object`);
+    return { ...required(input, where), ...extra } as T;
+  };
+
+export const windowsChoices: Validator<WindowsChoices> = (v, where) => {
+  const w = object<WindowsChoices>({
+    edition: nullable((x, at) => {
+      const n = uint(x, at);
+      if (n < 1 || n > 1024) throw new ValidationError(`${at}: expected an edition index from 1`);
+      return n;
+    }),
+    onlyEdition: bool,
+    showAllEditions: bool,
+    unattendXml: nullable(utf8Text(MAX_UNATTEND_XML_BYTES)),
   })(v, where);
+  if (w.onlyEdition && w.edition === null) throw new ValidationError(`${where}.onlyEdition: needs an edition`);
+  return w;
+};
+
+export const writeRequest: Validator<WriteRequest> = (v, where) => {
+  const r = optionalKeys<WriteRequest>(
+    object<Omit<WriteRequest, 'windows'>>({
+      jobId,
+      image: absPath,
+      targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
+      mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
+      verify: bool,
+    }) as Validator<WriteRequest>,
+    { windows: windowsChoices },
+  )(v, where);
   const paths = new Set(r.targets.map((t) => t.path));
   if (paths.size !== r.targets.length) throw new ValidationError(`${where}.targets: the same drive is listed twice`);
   if (paths.has(r.image)) throw new ValidationError(`${where}.targets: the image itself cannot be a target`);
@@ -153,6 +199,8 @@ export const REQUEST_VALIDATORS: { [C in InvokeChannel]: Validator<RequestOf<C>>
   'verify:start': verifyRequest,
   'job:cancel': object({ jobId }),
   'log:open': empty,
+  // The preset is checked by the engine's validatePreset in main (its own exact-key validators).
+  'answers:generate': object<AnswersRequest>({ image: absPath, preset: (x) => x, password: nullable(str(256)) }),
 };
 
 export function validateRequest<C extends InvokeChannel>(channel: C, payload: unknown): RequestOf<C> {

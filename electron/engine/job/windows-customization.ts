@@ -18,6 +18,7 @@ import { checkImportedAnswerFile, readAnswerFile } from '../image/unattend/read.
 import { planSlimWim, type SlimWim } from '../image/wim/slim.js';
 import { INSTALL_WIM_PATH, openWimInFileSystem } from '../image/wim/source.js';
 import type { WindowsInfo } from '../image/windows-media.js';
+import { MAX_UNATTEND_XML_BYTES } from '../../shared/validate.js';
 import { addSourceFile, findSourcePath, removeSourcePath, type SourceEntry } from '../layout/source.js';
 
 /** The customization of a Windows stick (the contract the CLI, the helper and main share). */
@@ -43,8 +44,6 @@ export interface WindowsCustomizationRequest {
 export const AUTOUNATTEND_PATH = 'autounattend.xml';
 export const MANIFEST_PATH = 'sevenstick.json';
 export const EI_CFG_PATH = 'sources/ei.cfg';
-/** An answer file from IPC or the helper's socket: at most this many bytes (UTF-8). */
-export const MAX_UNATTEND_XML_BYTES = 256 * 1024;
 export const MANIFEST_VERSION = 1;
 
 /** sevenstick.json: English keys, stable; version 1. */

@@ -15,8 +15,8 @@ import type { ImageFileSystem } from '../image/fs.js';
 import { diskStream } from '../layout/stream.js';
 import { fat32MaxFileSize } from '../io/limits.js';
 import { formatBytes } from '../../shared/format.js';
-import { slimmedSizes } from '../image/wim/slim.js';
-import { INSTALL_WIM_PATH, openWimInFileSystem } from '../image/wim/source.js';
+import { editionsThatFit } from '../image/wim/slim.js';
+import { INSTALL_WIM_PATH } from '../image/wim/source.js';
 import { checkCustomization, customizeTree, type WindowsCustomization } from './windows-customization.js';
 
 export { BOOTMGFW_IN_WIM, BOOTX64_PATH };
@@ -134,14 +134,4 @@ async function refuseUnslimmedWim(fs: ImageFileSystem, tree: SourceEntry, maxFil
     `"${INSTALL_WIM_PATH}" is ${formatBytes(node.size)}: FAT32 cannot hold a file that large. It fits if only edition ${fits.join(' or ')} is kept: write with --edition N --only-edition.`,
     { path: INSTALL_WIM_PATH, size: node.size },
   );
-}
-
-/** The editions of the ISO's install.wim whose slimmed WIM fits `maxFileSize` (empty when it cannot be read). */
-export async function editionsThatFit(fs: ImageFileSystem, maxFileSize: number): Promise<number[]> {
-  try {
-    return (await slimmedSizes(await openWimInFileSystem(fs, INSTALL_WIM_PATH), maxFileSize)).filter((s) => s.fits).map((s) => s.imageIndex);
-  } catch (e) {
-    if (e instanceof SevenStickError && e.code !== 'E_IO') return [];
-    throw e;
-  }
 }

@@ -13,6 +13,8 @@ export function stubEngine(over: Partial<EngineBindings> = {}): EngineBindings {
     identifyForConfirm: unused('identifyForConfirm'),
     writeFiles: unused('writeFiles'),
     verifyFile: unused('verifyFile'),
+    checkWindows: unused('checkWindows'),
+    generateAnswers: unused('generateAnswers'),
     ...over,
   };
 }
