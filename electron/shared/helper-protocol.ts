@@ -15,7 +15,7 @@
  * renderer's TypeScript project leaves this file out: it needs Node's types).
  */
 import type { ConfirmedTarget, IpcError, Progress, VerifyReport, WindowsChoices, WriteMode, WriteResult } from './contract.js';
-import { absPath, bool, confirmedTarget, arrayOf, MAX_TARGETS, object, oneOf, optionalKeys, str, ValidationError, windowsChoices, type Validator } from './validate.js';
+import { absPath, confirmedTarget, object, oneOf, str, ValidationError, writeValidator, type Validator } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
 /** A line longer than this is an attack or a bug: the peer is dropped (room for a 256 KiB answer file, JSON-escaped). */
@@ -59,15 +59,7 @@ const hello = object<{ type: 'hello'; token: string; protocol: number }>({
 });
 
 const writeJob: Validator<WriteJob> = (v, where) => {
-  const j = optionalKeys<WriteJob>(
-    object<Omit<WriteJob, 'windows'>>({
-      image: absPath,
-      targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
-      mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
-      verify: bool,
-    }) as Validator<WriteJob>,
-    { windows: windowsChoices },
-  )(v, where);
+  const j = writeValidator<WriteJob>({})(v, where);
   if (new Set(j.targets.map((t) => t.path)).size !== j.targets.length) throw new ValidationError(`${where}.targets: a drive is listed twice`);
   return j;
 };

@@ -169,17 +169,16 @@ export const windowsChoices: Validator<WindowsChoices> = (v, where) => {
   return w;
 };
 
+type WriteFields = Pick<WriteRequest, 'image' | 'targets' | 'mode' | 'verify'>;
+
+/** A write as main gets it and as the helper gets it: these fields, plus the optional `windows`. */
+export function writeValidator<T extends WriteFields & { windows?: WindowsChoices }>(more: Shape<Omit<T, keyof WriteFields | 'windows'>>): Validator<T> {
+  const fields: Shape<WriteFields> = { image: absPath, targets: arrayOf(confirmedTarget, 1, MAX_TARGETS), mode: oneOf<WriteMode>('auto', 'windows', 'raw'), verify: bool };
+  return optionalKeys<T>(object({ ...more, ...fields }) as unknown as Validator<T>, { windows: windowsChoices } as { [K in keyof T]?: Validator<T[K]> });
+}
+
 export const writeRequest: Validator<WriteRequest> = (v, where) => {
-  const r = optionalKeys<WriteRequest>(
-    object<Omit<WriteRequest, 'windows'>>({
-      jobId,
-      image: absPath,
-      targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
-      mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
-      verify: bool,
-    }) as Validator<WriteRequest>,
-    { windows: windowsChoices },
-  )(v, where);
+  const r = writeValidator<WriteRequest>({ jobId })(v, where);
   const paths = new Set(r.targets.map((t) => t.path));
   if (paths.size !== r.targets.length) throw new ValidationError(`${where}.targets: the same drive is listed twice`);
   if (paths.has(r.image)) throw new ValidationError(`${where}.targets: the image itself cannot be a target`);
