@@ -3,8 +3,10 @@
  * drives come already checked (authorize.ts) and the image as the descriptor the helper opened for
  * the user (image.ts); `defaultEngine()` binds it to the real engine.
  */
-import { runWriteJob, verifyStick, type Drive, type StickVerifyResult, type Target, type WriteJobResult } from '../engine/index.js';
-import type { Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
+import { basename } from 'node:path';
+import { customizationFromRequest, inspectImage, runWriteJob, verifyStick, type Drive, type StickVerifyResult, type Target, type WindowsCustomization, type WriteJobResult } from '../engine/index.js';
+import { AppError } from '../shared/errors.js';
+import type { Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
 
 export interface HelperWriteJob {
   /** The image as the user named it (aliased to the helper's open descriptor, see image.ts). */
@@ -12,6 +14,8 @@ export interface HelperWriteJob {
   targets: Drive[];
   mode: WriteMode;
   verify: boolean;
+  /** Checked by windowsCustomization before the job starts. */
+  windows?: WindowsCustomization;
   signal: AbortSignal;
   /** Runs once every target is open, before the first byte is written; throws to refuse. */
   onOpened: (targets: readonly Target[]) => Promise<void>;
@@ -53,10 +57,21 @@ export function toVerifyReport(r: StickVerifyResult, image: string): VerifyRepor
   };
 }
 
+/**
+ * A write's Windows customization as the engine takes it, checked against the image's media: it is
+ * untrusted input (to main from the renderer, to the helper from the GUI) — edition, answer file size,
+ * well-formed, architecture; it only ever becomes files on the stick. Main and the helper both run it.
+ */
+export async function windowsCustomization(image: string, windows: WindowsSetup): Promise<WindowsCustomization> {
+  const r = await inspectImage(image);
+  if (!r.windows || r.kind !== 'windows') throw new AppError({ code: 'E_ARGS', message: `${basename(image)} is not Windows setup media: it takes no answer file or edition choice.` });
+  return customizationFromRequest(windows, r.windows);
+}
+
 export function defaultEngine(): HelperEngine {
   return {
     async write(job) {
-      const r = await runWriteJob({ image: job.image, targets: job.targets, mode: job.mode, verify: job.verify, signal: job.signal, onOpened: job.onOpened, onProgress: job.onProgress });
+      const r = await runWriteJob({ image: job.image, targets: job.targets, mode: job.mode, verify: job.verify, ...(job.windows ? { windows: job.windows } : {}), signal: job.signal, onOpened: job.onOpened, onProgress: job.onProgress });
       return toWriteResult(r);
     },
     async verify(job) {

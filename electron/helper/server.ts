@@ -8,12 +8,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { describePath, EXIT_CODES, locateImage, type Drive, type Target } from '../engine/index.js';
-import type { ConfirmedTarget, IpcError, IpcErrorCode } from '../shared/contract.js';
+import { describePath, EXIT_CODES, locateImage, type Drive, type Target, type WindowsCustomization } from '../engine/index.js';
+import type { ConfirmedTarget, IpcError, IpcErrorCode, WindowsSetup } from '../shared/contract.js';
 import { toIpcError as toContractError } from '../shared/errors.js';
 import type { Requester } from './as-user.js';
 import { authorizeTarget, realDeps, type AuthorizeDeps } from './authorize.js';
-import type { HelperEngine } from './engine.js';
+import { windowsCustomization, type HelperEngine } from './engine.js';
 import { identityOf } from './identity.js';
 import { openImageAsUser } from './image.js';
 import { encode, LineSplitter, parseClientMessage, type ClientMessage, type HelperMessage } from '../shared/helper-protocol.js';
@@ -80,6 +80,17 @@ export function confirmOpened(confirmed: readonly ConfirmedTarget[], describe: (
   };
 }
 
+/** windowsCustomization, any refusal as E_BAD_REQUEST (nothing has been written). */
+export async function checkedCustomization(image: string, req: WindowsSetup, check = windowsCustomization): Promise<WindowsCustomization> {
+  try {
+    return await check(image, req);
+  } catch (e) {
+    const err = toContractError(e);
+    if (err.code === 'E_IO') throw e;
+    throw new Refusal({ code: 'E_BAD_REQUEST', message: `The stick's answer file or edition was refused: ${err.message} Nothing was written.` });
+  }
+}
+
 export async function runHelper(opts: HelperOptions): Promise<HelperOutcome> {
   const log = opts.log ?? (() => {});
   const requester = requesterOf(opts.dir, opts.expectedUid);
@@ -130,6 +141,8 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
       // The image: opened once, as the user who asked; the engine reads that open file.
       const image = openImageAsUser(msg.job.image, requester);
       try {
+        // The customization is untrusted input to root: checked against the image before any drive is touched.
+        const windows = msg.type === 'write' && msg.job.windows ? await checkedCustomization(image.path, msg.job.windows) : undefined;
         const location = locateImage(image.enginePath);
         // Every target checked here, whatever the GUI checked: whole, listed, not the system disk,
         // still the drive the user confirmed.
@@ -142,6 +155,7 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
             targets: drives,
             mode: msg.job.mode,
             verify: msg.job.verify,
+            ...(windows ? { windows } : {}),
             signal: abort.signal,
             onOpened: confirmOpened(confirmed, deps.describe),
             onProgress: (progress) => onProgress({ type: 'progress', progress }),

@@ -16,11 +16,11 @@ import {
   parsePreset,
   runWriteJob,
   serializePreset,
+  summaryLines,
   validatePreset,
   verifyStick,
   watchDrives,
   WIPE_DISK_0_CONFIRMATION,
-  type AnswerSummary,
   type Drive,
   type ImageLocation,
   type InspectResult,
@@ -28,10 +28,10 @@ import {
   type Progress as EngineProgress,
   type WindowsInfo,
 } from '../engine/index.js';
-import type { ChecksumView, ConfirmedTarget, DriveView, GeneratedAnswers, ImageView, Progress, VerifyReport, WriteMode, WriteResult } from '../shared/contract.js';
+import type { AnswersResponse, ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
 import { WIPE_CONFIRMATION, type SetupPreset } from '../shared/setup.js';
 import { AppError } from '../shared/errors.js';
-import { toVerifyReport, toWriteResult } from '../helper/engine.js';
+import { toVerifyReport, toWriteResult, windowsCustomization } from '../helper/engine.js';
 import { identityOf } from '../helper/identity.js';
 
 // The contract restates the engine's Progress (the renderer may not import the engine): this line
@@ -58,11 +58,16 @@ export interface EngineBindings {
    * Writes disk-image FILES (never devices) in this process, unprivileged: each target is described
    * afresh and must still be the regular file the user confirmed (same size and identity).
    */
-  writeFiles: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean }) => Promise<WriteResult>;
+  writeFiles: (job: FileJob & { targets: ConfirmedTarget[]; mode: WriteMode; verify: boolean; windows?: WindowsSetup }) => Promise<WriteResult>;
+  /**
+   * Checks a write's Windows customization against the image (edition, the answer file: well-formed,
+   * architecture, size) before anything starts; throws (E_ARGS, E_FORMAT…) when it does not fit.
+   */
+  checkWindows: (image: string, windows: WindowsSetup) => Promise<void>;
+  /** An answer file for the image from a preset (validatePreset) and the account's password, if any. */
+  generateAnswers: (image: string, preset: unknown, password: string | null) => Promise<AnswersResponse>;
   /** Verifies a disk-image FILE in this process, unprivileged (same identity check). */
   verifyFile: (job: FileJob & { target: ConfirmedTarget }) => Promise<VerifyReport>;
-  /** An answer file for the image from a preset (validated here) and the password it needs, if any. */
-  generateAnswers: (image: string, preset: unknown, password: string | null) => Promise<GeneratedAnswers>;
   /** A preset validated and serialised as its file (never a clear password: the preset type has none). */
   presetFile: (preset: unknown) => Promise<string>;
   /** A preset file's text, parsed and validated. */
@@ -133,20 +138,6 @@ export function imageView(path: string, r: InspectResult): ImageView {
   return view;
 }
 
-/** What the confirmation says the answer file sets, one line each. */
-export function answerSummaryLines(s: AnswerSummary): string[] {
-  return [
-    `Edition: ${s.edition ? `${s.edition.index}. ${s.edition.name}` : 'setup asks'}`,
-    `Language ${s.language}, formats ${s.locale}, keyboard ${s.inputLocale}`,
-    `Time zone: ${s.timeZone ?? 'setup asks'}`,
-    `Computer name: ${s.computerName === '*' ? 'made up by Windows' : (s.computerName ?? 'setup asks')}`,
-    `Administrator account: ${s.user ?? 'setup asks'}`,
-    ...(s.productKey ? [`Product key ${s.productKey}`] : []),
-    s.wipeDisk0 ? `DISK 0 OF THE PC IS ERASED without asking (${s.wipeDisk0 === 'bios' ? 'MBR, BIOS' : 'GPT, UEFI'})` : 'Setup asks where to install',
-    `Setup still asks: ${s.setupAsks.length ? s.setupAsks.join(', ') : 'nothing'}`,
-  ];
-}
-
 /** The Windows side of an image, or E_UNSUPPORTED: answer files are for Windows 7 setup media. */
 async function windowsMedia(image: string): Promise<WindowsInfo> {
   const w = (await inspectImage(image)).windows;
@@ -200,7 +191,11 @@ export function bindEngine(): EngineBindings {
     async writeFiles(job) {
       const targets: Drive[] = [];
       for (const t of job.targets) targets.push(await confirmedFile(t));
-      return toWriteResult(await runWriteJob({ image: job.image, targets, mode: job.mode, verify: job.verify, signal: job.signal, onProgress: job.onProgress }));
+      const windows = job.windows ? await windowsCustomization(job.image, job.windows) : undefined;
+      return toWriteResult(await runWriteJob({ image: job.image, targets, mode: job.mode, verify: job.verify, ...(windows ? { windows } : {}), signal: job.signal, onProgress: job.onProgress }));
+    },
+    async checkWindows(image, windows) {
+      await windowsCustomization(image, windows);
     },
     async verifyFile(job) {
       const d = await confirmedFile(job.target);
@@ -209,7 +204,7 @@ export function bindEngine(): EngineBindings {
     async generateAnswers(image, preset, password) {
       const p = validatePreset(preset);
       const a = generateAnswerFile(p, await windowsMedia(image), loadUnattendData(), password === null ? {} : { password });
-      return { xml: a.xml, summary: answerSummaryLines(a.summary) };
+      return { xml: a.xml, summary: summaryLines(a.summary) };
     },
     async presetFile(preset) {
       return serializePreset(validatePreset(preset));

@@ -240,9 +240,12 @@ export function createHandlers(deps: HandlerDeps): {
     async 'write:start'(req) {
       const targets = req.targets.map((t) => t.path);
       const hint = cliEquivalent('write', req.image, targets, { mode: req.mode, verify: req.verify });
+      const windows = req.windows ? { windows: req.windows } : {};
       let runs: 'files' | 'drives';
       try {
         runs = checkWriteRequest(req, currentImage, offered);
+        // The answer file and edition, checked against the inspected media before anything starts.
+        if (req.windows) await deps.engine.checkWindows(req.image, req.windows);
       } catch (e) {
         log(`write ${req.jobId} refused: ${toIpcError(e).message}`);
         throw e;
@@ -250,8 +253,8 @@ export function createHandlers(deps: HandlerDeps): {
       try {
         const result =
           runs === 'files'
-            ? await inMain(req.jobId, 'write', writePasses(req.verify), (signal, onProgress) => deps.engine.writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, signal, onProgress }))
-            : await viaHelper(req.jobId, 'write', writePasses(req.verify), hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify }, onProgress));
+            ? await inMain(req.jobId, 'write', writePasses(req.verify), (signal, onProgress) => deps.engine.writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, ...windows, signal, onProgress }))
+            : await viaHelper(req.jobId, 'write', writePasses(req.verify), hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, ...windows }, onProgress));
         const failed = result.targets.filter((t) => !t.ok).length;
         end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${basename(req.image)} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`);
         return result;

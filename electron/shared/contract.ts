@@ -146,7 +146,12 @@ export interface WriteRequest {
   windows?: WindowsSetup;
 }
 
-/** What the stick does for Windows setup: the edition, ei.cfg, and the answer file put in its root. */
+/**
+ * A Windows stick's customization: the edition (1-based index in install.wim), whether the
+ * stick's install.wim keeps only it (needs `edition`), whether sources/ei.cfg is left off (setup offers
+ * every edition), and autounattend.xml's text (at most 256 KiB as UTF-8; main and the helper check it
+ * against the media again). The stick then also carries sevenstick.json, which `verify` reads.
+ */
 export interface WindowsSetup {
   /** The edition (install.wim image index), or null: setup asks. */
   edition: number | null;
@@ -158,9 +163,17 @@ export interface WindowsSetup {
   unattendXml: string | null;
 }
 
-/** An answer file for the inspected image; `summary` is what it sets, one line each, for the confirmation. */
-export interface GeneratedAnswers {
+/** `answers:generate`: an answer file for the inspected image from a preset (the password is never logged). */
+export interface AnswersRequest {
+  image: string;
+  /** A preset document (validated by the engine's validatePreset). */
+  preset: unknown;
+  password: string | null;
+}
+
+export interface AnswersResponse {
   xml: string;
+  /** What the answer file sets and what setup still asks, one line each. */
   summary: string[];
 }
 
@@ -220,7 +233,7 @@ export interface InvokeContract {
   'job:cancel': { request: { jobId: string }; response: boolean };
   'log:open': { request: Empty; response: boolean };
   /** The preset is checked by main (the engine's validatePreset); the password is never logged. */
-  'answers:generate': { request: { image: string; preset: unknown; password: string | null }; response: GeneratedAnswers };
+  'answers:generate': { request: AnswersRequest; response: AnswersResponse };
   /** Native save dialog; false when the user cancelled. */
   'preset:save': { request: { preset: unknown }; response: boolean };
   /** Native open dialog; null when the user cancelled. The preset comes back validated. */

@@ -4,7 +4,7 @@
  *
  *   GUI → helper   {"type":"hello","token":"<64 hex>","protocol":1}          (first line, within N s)
  *   helper → GUI   {"type":"ready","pid":1234}
- *   GUI → helper   {"type":"write","job":{image,targets:[{path,size,serial}],mode,verify}}
+ *   GUI → helper   {"type":"write","job":{image,targets:[{path,size,serial}],mode,verify[,windows:{edition,onlyEdition,showAllEditions,unattendXml}]}}
  *               or {"type":"verify","job":{target:{path,size,serial},image}}
  *   helper → GUI   {"type":"progress","progress":{…}} …
  *   GUI → helper   {"type":"cancel"}                                          (any time)
@@ -14,12 +14,12 @@
  * malformed or oversized line, silence — ends the session. Pure Node, shared by helper and main (the
  * renderer's TypeScript project leaves this file out: it needs Node's types).
  */
-import type { ConfirmedTarget, IpcError, Progress, VerifyReport, WriteMode, WriteResult } from './contract.js';
-import { absPath, bool, confirmedTarget, arrayOf, MAX_TARGETS, object, oneOf, str, ValidationError, type Validator } from './validate.js';
+import type { ConfirmedTarget, IpcError, Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from './contract.js';
+import { absPath, confirmedTarget, object, oneOf, str, ValidationError, writeValidator, type Validator } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
-/** A line longer than this is an attack or a bug: the peer is dropped. */
-export const MAX_LINE = 64 * 1024;
+/** A line longer than this is an attack or a bug: the peer is dropped (room for a 256 KiB answer file, JSON-escaped). */
+export const MAX_LINE = 2 * 1024 * 1024;
 export const TOKEN_FILE = 'token';
 export const SOCKET_NAME = 'helper.sock';
 
@@ -28,6 +28,8 @@ export interface WriteJob {
   targets: ConfirmedTarget[];
   mode: WriteMode;
   verify: boolean;
+  /** Windows media: the stick's customization (contract.ts's WriteRequest.windows); the helper re-checks it. */
+  windows?: WindowsSetup;
 }
 
 export interface VerifyJob {
@@ -57,12 +59,7 @@ const hello = object<{ type: 'hello'; token: string; protocol: number }>({
 });
 
 const writeJob: Validator<WriteJob> = (v, where) => {
-  const j = object<WriteJob>({
-    image: absPath,
-    targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
-    mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
-    verify: bool,
-  })(v, where);
+  const j = writeValidator<WriteJob>({})(v, where);
   if (new Set(j.targets.map((t) => t.path)).size !== j.targets.length) throw new ValidationError(`${where}.targets: a drive is listed twice`);
   return j;
 };

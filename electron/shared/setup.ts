@@ -4,7 +4,7 @@
  * request, and what the confirmation says. The preset type restates the engine's (the renderer may not
  * import the engine); main/engine-bindings.ts fails to compile when the two drift apart.
  */
-import type { EditionView, GeneratedAnswers, IpcError, WindowsSetup } from './contract.js';
+import type { EditionView, AnswersResponse, IpcError, WindowsSetup } from './contract.js';
 
 /** The exact words that let a preset erase disk 0 (the engine's WIPE_DISK_0_CONFIRMATION). */
 export const WIPE_CONFIRMATION = 'I understand disk 0 will be erased';
@@ -63,7 +63,7 @@ export interface SetupState extends SetupFields {
   /** An imported autounattend.xml, checked by main, used as is. */
   imported: string | null;
   /** The answer file generated from the current settings (cleared by any change). */
-  answers: GeneratedAnswers | null;
+  answers: AnswersResponse | null;
   busy: boolean;
   error: IpcError | null;
 }
@@ -75,7 +75,7 @@ export type SetupAction =
   | { type: 'setup-imported'; xml: string }
   | { type: 'setup-busy' }
   | { type: 'setup-done' }
-  | { type: 'setup-generated'; answers: GeneratedAnswers }
+  | { type: 'setup-generated'; answers: AnswersResponse }
   | { type: 'setup-failed'; error: IpcError };
 
 export const initialSetup: SetupState = {

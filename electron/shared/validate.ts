@@ -4,7 +4,7 @@
  * ValidationError naming the field. Objects must have exactly the listed keys (extra keys refused),
  * strings and arrays are length-bounded, numbers must be safe non-negative integers.
  */
-import type { ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WindowsSetup, WriteMode, WriteRequest } from './contract.js';
+import type { AnswersRequest, ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WindowsSetup, WriteMode, WriteRequest } from './contract.js';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -138,7 +138,7 @@ export const confirmedTarget: Validator<ConfirmedTarget> = object<ConfirmedTarge
 
 export const MAX_TARGETS = 16;
 
-/** The largest answer file a request may carry, in UTF-8 bytes. */
+/** The largest answer file a request or the helper's socket may carry, in UTF-8 bytes. */
 export const MAX_ANSWER_XML_BYTES = 256 * 1024;
 
 /** Answer-file text: at most MAX_ANSWER_XML_BYTES as UTF-8, no NUL. */
@@ -148,25 +148,34 @@ export const answerXml: Validator<string> = (v, where) => {
   return s;
 };
 
-export const windowsSetup: Validator<WindowsSetup> = object<WindowsSetup>({
-  edition: nullable(positiveInt),
-  onlyEdition: bool,
-  showAllEditions: bool,
-  unattendXml: nullable(answerXml),
-});
-
 /** Any value: checked by its handler (a preset by the engine's validatePreset). */
 const checkedLater: Validator<unknown> = (v) => v;
 
-export const writeRequest: Validator<WriteRequest> = (v, where) => {
-  const r = object<WriteRequest>({
-    jobId,
-    image: absPath,
-    targets: arrayOf(confirmedTarget, 1, MAX_TARGETS),
-    mode: oneOf<WriteMode>('auto', 'windows', 'raw'),
-    verify: bool,
-    windows: optional(windowsSetup),
+export const windowsSetup: Validator<WindowsSetup> = (v, where) => {
+  const w = object<WindowsSetup>({
+    edition: nullable((x, at) => {
+      const n = positiveInt(x, at);
+      if (n > 1024) throw new ValidationError(`${at}: expected an edition index from 1`);
+      return n;
+    }),
+    onlyEdition: bool,
+    showAllEditions: bool,
+    unattendXml: nullable(answerXml),
   })(v, where);
+  if (w.onlyEdition && w.edition === null) throw new ValidationError(`${where}.onlyEdition: needs an edition`);
+  return w;
+};
+
+type WriteFields = Pick<WriteRequest, 'image' | 'targets' | 'mode' | 'verify'>;
+
+/** A write as main gets it and as the helper gets it: these fields, plus the optional `windows`. */
+export function writeValidator<T extends WriteFields & { windows?: WindowsSetup }>(more: Shape<Omit<T, keyof WriteFields | 'windows'>>): Validator<T> {
+  const fields = { image: absPath, targets: arrayOf(confirmedTarget, 1, MAX_TARGETS), mode: oneOf<WriteMode>('auto', 'windows', 'raw'), verify: bool, windows: optional(windowsSetup) };
+  return object({ ...more, ...fields } as unknown as Shape<T>);
+}
+
+export const writeRequest: Validator<WriteRequest> = (v, where) => {
+  const r = writeValidator<WriteRequest>({ jobId })(v, where);
   const paths = new Set(r.targets.map((t) => t.path));
   if (paths.size !== r.targets.length) throw new ValidationError(`${where}.targets: the same drive is listed twice`);
   if (paths.has(r.image)) throw new ValidationError(`${where}.targets: the image itself cannot be a target`);
@@ -186,7 +195,7 @@ export const REQUEST_VALIDATORS: { [C in InvokeChannel]: Validator<RequestOf<C>>
   'verify:start': verifyRequest,
   'job:cancel': object({ jobId }),
   'log:open': empty,
-  'answers:generate': object({ image: absPath, preset: checkedLater, password: nullable(str(256)) }),
+  'answers:generate': object<AnswersRequest>({ image: absPath, preset: checkedLater, password: nullable(str(256)) }),
   'preset:save': object({ preset: checkedLater }),
   'preset:load': empty,
   'answers:export': object({ xml: answerXml }),

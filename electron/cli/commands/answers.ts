@@ -24,6 +24,7 @@ import {
   parsePreset,
   serializePreset,
   validatePreset,
+  summaryLines,
   type AnswerSummary,
   type Preset,
   type WindowsInfo,
@@ -207,18 +208,26 @@ async function buildPreset(o: AnswersOptions, windows: WindowsInfo): Promise<{ p
   return { preset: validatePreset(preset, 'settings'), presetDir };
 }
 
-function formatSummary(s: AnswerSummary): string[] {
-  const rows: Array<[string, string]> = [
-    ['Edition', s.edition ? `${s.edition.index}: ${s.edition.name} (by ${s.edition.by})` : 'setup asks (or the product key decides)'],
-    ['Language', `${s.language}, formats ${s.locale}, keyboard ${s.inputLocale}`],
-    ['Time zone', s.timeZone ?? "setup asks (Windows proposes the locale's)"],
-    ['Computer', s.computerName === '*' ? 'a name Windows makes up' : (s.computerName ?? 'setup asks')],
-    ['Account', s.user ? `${s.user} (administrator)` : 'setup asks'],
-    ['Disk', s.wipeDisk0 ? `DISK 0 IS ERASED (${s.wipeDisk0 === 'bios' ? 'MBR, BIOS' : 'GPT, UEFI'})` : 'setup asks where to install'],
-    ['Setup asks', s.setupAsks.length ? s.setupAsks.join(', ') : 'nothing'],
-  ];
-  return rows.map(([k, v]) => `${(k + ':').padEnd(12)}${v}`);
+/** `write --preset p.json`: the answer file the preset gives for the media (the edition overridden by --edition). */
+export async function answerFileFromPreset(presetPath: string, windows: WindowsInfo, edition: number | undefined, onlyEdition: boolean): Promise<{ bytes: Buffer; showEveryEdition: boolean; summary: AnswerSummary }> {
+  const preset = parsePreset((await readSmallFile(presetPath, 'preset', 64 * 1024)).toString('utf8'));
+  if (edition !== undefined) preset.edition = { index: edition };
+  // A stick that keeps one edition has it as image 1: the answer file names it, which stays true.
+  const pick = preset.edition;
+  if (onlyEdition && typeof pick === 'object' && 'index' in pick) {
+    const e = windows.editions.find((x) => x.index === pick.index);
+    if (e) preset.edition = { name: e.name };
+  }
+  const password = await accountPassword(preset, dirname(resolve(presetPath)));
+  const answer = generateAnswerFile(preset, windows, loadUnattendData(), password === undefined ? {} : { password });
+  return { bytes: Buffer.from(answer.xml, 'utf8'), showEveryEdition: preset.showEveryEdition, summary: answer.summary };
 }
+
+/** An answer file named on the command line (`write --unattend`), read with the size limit (the engine checks it). */
+export function readAnswerFileArg(path: string): Promise<Buffer> {
+  return readSmallFile(path, 'answer file', 1024 * 1024);
+}
+
 
 async function answers(out: Output, image: string, o: AnswersOptions): Promise<void> {
   // Bad output paths are bad arguments before anything is read.
@@ -257,7 +266,7 @@ async function answers(out: Output, image: string, o: AnswersOptions): Promise<v
     return;
   }
   out.info(`Wrote ${o.output}${o.savePreset ? ` and the preset ${o.savePreset}` : ''}`);
-  for (const line of formatSummary(answer.summary)) out.info(line);
+  for (const line of summaryLines(answer.summary)) out.info(line);
   if (answer.summary.wipeDisk0) out.info('warning: setup will erase disk 0 of the PC it runs on, without asking');
 }
 

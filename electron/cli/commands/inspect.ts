@@ -33,6 +33,11 @@ export function formatInspect(r: InspectResult): string {
     row('UEFI boot', w.uefi ? `possible${w.uefiBoot === 'install.wim' ? ' (efi/boot/bootx64.efi will be taken from install.wim, SHA-1 checked)' : ''}` : 'no (BIOS/CSM only)');
     for (const e of w.editions) row('Edition', `${e.index}: ${e.name} (${e.editionId || '?'}, ${e.arch})`);
     if (w.languages.length) row('Languages', w.languages.join(', '));
+    if (w.fitsIfOnlyEdition) {
+      row('FAT32', w.fitsIfOnlyEdition.length
+        ? `install.wim is too large for FAT32; it fits if only edition ${w.fitsIfOnlyEdition.join(' or ')} is kept (write --edition N --only-edition)`
+        : 'install.wim is too large for FAT32, even with only one edition kept');
+    }
     for (const x of w.warnings) row('Warning', x.message);
   }
   if (r.sha1) row('SHA-1', r.sha1);

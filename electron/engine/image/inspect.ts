@@ -14,6 +14,8 @@ import { Iso9660FileSystem, readElTorito, readVolumeDescriptors, type ElToritoEn
 import { readPartitionTable, type PartitionTable } from './partition-table.js';
 import { UdfFileSystem, detectUdf, type UdfInfo } from './udf/index.js';
 import { readWindowsMedia, type WindowsInfo } from './windows-media.js';
+import { fat32MaxFileSize } from '../io/limits.js';
+import { editionsThatFit } from './wim/slim.js';
 
 export interface FilesystemInfo {
   /** The filesystem files are read from (UDF whenever present). */
@@ -78,6 +80,12 @@ export async function inspectReader(reader: ByteReader, name: string, opts: Insp
     elTorito,
   };
   const windows = fs ? ((await readWindowsMedia(fs)) ?? null) : null;
+  if (fs && windows?.installImage?.format === 'wim') {
+    // Only for an install.wim FAT32 cannot hold: which editions fit when kept alone (`--only-edition`).
+    const node = await fs.lookup(windows.installImage.path);
+    const max = fat32MaxFileSize();
+    if (node && !node.isDirectory && node.size > max) windows.fitsIfOnlyEdition = await editionsThatFit(fs, max);
+  }
   const base = { type: 'result' as const, path: reader.label, label: fs?.label ?? '', size: reader.size, filesystem };
   let result: InspectResult;
   if (partitionTable) result = { ...base, kind: 'hybrid', windows, partitionTable };

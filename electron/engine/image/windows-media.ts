@@ -54,6 +54,11 @@ export interface WindowsInfo {
   idwbinfo: Record<string, string> | null;
   cversion: Record<string, string> | null;
   warnings: WindowsWarning[];
+  /**
+   * `inspect` only, and only when install.wim is larger than FAT32 can hold: the editions whose
+   * install.wim alone (`--edition N --only-edition`) would fit.
+   */
+  fitsIfOnlyEdition?: number[];
 }
 
 const MAX_SMALL_FILE = 64 * 1024;

@@ -8,6 +8,7 @@ import { inspectImage } from '../image/inspect.js';
 import type { DiskImageStream } from '../io/disk-stream.js';
 import { createRawStream } from './raw-stream.js';
 import { createWindowsStick } from './windows-stick.js';
+import type { WindowsCustomization } from './windows-customization.js';
 
 export type WriteMode = 'auto' | 'windows' | 'raw';
 
@@ -29,6 +30,8 @@ export interface StreamRequest {
   vhd: boolean;
   /** Refuse a Windows stick that could not boot via UEFI (instead of a BIOS-only stick with a warning). */
   requireUefi?: boolean;
+  /** Windows sticks: answer file, edition, ei.cfg (none: the plain stick). */
+  windows?: WindowsCustomization;
 }
 
 export type StreamFactory = (req: StreamRequest) => Promise<ImageStream>;
@@ -43,11 +46,12 @@ export const openImageStream: StreamFactory = async (req) => {
     mode = req.mode;
   }
   if (mode === 'raw') {
+    if (req.windows) throw new SevenStickError('E_ARGS', 'An answer file or edition choice is for Windows setup media; this image is copied byte for byte');
     if (req.vhd) throw new SevenStickError('E_UNSUPPORTED', 'A .vhd target needs windows mode; raw images are copied byte for byte to a drive or an .img file');
     const reader = await FileReader.open(req.image);
     return { stream: createRawStream(reader), mode, close: () => reader.close() };
   }
   if (!(req.targetSize > 0)) throw new SevenStickError('E_ARGS', 'The target size is unknown: give it with --size');
-  const stick = await createWindowsStick(req.image, { targetSize: req.targetSize, vhd: req.vhd, requireUefi: req.requireUefi });
+  const stick = await createWindowsStick(req.image, { targetSize: req.targetSize, vhd: req.vhd, requireUefi: req.requireUefi, ...(req.windows ? { windows: req.windows } : {}) });
   return { stream: stick.stream, mode, warnings: stick.warnings, uefiBoot: stick.uefiBoot, close: () => stick.close() };
 };

@@ -25,6 +25,9 @@ import { DeviceReader } from '../verify/device-reader.js';
 import { Fat32Reader, type FatNode } from '../verify/fat32.js';
 import { verifyTargetAgainstStream } from '../verify/stream-verify.js';
 import { createRawStream } from './raw-stream.js';
+import { MAX_ANSWER_FILE_BYTES } from '../image/unattend/read.js';
+import { INSTALL_WIM_PATH } from '../image/wim/source.js';
+import { AUTOUNATTEND_PATH, EI_CFG_PATH, MANIFEST_PATH, encodeManifest, parseManifest, sha256Hex, slimInstallWim } from './windows-customization.js';
 
 export type StickProblem = 'missing' | 'different' | 'size' | 'type' | 'boot-code';
 
@@ -129,6 +132,69 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
 }
 
 
+/**
+ * What the stick's manifest (sevenstick.json, written with a customized stick) changes in what is
+ * expected: install.wim as planSlimWim's bytes (onlyEdition), sources/ei.cfg absent (showAllEditions),
+ * autounattend.xml with the recorded SHA-256. Checks the manifest itself, the answer file and the
+ * absences here (adding failures); returns the ISO files whose expected bytes differ (null: absent).
+ * No manifest: nothing changes, the stick verifies as a plain one.
+ */
+async function customizedExpectations(
+  fs: ImageFileSystem,
+  fat: Fat32Reader,
+  onStick: ReadonlyMap<string, FatNode>,
+  matched: Set<string>,
+  failures: StickFailure[],
+  notes: string[],
+): Promise<{ overrides: Map<string, ByteReader | null> }> {
+  const overrides = new Map<string, ByteReader | null>();
+  const key = (p: string): string => p.toUpperCase();
+  const node = onStick.get(key(MANIFEST_PATH));
+  if (!node) return { overrides };
+  matched.add(key(MANIFEST_PATH));
+  const readSmall = async (n: FatNode, max: number): Promise<Buffer | undefined> => (n.isDirectory || n.size > max ? undefined : (await fat.open(n)).read(0, n.size));
+  const bytes = await readSmall(node, 64 * 1024);
+  let manifest;
+  try {
+    if (!bytes) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not a small file`);
+    manifest = parseManifest(bytes);
+    if (!encodeManifest(manifest).equals(bytes)) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not as SevenStick writes it`);
+  } catch (e) {
+    failures.push({ path: MANIFEST_PATH, problem: 'different', message: e instanceof Error ? e.message : String(e) });
+    return { overrides };
+  }
+  const parts = [manifest.onlyEdition ? `only edition ${manifest.edition}` : '', manifest.showAllEditions ? 'every edition shown' : '', manifest.autounattendSha256 ? 'an answer file' : ''].filter((p) => p);
+  notes.push(`${MANIFEST_PATH}: a customized stick${parts.length ? ` (${parts.join(', ')})` : ''}`);
+  if (manifest.onlyEdition && manifest.edition !== null) {
+    try {
+      overrides.set(key(INSTALL_WIM_PATH), await slimInstallWim(fs, manifest.edition));
+    } catch (e) {
+      if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
+      failures.push({ path: INSTALL_WIM_PATH, problem: 'different', message: `the manifest says only edition ${manifest.edition} was kept, but the image cannot give it: ${e.message}` });
+    }
+  }
+  if (manifest.showAllEditions) {
+    overrides.set(key(EI_CFG_PATH), null);
+    if (onStick.has(key(EI_CFG_PATH))) {
+      matched.add(key(EI_CFG_PATH));
+      failures.push({ path: EI_CFG_PATH, problem: 'different', message: `${EI_CFG_PATH} is on the stick, but it was written to show every edition (without it)` });
+    }
+  }
+  if (manifest.autounattendSha256 !== null) {
+    overrides.set(key(AUTOUNATTEND_PATH), null);
+    const a = onStick.get(key(AUTOUNATTEND_PATH));
+    if (!a) failures.push({ path: AUTOUNATTEND_PATH, problem: 'missing', message: `${AUTOUNATTEND_PATH} is missing on the stick` });
+    else {
+      matched.add(key(AUTOUNATTEND_PATH));
+      const got = await readSmall(a, MAX_ANSWER_FILE_BYTES);
+      if (!got || sha256Hex(got) !== manifest.autounattendSha256) {
+        failures.push({ path: AUTOUNATTEND_PATH, problem: 'different', message: `${AUTOUNATTEND_PATH} differs from the answer file written (SHA-256 ${manifest.autounattendSha256})` });
+      }
+    }
+  }
+  return { overrides };
+}
+
 export interface VerifyStickOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
@@ -175,9 +241,14 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     const loader = media?.loader;
     const bootx64: ByteReader | undefined = loader?.source === 'install.wim' ? new BufferReader(loader.bytes, BOOTX64_PATH) : undefined;
     if (loader?.source === 'none') notes.push(loader.warning);
-    const total = isoNodes.reduce((s, n) => s + (n.isDirectory ? 0 : n.size), 0) + (bootx64?.size ?? 0);
-    const meter = new ProgressMeter('verifying', total, opts.onProgress, 200, targetPath);
     const matched = new Set<string>();
+    const custom = await customizedExpectations(fs, fat, onStick, matched, failures, notes);
+    const expectedSize = (n: FsNode): number => {
+      const o = custom.overrides.get(n.path.toUpperCase());
+      return n.isDirectory || o === null ? 0 : (o?.size ?? n.size);
+    };
+    const total = isoNodes.reduce((s, n) => s + expectedSize(n), 0) + (bootx64?.size ?? 0);
+    const meter = new ProgressMeter('verifying', total, opts.onProgress, 200, targetPath);
     let files = 0;
     let bytes = 0;
 
@@ -208,7 +279,9 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     for (const n of isoNodes) {
       // The loader rule drops an unusable bootx64.efi of the ISO's own; it is judged below.
       if (loader?.source !== 'iso' && n.path.toUpperCase() === BOOTX64_PATH.toUpperCase()) continue;
-      const want: ByteReader = n.isDirectory ? { size: 0, label: n.path, read: async () => Buffer.alloc(0) } : fs.open(n);
+      const override = custom.overrides.get(n.path.toUpperCase());
+      if (override === null) continue; // must be absent: judged by customizedExpectations
+      const want: ByteReader = n.isDirectory ? { size: 0, label: n.path, read: async () => Buffer.alloc(0) } : (override ?? fs.open(n));
       await compareFile(n.path, want, onStick.get(n.path.toUpperCase()), n.isDirectory);
     }
     if (bootx64) {

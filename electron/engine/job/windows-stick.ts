@@ -10,8 +10,14 @@ import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../image/uefi-loader.js';
 import { readWindowsMediaAndLoader, type WindowsInfo } from '../image/windows-media.js';
 import type { DiskImageStream } from '../io/disk-stream.js';
 import { planDisk, type DiskPlan } from '../layout/plan.js';
-import { addSourceFile, findSourcePath, removeSourcePath, sourceFromImageFs } from '../layout/source.js';
+import { addSourceFile, findSourcePath, removeSourcePath, sourceFromImageFs, type SourceEntry } from '../layout/source.js';
+import type { ImageFileSystem } from '../image/fs.js';
 import { diskStream } from '../layout/stream.js';
+import { fat32MaxFileSize } from '../io/limits.js';
+import { formatBytes } from '../../shared/format.js';
+import { editionsThatFit } from '../image/wim/slim.js';
+import { INSTALL_WIM_PATH } from '../image/wim/source.js';
+import { checkCustomization, customizeTree, type WindowsCustomization } from './windows-customization.js';
 
 export { BOOTMGFW_IN_WIM, BOOTX64_PATH };
 
@@ -26,6 +32,10 @@ export interface StickOptions {
    * instead of making a BIOS-only stick with a warning.
    */
   requireUefi?: boolean;
+  /** Answer file, edition, ei.cfg (windows-customization.ts); none: the plain stick, byte for byte as before. */
+  windows?: WindowsCustomization;
+  /** The largest file FAT32 may hold (default fat32MaxFileSize(): 4 GiB − 1, lowered only by tests). */
+  maxFileSize?: number;
 }
 
 export interface WindowsStick {
@@ -96,10 +106,32 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
       if (findSourcePath(tree, BOOTX64_PATH)) tree = removeSourcePath(tree, BOOTX64_PATH);
       warnings.push(loader.warning);
     }
-    const plan = planDisk(tree, { targetSize: opts.targetSize, label: fs.label, vhd: opts.vhd, clusterSize: opts.clusterSize });
+    const maxFileSize = opts.maxFileSize ?? fat32MaxFileSize();
+    if (opts.windows) {
+      checkCustomization(opts.windows, windows);
+      tree = await customizeTree(tree, fs, opts.windows);
+    }
+    await refuseUnslimmedWim(fs, tree, maxFileSize);
+    const plan = planDisk(tree, { targetSize: opts.targetSize, label: fs.label, vhd: opts.vhd, clusterSize: opts.clusterSize, maxFileSize });
     return { plan, stream: diskStream(plan), windows, uefiBoot: loader.source, warnings, close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/**
+ * An install.wim too big for FAT32 that would fit with one edition kept: refused (E_FILE_TOO_LARGE)
+ * naming the editions that fit, so the user knows `--edition N --only-edition` helps.
+ */
+async function refuseUnslimmedWim(fs: ImageFileSystem, tree: SourceEntry, maxFileSize: number): Promise<void> {
+  const node = findSourcePath(tree, INSTALL_WIM_PATH);
+  if (!node || node.isDirectory || node.size <= maxFileSize) return;
+  const fits = await editionsThatFit(fs, maxFileSize);
+  if (fits.length === 0) return; // planDisk says what to do
+  throw new SevenStickError(
+    'E_FILE_TOO_LARGE',
+    `"${INSTALL_WIM_PATH}" is ${formatBytes(node.size)}: FAT32 cannot hold a file that large. It fits if only edition ${fits.join(' or ')} is kept: write with --edition N --only-edition.`,
+    { path: INSTALL_WIM_PATH, size: node.size },
+  );
 }

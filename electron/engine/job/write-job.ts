@@ -22,6 +22,7 @@ import { WriteSink, type Difference } from '../device/sinks.js';
 import { Target } from '../device/target.js';
 import { differencesError, readBackTargets } from '../verify/stream-verify.js';
 import { openImageStream, type ImageStream, type StreamFactory, type WriteMode } from './image-stream.js';
+import type { WindowsCustomization } from './windows-customization.js';
 import { ProgressMeter, type Progress, type ProgressListener } from '../io/progress.js';
 
 export interface WriteJobOptions {
@@ -35,6 +36,8 @@ export interface WriteJobOptions {
   checkCapacity?: boolean;
   /** Windows media: refuse (E_UNSUPPORTED) rather than write a stick that boots in BIOS mode only. */
   requireUefi?: boolean;
+  /** Windows media: answer file, edition, ei.cfg (windows-customization.ts); absent: the plain stick. */
+  windows?: WindowsCustomization;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /** Called with every target's warnings before anything is written (after every error check passed). */
@@ -185,7 +188,7 @@ async function openStream(opts: WriteJobOptions, drives: Drive[], vhd: boolean):
   // A raw copy to a new file without --size makes the file as large as the image.
   const rawNewFile = (d: Drive): boolean => opts.mode === 'raw' && d.kind === 'file' && !d.exists && opts.size === undefined;
   const known = drives.filter((d) => !rawNewFile(d)).map(sizeOf);
-  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi });
+  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi, ...(opts.windows ? { windows: opts.windows } : {}) });
   const sizes = drives.map((d) => (rawNewFile(d) ? img.stream.size : sizeOf(d)));
   return { img, sizes };
 }

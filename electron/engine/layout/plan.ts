@@ -36,6 +36,8 @@ export interface PlanOptions {
   vhd?: boolean;
   /** Force a cluster size in bytes (tests); default: Microsoft's table. */
   clusterSize?: number;
+  /** The largest file FAT32 may hold (default 4 GiB − 1; tests lower it, see io/limits.ts). */
+  maxFileSize?: number;
 }
 
 /** One directory or file of the plan. */
@@ -143,7 +145,7 @@ export function planDisk(source: SourceEntry, opts: PlanOptions): DiskPlan {
   const vhd = opts.vhd === true;
   const diskSize = vhd ? vhdDiskSize(opts.targetSize) : Math.floor(opts.targetSize / SECTOR) * SECTOR;
   const label = volumeLabelFrom(opts.label);
-  const tree = buildTree(source, label.length > 0);
+  const tree = buildTree(source, label.length > 0, opts.maxFileSize);
   const g = fits(tree, diskSize, spcWanted);
   if (!g) {
     const minimum = minimumDiskSize(tree, spcWanted);

@@ -4,6 +4,7 @@
  * name, size or folder can cause (case clashes, files ≥ 4 GiB, too many entries, nesting too deep).
  */
 import { SevenStickError } from '../io/errors.js';
+import { FAT32_MAX_FILE_SIZE } from '../io/limits.js';
 import { DIRENT_SIZE } from './fat32/dirent.js';
 import { lfnCount } from './fat32/lfn.js';
 import { formatBytes } from '../../shared/format.js';
@@ -14,7 +15,7 @@ import type { SourceEntry } from './source.js';
 /** Windows caps a directory at 65536 entries (2 MiB). */
 export const MAX_DIR_ENTRIES = 65536;
 /** Largest FAT32 file: 4 GiB − 1. */
-export const MAX_FILE_SIZE = 0xffffffff;
+export const MAX_FILE_SIZE = FAT32_MAX_FILE_SIZE;
 
 export interface Tree {
   root: PlannedNode;
@@ -29,7 +30,8 @@ function compareNames(a: SourceEntry, b: SourceEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function buildTree(sourceRoot: SourceEntry, hasLabel: boolean): Tree {
+/** `maxFileSize`: the FAT32 limit (a parameter so tests can lower it, see io/limits.ts). */
+export function buildTree(sourceRoot: SourceEntry, hasLabel: boolean, maxFileSize: number = MAX_FILE_SIZE): Tree {
   const mk = (source: SourceEntry, path: string, parent: PlannedNode | undefined, shortName: string, needsLfn: boolean): PlannedNode => ({
     source,
     path,
@@ -69,13 +71,13 @@ export function buildTree(sourceRoot: SourceEntry, hasLabel: boolean): Tree {
       if (!k.isDirectory && (!Number.isSafeInteger(k.size) || k.size < 0)) {
         throw new SevenStickError('E_FORMAT', `"${path}": bad file size ${k.size}`, { path });
       }
-      if (!k.isDirectory && k.size > MAX_FILE_SIZE) {
+      if (!k.isDirectory && k.size > maxFileSize) {
         const isWim = /install\.(wim|esd)$/i.test(k.name);
         throw new SevenStickError(
           'E_FILE_TOO_LARGE',
-          `"${path}" is ${formatBytes(k.size)}: FAT32 cannot hold a file of 4 GiB or more. ` +
+          `"${path}" is ${formatBytes(k.size)}: FAT32 cannot hold a file of ${maxFileSize === MAX_FILE_SIZE ? '4 GiB' : formatBytes(maxFileSize + 1)} or more. ` +
             (isWim
-              ? 'Split it into .swm parts under 4 GiB (DISM /Split-Image, or `wimlib-imagex split install.wim install.swm 4000`) and build an ISO with those, or use a Windows 7 ISO whose install.wim is smaller than 4 GiB.'
+              ? 'Keep only the edition you install (`--edition N --only-edition`; `inspect` says which fit), split it into .swm parts under 4 GiB (DISM /Split-Image, or `wimlib-imagex split install.wim install.swm 4000`) and build an ISO with those, or use a Windows 7 ISO whose install.wim is smaller than 4 GiB.'
               : 'Remove or split that file, or use an image without it.'),
           { path, size: k.size },
         );

@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describePath } from '../../engine/index.js';
 import { identityOf } from '../../helper/identity.js';
-import { socketPathFor } from '../../shared/helper-protocol.js';
+import { MAX_LINE, socketPathFor } from '../../shared/helper-protocol.js';
 import { HelperSession, prepareSessionDir } from '../../main/helper-client.js';
 import { AppError } from '../../shared/errors.js';
 import { REPO, run, runOk, tempDir } from '../helpers/tools.js';
@@ -148,7 +148,7 @@ test('malformed and oversized lines end the session', { timeout: 30_000 }, async
   const c = await rawClient(socketPathFor(h.dir));
   c.send({ type: 'hello', token: h.token, protocol: 1 });
   assert.equal((await c.next()).type, 'ready');
-  c.sock.write('x'.repeat(70 * 1024));
+  c.sock.write('x'.repeat(MAX_LINE + 1024));
   const msg = await c.next();
   assert.equal((msg.error as { code: string }).code, 'E_BAD_REQUEST');
   await withTimeout(h.exit, 5000, 'helper exit');

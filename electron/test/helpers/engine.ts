@@ -13,6 +13,7 @@ export function stubEngine(over: Partial<EngineBindings> = {}): EngineBindings {
     identifyForConfirm: unused('identifyForConfirm'),
     writeFiles: unused('writeFiles'),
     verifyFile: unused('verifyFile'),
+    checkWindows: unused('checkWindows'),
     generateAnswers: unused('generateAnswers'),
     presetFile: unused('presetFile'),
     readPreset: unused('readPreset'),

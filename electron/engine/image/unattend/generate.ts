@@ -245,3 +245,17 @@ export function generateAnswerFile(preset: Preset, media: AnswerMedia, data: Una
     },
   };
 }
+
+/** The summary as lines a person reads (the CLI's output, the wizard's review). */
+export function summaryLines(s: AnswerSummary): string[] {
+  const rows: Array<[string, string]> = [
+    ['Edition', s.edition ? `${s.edition.index}: ${s.edition.name} (by ${s.edition.by})` : 'setup asks (or the product key decides)'],
+    ['Language', `${s.language}, formats ${s.locale}, keyboard ${s.inputLocale}`],
+    ['Time zone', s.timeZone ?? "setup asks (Windows proposes the locale's)"],
+    ['Computer', s.computerName === '*' ? 'a name Windows makes up' : (s.computerName ?? 'setup asks')],
+    ['Account', s.user ? `${s.user} (administrator)` : 'setup asks'],
+    ['Disk', s.wipeDisk0 ? `DISK 0 IS ERASED (${s.wipeDisk0 === 'bios' ? 'MBR, BIOS' : 'GPT, UEFI'})` : 'setup asks where to install'],
+    ['Setup asks', s.setupAsks.length ? s.setupAsks.join(', ') : 'nothing'],
+  ];
+  return rows.map(([k, v]) => `${(k + ':').padEnd(12)}${v}`);
+}

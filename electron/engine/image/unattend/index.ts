@@ -23,5 +23,5 @@ export {
 } from './preset.js';
 export { loadUnattendData, type KeyboardEntry, type LocaleEntry, type TimeZoneEntry, type UnattendData } from './data.js';
 export { decodeWsimPassword, encodeWsimPassword, type PasswordElement } from './password.js';
-export { UNATTEND_NAMESPACE, generateAnswerFile, resolveEdition, unattendArch, type AnswerFile, type AnswerMedia, type AnswerSummary, type GenerateOptions, type UnattendArch } from './generate.js';
+export { UNATTEND_NAMESPACE, generateAnswerFile, resolveEdition, summaryLines, unattendArch, type AnswerFile, type AnswerMedia, type AnswerSummary, type GenerateOptions, type UnattendArch } from './generate.js';
 export { MAX_ANSWER_FILE_BYTES, checkImportedAnswerFile, presetFromAnswerFile, readAnswerFile, type AnswerFileFacts, type ImportedAnswerFile } from './read.js';

@@ -33,6 +33,8 @@ import type { BlobEntry } from './blobtable.js';
 import { encodeBlobTable } from './blobtable-writer.js';
 import { encodeWimXml, singleImageXmlText } from './xml-writer.js';
 import type { Wim } from './wim.js';
+import type { ImageFileSystem } from '../fs.js';
+import { INSTALL_WIM_PATH, openWimInFileSystem } from './source.js';
 
 /** SHA-1 of zero bytes: an empty stream may be listed with it and have no blob. */
 const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
@@ -200,4 +202,14 @@ export async function slimmedSizes(wim: Wim, maxFileSize: number): Promise<{ ima
     out.push({ imageIndex: i, size, fits: size <= maxFileSize });
   }
   return out;
+}
+
+/** The editions of the ISO's install.wim whose slimmed WIM fits `maxFileSize` (empty when it cannot be read). */
+export async function editionsThatFit(fs: ImageFileSystem, maxFileSize: number): Promise<number[]> {
+  try {
+    return (await slimmedSizes(await openWimInFileSystem(fs, INSTALL_WIM_PATH), maxFileSize)).filter((s) => s.fits).map((s) => s.imageIndex);
+  } catch (e) {
+    if (e instanceof SevenStickError && e.code !== 'E_IO') return [];
+    throw e;
+  }
 }

@@ -1,5 +1,5 @@
 /** The step's calls to main: generate, preset save/load, answer-file export/import. Each dispatches its outcome. */
-import type { GeneratedAnswers } from '../../../../electron/shared/contract.js';
+import type { AnswersResponse } from '../../../../electron/shared/contract.js';
 import { passwordFor, presetOf, type SetupPreset } from '../../../../electron/shared/setup.js';
 import type { WizardState } from '../../../../electron/shared/wizard.js';
 import { asIpcError, bridge, unwrap } from '../../api.js';
@@ -21,7 +21,7 @@ async function busy<T>(dispatch: Dispatch, call: () => Promise<T>): Promise<T | 
 }
 
 /** The answer file for the current settings (main validates the preset and generates it). */
-export async function generate(s: WizardState, dispatch: Dispatch): Promise<GeneratedAnswers | null> {
+export async function generate(s: WizardState, dispatch: Dispatch): Promise<AnswersResponse | null> {
   const preset = presetOf(s.setup, editionsOf(s));
   const a = await busy(dispatch, () => unwrap(bridge().generateAnswers({ image: s.image.path ?? '', preset, password: passwordFor(preset, s.setup) })));
   if (a) dispatch({ type: 'setup-generated', answers: a });
