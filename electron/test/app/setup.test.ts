@@ -107,7 +107,8 @@ test('write:start validates `windows` with exact keys, an edition > 0 or null, a
   const windows = { edition: 4, onlyEdition: true, showAllEditions: false, unattendXml: '<unattend/>' };
   assert.deepEqual(validateRequest('write:start', write), write, 'absent stays absent');
   assert.deepEqual(validateRequest('write:start', { ...write, windows }), { ...write, windows });
-  assert.deepEqual(validateRequest('write:start', { ...write, windows: { ...windows, edition: null, unattendXml: null } }).windows, { ...windows, edition: null, unattendXml: null });
+  const asks = { ...windows, edition: null, onlyEdition: false, unattendXml: null };
+  assert.deepEqual(validateRequest('write:start', { ...write, windows: asks }).windows, asks);
   const bad: Array<[unknown, RegExp]> = [
     [{ ...windows, edition: 0 }, /edition: expected a positive integer/],
     [{ ...windows, edition: 1.5 }, /edition/],
@@ -116,6 +117,7 @@ test('write:start validates `windows` with exact keys, an edition > 0 or null, a
     [{ ...windows, unattendXml: 'x'.repeat(256 * 1024 + 1) }, /longer than|larger than/],
     [{ ...windows, unattendXml: '€'.repeat(100_000) }, /larger than 256 KiB/],
     [{ ...windows, onlyEdition: 'yes' }, /true or false/],
+    [{ ...windows, edition: null }, /onlyEdition: needs an edition/],
   ];
   for (const [v, re] of bad) assert.throws(() => validateRequest('write:start', { ...write, windows: v }), re);
   assert.throws(() => validateRequest('answers:generate', { image: 'rel.iso', preset: {}, password: null }), /absolute path/);
