@@ -1,6 +1,7 @@
 /**
  * The contract's runtime side: payload validators, the trusted-sender check, the preload's inlined
  * channel tables (loaded with a stub 'electron' module), the helper launch commands, and dispatch.
+ * (About 400 lines: one test file per contract, so every channel's checks sit together.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,6 @@
 /**
  * A stand-in for the `electron` module, so electron/main/index.ts runs in plain Node (main.test.ts).
+ * (Over 400 lines on purpose: it is one module's stand-in, swapped in for `electron` as one file.)
  *
  * Typed from Electron's own declarations: each part implements only the members main uses, declared
  * as `Pick<…>` of Electron's interfaces (or with Electron's parameter types), and the events it can
