@@ -5,8 +5,8 @@
 import type { Command } from 'commander';
 import { describePath, assertDriveUsable, locateImage, SevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode } from '../../engine/index.js';
 import { runCommand, type Output } from '../output.js';
-import { formatBytes } from '../../shared/format.js';
 import { confirm, interruptSignal, parseSize } from './common.js';
+import { assertCanWrite, promptLine } from './write-checks.js';
 
 interface WriteOpts {
   target?: string[];
@@ -57,20 +57,20 @@ export function registerWrite(program: Command): void {
         if (!['auto', 'windows', 'raw'].includes(o.mode)) throw new SevenStickError('E_ARGS', `Unknown mode "${o.mode}" (auto, windows or raw)`);
         const size = o.size !== undefined ? parseSize(o.size) : undefined;
         const signal = interruptSignal();
-        // Describe and check every target before asking (the system disk is refused even with --yes).
+        // Every check that can refuse runs before the prompt: existence and kind (describePath), safety,
+        // rights (assertCanWrite), then in the job the image against the targets (size, UEFI); the
+        // prompt comes in onWarnings, before anything is unmounted, opened or written.
         const loc = locateImage(image);
         const drives: Drive[] = [];
         for (const t of o.target) {
           const d = await describePath(t);
-          for (const w of assertDriveUsable(d, { image: loc })) out.info(`warning: ${w.message}`);
+          assertDriveUsable(d, { image: loc });
           drives.push(d);
         }
         assertDistinctTargets(drives);
         for (const d of drives) assertTargetPlace(d);
-        if (!o.yes) {
-          const list = drives.map((d) => `  ${d.device}  ${formatBytes(d.size)}  ${d.description}`).join('\n');
-          await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `);
-        }
+        await assertCanWrite(drives);
+        if (!o.yes && !process.stdin.isTTY) await confirm('', signal);
         const r = await runWriteJob({
           image,
           targets: drives,
@@ -81,6 +81,12 @@ export function registerWrite(program: Command): void {
           requireUefi: !!o.requireUefi,
           signal,
           onProgress: (p) => out.progress(p),
+          onWarnings: async (warnings) => {
+            for (const w of warnings) for (const c of w.constraints) out.info(`warning: ${c.message}`);
+            if (o.yes) return;
+            const list = drives.map((d) => promptLine(d, size)).join('\n');
+            await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `, signal);
+          },
         });
         out.stopBar();
         if (o.json) out.line({ type: 'result', ...r });

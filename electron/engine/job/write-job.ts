@@ -37,8 +37,12 @@ export interface WriteJobOptions {
   requireUefi?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
-  /** Called with every target's warnings before anything is written (after every error check passed). */
-  onWarnings?: (warnings: { target: string; constraints: Constraint[] }[]) => void;
+  /**
+   * Called with every target's warnings after every check that can refuse passed and before anything is
+   * unmounted, opened or written; awaited, so a caller may ask for confirmation here (the CLI does), and
+   * throwing stops the job with every target untouched.
+   */
+  onWarnings?: (warnings: { target: string; constraints: Constraint[] }[]) => void | Promise<void>;
   /**
    * Called once every target is open and before anything is written to any of them; throwing
    * refuses the job (the helper checks the open descriptors against what the user confirmed).
@@ -191,7 +195,7 @@ async function openStream(opts: WriteJobOptions, drives: Drive[], vhd: boolean):
 }
 
 /** Every target against the stream's size (errors throw); the warnings go to onWarnings. */
-function checkTargets(job: JobState): void {
+async function checkTargets(job: JobState): Promise<void> {
   const { opts, drives, sizes, image, vhd, results } = job;
   const { stream } = job.img;
   const warnings: { target: string; constraints: Constraint[] }[] = [];
@@ -202,7 +206,7 @@ function checkTargets(job: JobState): void {
     if (w.length) warnings.push({ target: d.device, constraints: w });
     results.set(d.device, { target: d.device, ok: false, bytesWritten: 0, verified: false, directIo: false, differences: [], differingBytes: 0, notes: [] });
   });
-  opts.onWarnings?.(warnings);
+  await opts.onWarnings?.(warnings);
 }
 
 /** Unmount, then open every target exclusively (nothing is written until all are open). */
@@ -327,7 +331,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   let tVerify = 0;
   let pool: BufferPool | undefined;
   try {
-    checkTargets(job);
+    await checkTargets(job);
     checkCancel();
     await openTargets(job, platform);
     await opts.onOpened?.(targets);

@@ -5,10 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fixture, run } from '../helpers/tools.js';
-import { CLI } from './helpers.js';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, run, tempDir } from '../helpers/tools.js';
+import { hasTmux, startTty } from '../helpers/tty.js';
+import { ensureUser } from '../helpers/users.js';
+import { CLI, isRoot, withLoops } from './helpers.js';
 
+const tmux = { skip: !hasTmux() && 'needs tmux (scripts/ensure-tools.sh installs it)' };
+const root = { skip: (!isRoot && 'needs root (loop devices, a test user)') || (!hasTmux() && 'needs tmux') };
+const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => run('node', [CLI, ...args], { env: { ...process.env, ...env }, timeoutMs: 60_000 });
 
 test('#14.1 a mistyped device path (/dev/sdz) is refused (exit 4) and nothing is created in /dev', async () => {
@@ -28,4 +35,53 @@ test('#14.1 a mistyped device path (/dev/sdz) is refused (exit 4) and nothing is
   const nul = await cli(['write', img, '--target', '/dev/null', '--mode', 'raw', '--yes']);
   assert.equal(nul.code, 4, nul.stderr);
   assert.match(nul.stderr, /\/dev\/null is not a drive/);
+});
+
+test('#14.2 a user without rights is refused before any prompt, with the exact sudo line (exit 3)', root, async () => {
+  const img = await fixture('dev-raw-image.py', ['2', '1']);
+  const user = await ensureUser('sevenstick-cli');
+  await withLoops([{ sizeMiB: 4 }], async ([l]) => {
+    const dev = l?.dev as string;
+    const before = sha(l?.file as string);
+    const tty = await startTty([process.execPath, CLI, 'write', img, '--target', dev, '--mode', 'raw'], {
+      prefix: ['setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--'],
+    });
+    try {
+      assert.equal(await tty.exitCode(), 3, await tty.history());
+      // The message may wrap at 80 columns: read it as one text.
+      const seen = (await tty.history()).replace(/\n/g, '');
+      assert.match(seen, new RegExp(`No permission to open ${dev} for writing`));
+      assert.match(seen, new RegExp(`sudo sevenstick write ${img} --target ${dev} --mode raw`));
+      assert.doesNotMatch(seen, /ERASE|Type "yes"/, 'refused before the prompt');
+    } finally {
+      await tty.close();
+    }
+    assert.equal(sha(l?.file as string), before, 'nothing written');
+  });
+});
+
+test('#14.2 the prompt asks for "yes" and accepts only that; a new file shows its --size; Ctrl-C at the prompt exits 130', tmux, async () => {
+  const img = await fixture('dev-raw-image.py', ['2', '1']);
+  const t = tempDir();
+  try {
+    const f = join(t.path, 'new.img');
+    for (const [keys, code] of [['y', 4], ['C-c', 130]] as const) {
+      const tty = await startTty([process.execPath, CLI, 'write', img, '--target', f, '--size', '4G', '--mode', 'raw']);
+      try {
+        const prompt = await tty.waitFor(/Type "yes" to continue:$/m);
+        assert.match(prompt, new RegExp(`${f}  4\\.00 GiB  New disk image file`));
+        assert.doesNotMatch(prompt, /unknown size/);
+        await tty.send(keys);
+        if (keys === 'y') await tty.send('Enter');
+        assert.equal(await tty.exitCode(), code, await tty.history());
+        const seen = await tty.history();
+        assert.match(seen, code === 130 ? /Cancelled at the prompt: nothing was written/ : /Not confirmed \("y" is not "yes"\)/);
+      } finally {
+        await tty.close();
+      }
+      assert.equal(existsSync(f), false, 'no file created');
+    }
+  } finally {
+    t.cleanup();
+  }
 });
