@@ -2,6 +2,7 @@
  * `sevenstick inspect <image> [--hash] [--json]` (README, "Command line"). With --json, stdout carries exactly
  * one JSON object (the result, or {"type":"error",…}); hashing progress always goes to stderr.
  */
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { inspectImage, type InspectResult } from '../../engine/index.js';
 import { formatBytes } from '../../shared/format.js';
@@ -63,6 +64,7 @@ export function registerInspect(program: Command): void {
       await runCommand({ json }, async (out) => {
         // Progress never goes to stdout here: stderr, as a bar on a TTY or plain lines.
         const progressOut = new Output({ json: false });
+        progressOut.startJob(['hashing'], basename(image));
         try {
           const r = await inspectImage(image, { hash: o.hash === true, onProgress: (p) => progressOut.progress(p) });
           progressOut.stopBar();

@@ -14,6 +14,7 @@ export function registerVerify(program: Command): void {
     .action(async (target: string, o: { image: string; json?: boolean }) => {
       await runCommand({ json: !!o.json }, async (out) => {
         const signal = interruptSignal();
+        out.startJob(['verifying']);
         const r = await verifyStick(target, o.image, { signal, onProgress: (p) => out.progress(p) });
         out.stopBar();
         if (o.json) {

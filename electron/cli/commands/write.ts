@@ -7,6 +7,7 @@ import { describePath, assertDriveUsable, locateImage, SevenStickError, EXIT_COD
 import { runCommand, type Output } from '../output.js';
 import { confirm, interruptSignal, parseSize } from './common.js';
 import { assertCanWrite, promptLine } from './write-checks.js';
+import { writePasses } from '../../shared/job-progress.js';
 
 interface WriteOpts {
   target?: string[];
@@ -71,6 +72,7 @@ export function registerWrite(program: Command): void {
         for (const d of drives) assertTargetPlace(d);
         await assertCanWrite(drives);
         if (!o.yes && !process.stdin.isTTY) await confirm('', signal);
+        out.startJob(writePasses(o.verify), '', drives.map((d) => d.device));
         const r = await runWriteJob({
           image,
           targets: drives,

@@ -85,3 +85,71 @@ test('#14.2 the prompt asks for "yes" and accepts only that; a new file shows it
     t.cleanup();
   }
 });
+
+/** Lines of a rendered screen that are progress bars. */
+const barLines = (screen: string): string[] => screen.split('\n').filter((l) => /\[[█░]+\]/.test(l));
+
+test('#14.3 on a TTY: one line per target redrawn in place, within 80 columns, the job’s ETA, nothing left behind', tmux, async () => {
+  const img = await fixture('dev-raw-image.py', ['160', '160']);
+  const t = tempDir();
+  try {
+    const [a, b] = [join(t.path, 'a.img'), join(t.path, 'b-with-a-rather-long-name-for-its-column.img')];
+    const tty = await startTty([process.execPath, CLI, 'write', img, '--target', a, '--target', b, '--size', '170M', '--mode', 'raw', '--yes']);
+    try {
+      const screens: string[] = [];
+      for (;;) {
+        const s = await tty.screen();
+        screens.push(s);
+        if (/\[sevenstick-tty-exit \d+\]/.test(s)) break;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      assert.equal(await tty.exitCode(), 0, await tty.history());
+      const withBars = screens.filter((s) => barLines(s).length > 0);
+      assert.ok(withBars.length > 0, 'a bar was seen');
+      for (const s of withBars) {
+        const bars = barLines(s);
+        assert.equal(bars.length, 2, `one line per target:\n${s}`);
+        assert.match(bars[0] ?? '', /a\.img \[/, `the targets in the order given:\n${s}`);
+        assert.match(bars[1] ?? '', /^….*column\.img \[/, 'a long name is cut from the left');
+        for (const l of s.split('\n')) assert.ok(l.length < 80, `fits 80 columns: ${l}`);
+        for (const l of bars) assert.match(l, /\d+% (preparing|writing|flushing|verifying|done)\s+(\d+\.\d MiB\/s)?\s*ETA \S+$/, 'the ETA is not cut off');
+      }
+      const end = await tty.history();
+      assert.deepEqual(barLines(end), [], `no bar left behind:\n${end}`);
+      assert.doesNotMatch(end, /ETA NF|ETA LL|0\.0 MB\/s/);
+    } finally {
+      await tty.close();
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('#14.3/#14.5 piped: plain lines, no escape codes; --json: the same fields, the job’s ETA and overall progress', async () => {
+  const img = await fixture('dev-raw-image.py', ['40', '40']);
+  const t = tempDir();
+  try {
+    const f = join(t.path, 'vm.img');
+    const plain = await cli(['write', img, '--target', f, '--size', '48M', '--mode', 'raw', '--yes']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const both = plain.stderr + plain.stdout;
+    assert.ok(!both.includes('\u001b') && !both.includes('\r'), `no escape codes, no carriage returns: ${JSON.stringify(both)}`);
+    assert.match(plain.stderr, /writing \d+% of the job/);
+    const j = await cli(['write', img, '--target', f, '--mode', 'raw', '--yes', '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    const lines = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const prog = lines.filter((l) => l.type === 'progress');
+    let prev = 0;
+    for (const p of prog) {
+      for (const k of ['phase', 'bytes', 'total', 'bytesPerSecond', 'etaSeconds', 'overall']) assert.ok(k in p, `${k} in ${JSON.stringify(p)}`);
+      const overall = p.overall as number;
+      assert.ok(overall >= prev && overall <= 1, `overall never goes back: ${JSON.stringify(p)}`);
+      prev = overall;
+    }
+    assert.equal(prog.find((p) => (p.bytes as number) > 0)?.etaSeconds, null, 'the first sample gives no ETA');
+    assert.equal(prog.at(-1)?.overall, 1);
+    assert.equal(lines.at(-1)?.type, 'result');
+  } finally {
+    t.cleanup();
+  }
+});

@@ -4,6 +4,9 @@
  * the terminal emulator, so \r, cursor moves and line clears are judged the way a terminal renders them.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run } from './tools.js';
 
 const EXIT = /\[sevenstick-tty-exit (\d+)\]/;
@@ -35,9 +38,12 @@ export async function startTty(argv: readonly string[], opts: { cols?: number; r
   const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${quote(v)} `).join('');
   const cmd = `${env}${[...(opts.prefix ?? []), ...argv].map(quote).join(' ')}; echo "[sevenstick-tty-exit $?]"; sleep 3600`;
   const tmux = (...args: string[]) => run('tmux', ['-L', sock, ...args]);
-  const started = await tmux('-f', '/dev/null', 'new-session', '-d', '-x', String(opts.cols ?? 80), '-y', String(opts.rows ?? 24), '-s', 't', cmd);
+  // Our own server and settings: a long history, and a cleared screen is not pushed into the history
+  // (tmux's scroll-on-clear; a terminal such as xterm does not keep cleared lines either).
+  const conf = join(tmpdir(), `${sock}.conf`);
+  writeFileSync(conf, 'set -g history-limit 10000\nset -g scroll-on-clear off\n');
+  const started = await tmux('-f', conf, 'new-session', '-d', '-x', String(opts.cols ?? 80), '-y', String(opts.rows ?? 24), '-s', 't', cmd);
   if (started.code !== 0) throw new Error(`tmux: ${started.stderr}`);
-  await tmux('set-option', '-g', 'history-limit', '10000');
   const capture = async (all: boolean): Promise<string> =>
     (await tmux('capture-pane', '-p', '-t', 't', ...(all ? ['-S', '-'] : []))).stdout
       .split('\n')
@@ -63,6 +69,7 @@ export async function startTty(argv: readonly string[], opts: { cols?: number; r
     exitCode: async (timeoutMs = 60_000) => Number(EXIT.exec(await waitFor(EXIT, timeoutMs))?.[1]),
     close: async () => {
       await tmux('kill-server');
+      rmSync(conf, { force: true });
     },
   };
 }
