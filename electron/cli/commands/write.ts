@@ -3,8 +3,9 @@
  *  [--no-verify] [--yes] [--json] [--check-capacity] [--require-uefi]`
  */
 import type { Command } from 'commander';
-import { describePath, assertDriveUsable, locateImage, SevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode } from '../../engine/index.js';
-import { runCommand, type Output } from '../output.js';
+import { describePath, assertDriveUsable, locateImage, SevenStickError, isSevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode } from '../../engine/index.js';
+import { runCommand } from '../output.js';
+import { cancelNotes, writeSummary } from '../summary.js';
 import { confirm, interruptSignal, parseSize } from './common.js';
 import { assertCanWrite, promptLine } from './write-checks.js';
 import { writePasses } from '../../shared/job-progress.js';
@@ -26,16 +27,6 @@ export function exitCodeOfResult(r: WriteJobResult): number {
   const failed = r.targets.filter((t) => t.error);
   const io = failed.find((t) => t.error && t.error.code !== 'E_VERIFY');
   return io?.error ? EXIT_CODES[io.error.code] : EXIT_CODES.E_VERIFY;
-}
-
-function report(out: Output, r: WriteJobResult): void {
-  for (const w of r.warnings) out.info(`warning: ${w}`);
-  for (const t of r.targets) {
-    if (t.ok) out.info(`${t.target}: written${t.verified ? ' and verified' : ' (not verified)'} — ${t.bytesWritten} bytes`);
-    else out.info(`${t.target}: FAILED — ${t.error?.message ?? 'unknown error'}`);
-    for (const d of t.differences.slice(0, 20)) out.info(`  differs at byte ${d.offset} (${d.length} bytes): ${d.what}`);
-    for (const n of t.notes) out.info(`  note: ${n}`);
-  }
 }
 
 export function registerWrite(program: Command): void {
@@ -73,6 +64,7 @@ export function registerWrite(program: Command): void {
         await assertCanWrite(drives);
         if (!o.yes && !process.stdin.isTTY) await confirm('', signal);
         out.startJob(writePasses(o.verify), '', drives.map((d) => d.device));
+        let started = false;
         const r = await runWriteJob({
           image,
           targets: drives,
@@ -82,17 +74,24 @@ export function registerWrite(program: Command): void {
           checkCapacity: !!o.checkCapacity,
           requireUefi: !!o.requireUefi,
           signal,
-          onProgress: (p) => out.progress(p),
+          onProgress: (p) => {
+            started ||= p.phase !== 'preparing';
+            out.progress(p);
+          },
           onWarnings: async (warnings) => {
             for (const w of warnings) for (const c of w.constraints) out.info(`warning: ${c.message}`);
             if (o.yes) return;
             const list = drives.map((d) => promptLine(d, size)).join('\n');
             await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `, signal);
           },
+        }).catch((e: unknown) => {
+          // A cancel says what state the targets are in and what to do.
+          if (isSevenStickError(e) && e.code === 'E_CANCELLED') e.details.notes = [...(Array.isArray(e.details.notes) ? (e.details.notes as string[]) : []), ...cancelNotes(drives, started)];
+          throw e;
         });
         out.stopBar();
         if (o.json) out.line({ type: 'result', ...r });
-        else report(out, r);
+        else for (const l of writeSummary(r, drives)) out.info(l);
         return exitCodeOfResult(r);
       });
     });

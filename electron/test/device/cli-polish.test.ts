@@ -153,3 +153,43 @@ test('#14.3/#14.5 piped: plain lines, no escape codes; --json: the same fields, 
     t.cleanup();
   }
 });
+
+test('#14.4 the finish: per target and job summary (size, time, speed, verified) and the next steps for Windows media', root, async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
+  await withLoops([{ sizeMiB: 96 }], async ([l]) => {
+    const dev = l?.dev as string;
+    const tty = await startTty([process.execPath, CLI, 'write', iso, '--target', dev, '--yes']);
+    try {
+      assert.equal(await tty.exitCode(), 0, await tty.history());
+      const seen = (await tty.history()).replace(/\n(?! |[✓✗]|\d+ of|Next|It is|\[)/g, '');
+      assert.match(seen, new RegExp(`✓ ${dev}: written and verified — \\d+(\\.\\d+)? MiB \\(\\d+ bytes\\)`));
+      assert.match(seen, /1 of 1 target done in \d+:\d\d: [\d.]+ MiB written at [\d.]+ MiB\/s on average, read back at [\d.]+ MiB\/s/);
+      assert.match(seen, /Next steps:/);
+      assert.match(seen, /USB 2 port/);
+      assert.match(seen, /Secure Boot off|Legacy\/CSM/);
+      assert.match(seen, new RegExp(`It is safe to remove ${dev} now`));
+      assert.deepEqual(barLines(await tty.history()), []);
+    } finally {
+      await tty.close();
+    }
+  });
+});
+
+test('#14.4 Ctrl-C mid-write says the stick was left unbootable on purpose and what to do (exit 130)', root, async () => {
+  const img = await fixture('dev-raw-image.py', ['400', '1']);
+  await withLoops([{ sizeMiB: 420 }], async ([l]) => {
+    const dev = l?.dev as string;
+    const tty = await startTty([process.execPath, CLI, 'write', img, '--target', dev, '--yes', '--mode', 'raw']);
+    try {
+      await tty.waitFor(/\d+% writing/);
+      await tty.send('C-c');
+      assert.equal(await tty.exitCode(), 130, await tty.history());
+      const seen = (await tty.history()).replace(/\n/g, ' ');
+      assert.match(seen, new RegExp(`note: ${dev} was left unbootable on purpose: its first sector is zeroed`));
+      assert.match(seen, /Write it again, or format it/);
+      assert.deepEqual(barLines(await tty.history()), [], 'no bar left behind on cancel');
+    } finally {
+      await tty.close();
+    }
+  });
+});
