@@ -65,6 +65,7 @@ export function registerWrite(program: Command): void {
         if (!o.yes && !process.stdin.isTTY) await confirm('', signal);
         out.startJob(writePasses(o.verify), '', drives.map((d) => d.device));
         let started = false;
+        const targetWarnings: { target: string; code: string; message: string }[] = [];
         const r = await runWriteJob({
           image,
           targets: drives,
@@ -79,7 +80,8 @@ export function registerWrite(program: Command): void {
             out.progress(p);
           },
           onWarnings: async (warnings) => {
-            for (const w of warnings) for (const c of w.constraints) out.info(`warning: ${c.message}`);
+            for (const w of warnings) for (const c of w.constraints) targetWarnings.push({ target: w.target, code: c.code, message: c.message });
+            for (const w of targetWarnings) out.info(`warning: ${w.message}`);
             if (o.yes) return;
             const list = drives.map((d) => promptLine(d, size)).join('\n');
             await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `, signal);
@@ -90,7 +92,9 @@ export function registerWrite(program: Command): void {
           throw e;
         });
         out.stopBar();
-        if (o.json) out.line({ type: 'result', ...r });
+        // --json: the targets' warnings join the image's in `warnings` (sentences) and, with their
+        // target and code, in `targetWarnings`.
+        if (o.json) out.line({ type: 'result', ...r, warnings: [...r.warnings, ...targetWarnings.map((w) => w.message)], targetWarnings });
         else for (const l of writeSummary(r, drives)) out.info(l);
         return exitCodeOfResult(r);
       });

@@ -76,13 +76,25 @@ export interface WriteJobResult {
   mode: 'windows' | 'raw';
   /** Windows sticks: where efi/boot/bootx64.efi came from; 'none' = BIOS only (a warning says why). null for raw copies. */
   uefiBoot: 'iso' | 'install.wim' | 'none' | null;
+  /** The image file's size in bytes. */
   imageSize: number;
+  /** The disk the targets get, in bytes (a Windows stick's whole layout; a raw image's own size). */
+  diskSize: number;
   bytesToWrite: number;
   targets: TargetResult[];
   seconds: { writing: number; verifying: number; total: number };
 }
 
 const now = (): number => performance.now();
+
+/** A file's size, or undefined when it cannot be read (tests' synthetic streams name no real image). */
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A new disk-image file must go into a folder that exists (bad input, exit 2 — not an I/O error). */
 export function assertTargetPlace(d: Drive): void {
@@ -377,7 +389,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     warnings: img.warnings ?? [],
     mode: img.mode,
     uefiBoot: img.mode === 'windows' ? (img.uefiBoot ?? null) : null,
-    imageSize: stream.size,
+    imageSize: fileSize(opts.image) ?? stream.size,
+    diskSize: stream.size,
     bytesToWrite: stream.bytesToWrite,
     targets: list,
     seconds: { writing: tWrite, verifying: tVerify, total: (now() - t0) / 1000 },

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, run, tempDir } from '../helpers/tools.js';
 import { hasTmux, startTty } from '../helpers/tty.js';
@@ -191,5 +191,29 @@ test('#14.4 Ctrl-C mid-write says the stick was left unbootable on purpose and w
     } finally {
       await tty.close();
     }
+  });
+});
+
+test('#14.5 --json: the target warnings are in the result, imageSize is the image’s size (diskSize the disk written)', root, async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
+  await withLoops([{ sizeMiB: 96 }], async ([l]) => {
+    const dev = l?.dev as string;
+    const r = await cli(['write', iso, '--target', dev, '--yes', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout.trim().split('\n').pop() as string) as {
+      type: string;
+      warnings: string[];
+      targetWarnings: { target: string; code: string; message: string }[];
+      imageSize: number;
+      diskSize: number;
+    };
+    assert.equal(res.type, 'result');
+    assert.ok(res.warnings.some((w) => w.includes(`${dev} is not a removable drive`)), JSON.stringify(res.warnings));
+    assert.deepEqual(
+      res.targetWarnings.map((w) => [w.target, w.code]),
+      [[dev, 'not-removable']],
+    );
+    assert.equal(res.imageSize, statSync(iso).size);
+    assert.equal(res.diskSize, 96 * 1024 * 1024);
   });
 });
