@@ -35,8 +35,8 @@ export function registerWrite(program: Command): void {
     .description('Write an image to one or more drives (or disk image files) and verify it')
     .argument('<image>', 'Windows 7 ISO, hybrid ISO or disk image')
     // Not a commander "required option": `write` with nothing should first ask for the image.
-    .option('--target <path>', 'target drive or file (repeat for several; at least one)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--mode <mode>', 'auto | windows | raw', 'auto')
+    .option('--target <path>', 'required: the drive or disk image file to write (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mode <mode>', 'auto | windows | raw (see below)', 'auto')
     .option('--size <size>', 'size of a new target file: N, NK, NM or NG')
     .option('--no-verify', 'skip reading everything back')
     .option('--yes', 'do not ask before erasing the targets')

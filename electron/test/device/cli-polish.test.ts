@@ -217,3 +217,30 @@ test('#14.5 --json: the target warnings are in the result, imageSize is the imag
     assert.equal(res.diskSize, 96 * 1024 * 1024);
   });
 });
+
+test('#14.6 help has examples and exit codes; a usage error is one line and the usage; a missing image is said once', async () => {
+  for (const cmd of ['write', 'verify', 'drives', 'inspect']) {
+    const h = await cli([cmd, '--help']);
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /Examples:\n {2}(sudo )?sevenstick /, cmd);
+    assert.match(h.stdout, /Exit codes:[\s\S]*130 +cancelled/, cmd);
+    for (const l of h.stdout.split('\n')) assert.ok(l.length <= 80, `${cmd} --help fits 80 columns: ${l}`);
+  }
+  const w = (await cli(['write', '--help'])).stdout;
+  assert.match(w, /Usage: sevenstick write <image> --target <path>/);
+  assert.match(w, /--target <path> +required/);
+  assert.match(w, /raw +copy the image byte for byte/);
+  assert.match(w, /\.vhd becomes a fixed VHD/);
+  for (const args of [['write'], ['write', 'x.iso', '--bogus'], ['verify', '/dev/sdb']]) {
+    const r = await cli(args);
+    assert.equal(r.code, 2, args.join(' '));
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 3, `one line, the usage, where to read more:\n${r.stderr}`);
+    assert.match(lines[0] ?? '', /^error: /);
+    assert.match(lines[1] ?? '', new RegExp(`^Usage: sevenstick ${args[0]} `));
+    assert.doesNotMatch(r.stderr, /Options:/);
+  }
+  const missing = await cli(['inspect', 'nonexist.iso']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr.trim(), 'sevenstick: Cannot open nonexist.iso: no such file or directory (ENOENT)');
+});
