@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fixture, run, tempDir } from '../helpers/tools.js';
 import { hasTmux, startTty } from '../helpers/tty.js';
 import { ensureUser } from '../helpers/users.js';
@@ -243,4 +243,34 @@ test('#14.6 help has examples and exit codes; a usage error is one line and the 
   const missing = await cli(['inspect', 'nonexist.iso']);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr.trim(), 'sevenstick: Cannot open nonexist.iso: no such file or directory (ENOENT)');
+});
+
+test('#14.7 drives: a table with headers, loop devices shown and marked, reasons in words, image-dependent reasons with --image', root, async () => {
+  const img = await fixture('dev-raw-image.py', ['40', '2']);
+  await withLoops([{ sizeMiB: 16 }, { sizeMiB: 64 }], async ([small, big]) => {
+    const all = await cli(['drives', '--all']);
+    assert.equal(all.code, 0, all.stderr);
+    const lines = all.stdout.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^DEVICE +SIZE +BUS +DESCRIPTION +STATUS$/);
+    const row = (out: string, dev: string): string => out.split('\n').find((l) => l.startsWith(`${dev} `)) ?? '';
+    assert.match(row(all.stdout, small?.dev as string), new RegExp(`16\\.0 MiB +loop +loop over \\S*${basename(small?.file as string)} `));
+    assert.match(row(all.stdout, '/dev/vda'), /refused: system drive/);
+    assert.doesNotMatch(all.stdout, /✗|! |0x1af4|not-removable/, 'words, not codes');
+    for (const l of lines) assert.ok(l.length < 80 || /refused|check/.test(l.slice(60)), `fits unless the status needs room: ${l}`);
+
+    const withImage = await cli(['drives', '--all', '--image', img]);
+    assert.equal(withImage.code, 0, withImage.stderr);
+    assert.match(row(withImage.stdout, small?.dev as string), /refused: too small for the image/);
+    assert.doesNotMatch(row(withImage.stdout, big?.dev as string), /refused/);
+    const held = (await run('losetup', ['-f', '--show', img])).stdout.trim();
+    try {
+      const h = await cli(['drives', '--all', '--image', img, '--json']);
+      const d = (JSON.parse(h.stdout) as { drives: { device: string; bus: string; constraints: { code: string; message: string }[] }[] }).drives.find((x) => x.device === held);
+      assert.equal(d?.bus, 'loop');
+      assert.ok(d?.constraints.some((c) => c.code === 'source' && /holds the source image/.test(c.message)), JSON.stringify(d));
+      assert.match(row((await cli(['drives', '--all', '--image', img])).stdout, held), /refused: holds the image/);
+    } finally {
+      await run('losetup', ['-d', held]);
+    }
+  });
 });
