@@ -49,7 +49,7 @@ Examples:
   drives: `
 Examples:
   sudo sevenstick drives
-  sudo sevenstick drives --all`,
+  sudo sevenstick drives --all --image win7.iso`,
   inspect: `
 Examples:
   sevenstick inspect win7.iso
