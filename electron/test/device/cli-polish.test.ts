@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fixture, run, tempDir } from '../helpers/tools.js';
+import { FIXTURES, fixture, run, tempDir } from '../helpers/tools.js';
 import { hasTmux, startTty } from '../helpers/tty.js';
 import { ensureUser } from '../helpers/users.js';
 import { CLI, isRoot, withLoops } from './helpers.js';
@@ -273,4 +273,38 @@ test('#14.7 drives: a table with headers, loop devices shown and marked, reasons
       await run('losetup', ['-d', held]);
     }
   });
+});
+
+test('#14.8 verify against the wrong image: a headline and a few lines per kind; an unfinished stick is called that', async () => {
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
+  // Another image: the same media plus 40 files the stick does not have.
+  const extra = join(FIXTURES, 'cli-polish-extra');
+  mkdirSync(join(extra, 'extra'), { recursive: true });
+  for (let i = 0; i < 40; i++) writeFileSync(join(extra, 'extra', `file${i}.txt`), `file ${i}\n`);
+  const other = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only', '--extra', extra]);
+  const t = tempDir();
+  try {
+    const f = join(t.path, 'stick.img');
+    const w = await cli(['write', iso, '--target', f, '--size', '96M', '--yes']);
+    assert.equal(w.code, 0, w.stderr);
+    const v = await cli(['verify', f, '--image', other]);
+    assert.equal(v.code, 1, v.stderr);
+    const lines = v.stdout.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', new RegExp(`^${f}: does NOT hold ${other} — \\d+ of \\d+ files of the image are missing on it\\.$`));
+    assert.match(lines[1] ?? '', /written from another image/);
+    assert.ok(lines.filter((l) => l.startsWith('  missing:')).length <= 8, v.stdout);
+    assert.match(v.stdout, /… and \d+ more missing \(--json lists them all\)/);
+    const j = await cli(['verify', f, '--image', other, '--json']);
+    assert.ok((JSON.parse(j.stdout.trim().split('\n').pop() as string) as { failures: unknown[] }).failures.length > 40, 'JSON keeps every failure');
+
+    // What an interrupted write leaves: sector 0 zeroed (the write job zeroes it first and writes it last).
+    const fd = openSync(f, 'r+');
+    writeSync(fd, Buffer.alloc(512), 0, 512, 0);
+    closeSync(fd);
+    const cut = await cli(['verify', f, '--image', iso]);
+    assert.equal(cut.code, 2, cut.stdout + cut.stderr);
+    assert.match(cut.stderr, /no partition table: sector 0 is empty, which is what an interrupted or cancelled write leaves .*write the stick again/);
+  } finally {
+    t.cleanup();
+  }
 });
