@@ -48,3 +48,18 @@ export function promptLine(d: Drive, newFileSize: number | undefined): string {
   const size = d.kind === 'file' && !d.exists ? (newFileSize !== undefined ? formatBytes(newFileSize) : 'the image’s size') : formatBytes(d.size);
   return `  ${d.device}  ${size}  ${d.description}`;
 }
+
+/**
+ * `--size` names a new file's size; an existing file keeps its own (README). Said, not silently ignored:
+ * a warning for each existing, non-empty file whose size differs.
+ */
+export function sizeIgnoredWarnings(drives: readonly Drive[], size: number | undefined): { target: string; code: string; message: string }[] {
+  if (size === undefined) return [];
+  return drives
+    .filter((d) => d.kind === 'file' && d.exists && d.size !== null && d.size > 0 && d.size !== size)
+    .map((d) => ({
+      target: d.device,
+      code: 'size-ignored',
+      message: `--size ${formatBytes(size)} does not apply to ${d.device}: it exists and keeps its size (${formatBytes(d.size)}); remove it first to make it ${formatBytes(size)}`,
+    }));
+}

@@ -7,7 +7,7 @@ import { describePath, assertDriveUsable, locateImage, SevenStickError, isSevenS
 import { runCommand } from '../output.js';
 import { cancelNotes, writeSummary } from '../summary.js';
 import { confirm, interruptSignal, parseSize } from './common.js';
-import { assertCanWrite, promptLine } from './write-checks.js';
+import { assertCanWrite, promptLine, sizeIgnoredWarnings } from './write-checks.js';
 import { writePasses } from '../../shared/job-progress.js';
 
 interface WriteOpts {
@@ -65,7 +65,7 @@ export function registerWrite(program: Command): void {
         if (!o.yes && !process.stdin.isTTY) await confirm('', signal);
         out.startJob(writePasses(o.verify), '', drives.map((d) => d.device));
         let started = false;
-        const targetWarnings: { target: string; code: string; message: string }[] = [];
+        const targetWarnings = sizeIgnoredWarnings(drives, size);
         const r = await runWriteJob({
           image,
           targets: drives,

@@ -198,10 +198,26 @@ async function openStream(opts: WriteJobOptions, drives: Drive[], vhd: boolean):
     return d.size ?? 0;
   };
   const factory = opts.streamFactory ?? openImageStream;
-  // A raw copy to a new file without --size makes the file as large as the image.
-  const rawNewFile = (d: Drive): boolean => opts.mode === 'raw' && d.kind === 'file' && !d.exists && opts.size === undefined;
+  // A raw copy (--mode raw, or auto with a hybrid or raw image) to a new file without --size makes the
+  // file as large as the image; a Windows stick needs the size.
+  const rawNewFile = (d: Drive): boolean => opts.mode !== 'windows' && d.kind === 'file' && !d.exists && opts.size === undefined;
   const known = drives.filter((d) => !rawNewFile(d)).map(sizeOf);
-  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi });
+  let img: ImageStream;
+  try {
+    img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi });
+  } catch (e) {
+    // Auto mode found Windows media: the new file's size is needed after all (said about the file).
+    const unsized = drives.find(rawNewFile);
+    if (unsized && e instanceof SevenStickError && e.code === 'E_ARGS' && known.length === 0) sizeOf(unsized);
+    throw e;
+  }
+  if (img.mode === 'windows') {
+    const unsized = drives.find(rawNewFile);
+    if (unsized) {
+      await img.close();
+      sizeOf(unsized);
+    }
+  }
   const sizes = drives.map((d) => (rawNewFile(d) ? img.stream.size : sizeOf(d)));
   return { img, sizes };
 }

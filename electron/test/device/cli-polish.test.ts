@@ -308,3 +308,29 @@ test('#14.8 verify against the wrong image: a headline and a few lines per kind;
     t.cleanup();
   }
 });
+
+test('#14.10 a hybrid image in auto mode makes a new file its own size; --size on an existing file of another size is said, not ignored', async () => {
+  const img = await fixture('dev-raw-image.py', ['40', '2']);
+  const t = tempDir();
+  try {
+    const f = join(t.path, 'new.img');
+    const auto = await cli(['write', img, '--target', f, '--yes']);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.equal(statSync(f).size, statSync(img).size);
+    const sized = join(t.path, 'sized.img');
+    assert.equal((await cli(['write', img, '--target', sized, '--size', '48M', '--yes'])).code, 0);
+    assert.equal(statSync(sized).size, 48 * 1024 * 1024);
+
+    // An existing 48 MiB file and --size 128M: it keeps its size, and the output says so.
+    const again = await cli(['write', img, '--target', sized, '--size', '128M', '--yes']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /warning: --size 128 MiB does not apply to .*sized\.img: it exists and keeps its size \(48\.0 MiB\)/);
+    assert.equal(statSync(sized).size, 48 * 1024 * 1024);
+    const j = await cli(['write', img, '--target', sized, '--size', '128M', '--yes', '--json']);
+    const res = JSON.parse(j.stdout.trim().split('\n').pop() as string) as { warnings: string[]; targetWarnings: { code: string }[] };
+    assert.ok(res.warnings.some((w) => /does not apply/.test(w)));
+    assert.deepEqual(res.targetWarnings.map((w) => w.code), ['size-ignored']);
+  } finally {
+    t.cleanup();
+  }
+});
