@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileReader, openFileSystem, readWindowsMedia, type ImageFileSystem } from '../../engine/index.js';
 import { REPO, fixture, run, runOk, tempDir } from '../helpers/tools.js';
+import { editionsWim } from '../helpers/wim.js';
 
 const CLI = join(REPO, 'build', 'electron', 'cli', 'index.js');
 
@@ -94,15 +95,7 @@ test('#14.9 inspect text: ei.cfg that picks an edition is believed; words, not j
   const t = tempDir();
   try {
     // A two-edition install.wim with an ei.cfg that picks Professional.
-    const content = join(t.path, 'content');
-    mkdirSync(join(content, 'Windows'), { recursive: true });
-    writeFileSync(join(content, 'Windows', 'a.txt'), 'a');
-    const wim = join(t.path, 'multi.wim');
-    await runOk('wimlib-imagex', ['capture', content, wim, 'Windows 7 HOMEPREMIUM', '--compress=XPRESS']);
-    await runOk('wimlib-imagex', ['append', content, wim, 'Windows 7 PROFESSIONAL']);
-    for (const [i, ed] of [[1, 'HomePremium'], [2, 'Professional']] as const) {
-      await runOk('wimlib-imagex', ['info', wim, String(i), '--image-property', `WINDOWS/EDITIONID=${ed}`, '--image-property', 'WINDOWS/ARCH=9', '--image-property', 'WINDOWS/VERSION/BUILD=7601']);
-    }
+    const wim = await editionsWim(t.path, ['HomePremium', 'Professional'], { arch: 9, build: 7601 });
     const tree = join(t.path, 'tree');
     mkdirSync(join(tree, 'sources'), { recursive: true });
     copyFileSync(wim, join(tree, 'sources', 'install.wim'));
