@@ -70,6 +70,7 @@ export class ProgressView {
   private readonly lines = new Map<string, Line>();
   private multi: MultiBar | undefined;
   private lastPlain = 0;
+  private lastGlobal: Progress['phase'] | undefined;
   private nameWidth = 10;
 
   constructor(
@@ -118,7 +119,8 @@ export class ProgressView {
     // where the job has a name for it (inspect's hashing).
     const keyed = p.target !== undefined || this.defaultName !== '';
     const affected = keyed ? [this.line(p.target ?? '')] : [...this.lines.values()];
-    if (!keyed && affected.length === 0 && !this.tty && p.phase !== 'done') this.stream.write(`${STATUS[p.phase]}…\n`);
+    if (!keyed && affected.length === 0 && !this.tty && p.phase !== 'done' && p.phase !== this.lastGlobal) this.stream.write(`${STATUS[p.phase]}…\n`);
+    if (!keyed) this.lastGlobal = p.phase;
     for (const l of affected) {
       const changed = l.status !== STATUS[p.phase];
       l.status = STATUS[p.phase];

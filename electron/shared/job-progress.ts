@@ -108,6 +108,7 @@ export class JobEta {
   /** One sample at `nowMs`; returns the estimate (null while unknown). */
   update(nowMs: number, done: number, planned: number): number | null {
     if (planned <= 0) return null;
+    if (done >= planned) return 0;
     if (done <= 0 && this.first === undefined) return null;
     if (this.first === undefined || !this.last) {
       this.first = nowMs;
