@@ -33,6 +33,7 @@ NEEDED=(
   "/usr/bin/time|time"
   "strace|strace"
   "xmllint|libxml2-utils"
+  "tmux|tmux"
 )
 
 missing=()

@@ -13,6 +13,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerExtract } from './commands/extract.js';
 import { registerAnswers } from './commands/answers.js';
+import { addHelp } from './help.js';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -21,8 +22,7 @@ program
   .name('sevenstick')
   .description('Turn a Windows 7 ISO into a USB stick that boots (BIOS and UEFI), and verify it.')
   .version(pkg.version)
-  .exitOverride()
-  .showHelpAfterError();
+  .exitOverride();
 
 // Commands register here (one line each).
 registerDrives(program);
@@ -31,6 +31,7 @@ registerVerify(program);
 registerInspect(program);
 registerExtract(program);
 registerAnswers(program);
+addHelp(program);
 
 async function main(): Promise<void> {
   try {

@@ -3,18 +3,17 @@
  * (progress lines, then one result or error object); otherwise a progress bar on a TTY
  * and plain lines elsewhere. Errors map to exit codes by their code.
  */
-import { SingleBar, Presets } from 'cli-progress';
 import { SevenStickError, exitCodeOf, isSevenStickError, type Progress } from '../engine/index.js';
-import { formatSpeed } from '../shared/format.js';
+import type { BytePass } from '../shared/job-progress.js';
+import { JobProgress, ProgressView } from './progress-view.js';
 
 export interface OutputOptions {
   json: boolean;
 }
 
 export class Output {
-  private bar: SingleBar | undefined;
-  private barPhase: string | undefined;
-  private lastPlain = 0;
+  private job: JobProgress | undefined;
+  private view: ProgressView | undefined;
 
   constructor(readonly opts: OutputOptions) {}
 
@@ -28,45 +27,32 @@ export class Output {
     else process.stdout.write(text + '\n');
   }
 
-  progress(p: Progress): void {
-    if (this.opts.json) {
-      this.line(p);
-      return;
-    }
-    const label = `${p.target ? p.target + ' ' : ''}${p.phase}`;
-    if (process.stderr.isTTY) {
-      if (!this.bar || this.barPhase !== label) {
-        this.bar?.stop();
-        this.bar = new SingleBar(
-          { format: `${label.padEnd(12)} [{bar}] {percentage}% | {speed} | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr },
-          Presets.shades_classic,
-        );
-        this.barPhase = label;
-        this.bar.start(Math.max(p.total, 1), 0, { speed: '' });
-      }
-      this.bar.update(p.bytes, { speed: formatSpeed(p.bytesPerSecond) });
-      if (p.bytes >= p.total) {
-        this.bar.stop();
-        this.bar = undefined;
-      }
-      return;
-    }
-    if (p.total === 0) {
-      // A phase without a byte count (preparing, done): its name is the news.
-      if (p.phase !== 'done') process.stderr.write(`${label}…\n`);
-      return;
-    }
-    const now = Date.now();
-    if (p.bytes >= p.total || now - this.lastPlain >= 2000) {
-      this.lastPlain = now;
-      const pct = p.total > 0 ? Math.floor((p.bytes / p.total) * 100) : 100;
-      process.stderr.write(`${label}: ${pct}% (${p.bytes}/${p.total} bytes, ${formatSpeed(p.bytesPerSecond)})\n`);
-    }
+  /**
+   * The job's byte passes (shared/job-progress.ts), for its overall progress and ETA; `name` is shown
+   * for events that name no target; `targets` fixes the order of the lines. Without it the first byte
+   * pass seen is the job.
+   */
+  startJob(passes: readonly BytePass[], name = '', targets: readonly string[] = []): void {
+    this.stopBar();
+    this.job = new JobProgress(passes);
+    this.view = this.opts.json ? undefined : new ProgressView(this.job, process.stderr, name, targets);
   }
 
+  /**
+   * One event. --json: the event as a JSON line, its `etaSeconds` the whole job's (null while unknown)
+   * and `overall` the job's fraction done (0..1). Otherwise the view on stderr.
+   */
+  progress(p: Progress): void {
+    if (!this.job) this.startJob(p.phase === 'hashing' || p.phase === 'writing' || p.phase === 'verifying' ? [p.phase] : []);
+    const job = this.job as JobProgress;
+    const { fraction, etaSeconds } = job.add(p, performance.now());
+    if (this.opts.json) this.line({ ...p, etaSeconds, overall: Math.round(fraction * 10000) / 10000 });
+    else this.view?.show(p);
+  }
+
+  /** Clears the progress lines (nothing is left behind on a terminal). */
   stopBar(): void {
-    this.bar?.stop();
-    this.bar = undefined;
+    this.view?.stop();
   }
 
   error(e: unknown): number {

@@ -63,19 +63,71 @@ export function tallyProgress(tally: JobTally, p: Progress): JobTally {
 }
 
 /**
- * Bytes done over bytes planned, across every pass of every target. A pass that has not started yet
- * counts the bytes of the target's largest known pass (a read-back covers what was written).
+ * Bytes done and bytes planned, across every pass of every target (or of the one target `key` names).
+ * A pass that has not started yet counts the bytes of the target's largest known pass (a read-back
+ * covers what was written).
  */
-export function jobFraction(tally: JobTally): number {
+export function jobBytes(tally: JobTally, key?: string): { done: number; planned: number } {
   let done = 0;
   let planned = 0;
-  for (const t of Object.values(tally.targets)) {
+  const list = key === undefined ? Object.values(tally.targets) : [tally.targets[key]].filter((t): t is TargetTally => t !== undefined);
+  for (const t of list) {
     const known = Math.max(0, ...t.size);
     t.size.forEach((s, i) => {
       planned += s > 0 ? s : known;
       done += t.done[i] ?? 0;
     });
   }
+  return { done, planned };
+}
+
+/** Bytes done over bytes planned (jobBytes), 0..1; 1 once the job is finished and nothing was planned. */
+export function jobFraction(tally: JobTally, key?: string): number {
+  const { done, planned } = jobBytes(tally, key);
   if (planned <= 0) return tally.finished ? 1 : 0;
   return Math.max(0, Math.min(1, done / planned));
+}
+
+/**
+ * Seconds left for the whole job, from a smoothed rate of the job's bytes (jobBytes): an exponential
+ * average over samples at least `minStepMs` apart, so one fast or slow burst (a cached read, a flush)
+ * does not swing it, and nothing (null) until `warmupMs` of bytes have been seen — a first sample
+ * says nothing about the rate.
+ */
+export class JobEta {
+  private last: { t: number; done: number } | undefined;
+  private first: number | undefined;
+  private rate = 0;
+
+  constructor(
+    private readonly halfLifeMs = 3000,
+    private readonly warmupMs = 1500,
+    private readonly minStepMs = 250,
+  ) {}
+
+  /** One sample at `nowMs`; returns the estimate (null while unknown). */
+  update(nowMs: number, done: number, planned: number): number | null {
+    if (planned <= 0) return null;
+    if (done >= planned) return 0;
+    if (done <= 0 && this.first === undefined) return null;
+    if (this.first === undefined || !this.last) {
+      this.first = nowMs;
+      this.last = { t: nowMs, done };
+      return null;
+    }
+    const dt = nowMs - this.last.t;
+    if (dt >= this.minStepMs) {
+      const inst = ((done - this.last.done) / dt) * 1000;
+      const w = 1 - Math.pow(0.5, dt / this.halfLifeMs);
+      this.rate = this.rate > 0 ? this.rate + w * (inst - this.rate) : inst;
+      this.last = { t: nowMs, done };
+    }
+    return this.estimate(nowMs, done, planned);
+  }
+
+  /** The current estimate without a new sample. */
+  estimate(nowMs: number, done: number, planned: number): number | null {
+    if (this.first === undefined || nowMs - this.first < this.warmupMs || this.rate <= 0) return done >= planned && planned > 0 ? 0 : null;
+    return Math.max(0, Math.round((planned - done) / this.rate));
+  }
 }

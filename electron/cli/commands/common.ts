@@ -18,15 +18,25 @@ export function parseSize(text: string): number {
   return n;
 }
 
-/** Asks on the terminal; refuses (E_SAFETY) when there is none. */
-export async function confirm(question: string): Promise<void> {
+/**
+ * Asks on the terminal for the word "yes" (the prompt says so; nothing else is accepted); refuses
+ * (E_SAFETY) when there is no terminal. Ctrl-C at the prompt cancels (E_CANCELLED, exit 130).
+ */
+export async function confirm(question: string, signal?: AbortSignal): Promise<void> {
   if (!process.stdin.isTTY) {
     throw new SevenStickError('E_SAFETY', 'Refusing to erase drives without confirmation: stdin is not a terminal (use --yes to confirm)');
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const cancelled = (): SevenStickError => new SevenStickError('E_CANCELLED', 'Cancelled at the prompt: nothing was written');
   try {
-    const answer = (await rl.question(question)).trim().toLowerCase();
-    if (answer !== 'y' && answer !== 'yes') throw new SevenStickError('E_SAFETY', 'Not confirmed: nothing was written');
+    const answer = await new Promise<string>((resolve, reject) => {
+      // In raw mode Ctrl-C reaches readline, not the process: it is a cancel, like Ctrl-C later on.
+      rl.once('SIGINT', () => reject(cancelled()));
+      rl.once('close', () => reject(new SevenStickError('E_SAFETY', 'Not confirmed (end of input): nothing was written')));
+      signal?.addEventListener('abort', () => reject(cancelled()), { once: true });
+      rl.question(question).then(resolve, () => reject(cancelled()));
+    });
+    if (answer.trim().toLowerCase() !== 'yes') throw new SevenStickError('E_SAFETY', `Not confirmed ("${answer.trim()}" is not "yes"): nothing was written`);
   } finally {
     rl.close();
   }

@@ -93,6 +93,7 @@ async function extract(out: Output, image: string, spec: string, outputPath: str
   const reader = await FileReader.open(image);
   try {
     const src = await resolveSource(reader, spec);
+    out.startJob(['writing'], basename(outputPath));
     const meter = new ProgressMeter('writing', src.size, (p) => out.progress(p));
     // A temporary name in the destination's folder (same filesystem: the rename is atomic), never an existing file.
     const tmp = stream ? dest : join(dirname(dest), `.${basename(dest)}.sevenstick-${process.pid}-${randomBytes(4).toString('hex')}.part`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { EXIT_CODES, verifyStick } from '../../engine/index.js';
 import { runCommand } from '../output.js';
 import { interruptSignal } from './common.js';
+import { verifyReport } from '../verify-report.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -14,15 +15,13 @@ export function registerVerify(program: Command): void {
     .action(async (target: string, o: { image: string; json?: boolean }) => {
       await runCommand({ json: !!o.json }, async (out) => {
         const signal = interruptSignal();
+        out.startJob(['verifying']);
         const r = await verifyStick(target, o.image, { signal, onProgress: (p) => out.progress(p) });
         out.stopBar();
         if (o.json) {
           out.line({ type: 'result', ...r });
         } else {
-          out.info(r.ok ? `${target}: OK — ${r.files} files, ${r.bytes} bytes match the image` : `${target}: ${r.failures.length} problem(s)`);
-          for (const f of r.failures) out.info(`  ${f.problem}: ${f.message}`);
-          for (const e of r.extras) out.info(`  extra: ${e.path}${e.known ? ' (added by the operating system)' : ''}`);
-          for (const n of r.notes) out.info(`  note: ${n}`);
+          for (const l of verifyReport(target, o.image, r)) out.info(l);
         }
         return r.ok ? 0 : EXIT_CODES.E_VERIFY;
       });

@@ -4,11 +4,13 @@
  *  [--preset p.json | --unattend file.xml] [--edition N|NAME [--only-edition]] [--show-all-editions]`
  */
 import type { Command } from 'commander';
-import { describePath, assertDriveUsable, locateImage, SevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode, checkCustomization, inspectImage, type WindowsCustomization } from '../../engine/index.js';
-import { runCommand, type Output } from '../output.js';
-import { formatBytes } from '../../shared/format.js';
+import { describePath, assertDriveUsable, locateImage, SevenStickError, isSevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode, checkCustomization, inspectImage, type WindowsCustomization } from '../../engine/index.js';
+import { runCommand } from '../output.js';
+import { cancelNotes, writeSummary } from '../summary.js';
 import { confirm, interruptSignal, parseSize } from './common.js';
 import { answerFileFromPreset, readAnswerFileArg } from './answers.js';
+import { assertCanWrite, promptLine, sizeIgnoredWarnings } from './write-checks.js';
+import { writePasses } from '../../shared/job-progress.js';
 
 interface WriteOpts {
   target?: string[];
@@ -63,24 +65,14 @@ export function exitCodeOfResult(r: WriteJobResult): number {
   return io?.error ? EXIT_CODES[io.error.code] : EXIT_CODES.E_VERIFY;
 }
 
-function report(out: Output, r: WriteJobResult): void {
-  for (const w of r.warnings) out.info(`warning: ${w}`);
-  for (const t of r.targets) {
-    if (t.ok) out.info(`${t.target}: written${t.verified ? ' and verified' : ' (not verified)'} — ${t.bytesWritten} bytes`);
-    else out.info(`${t.target}: FAILED — ${t.error?.message ?? 'unknown error'}`);
-    for (const d of t.differences.slice(0, 20)) out.info(`  differs at byte ${d.offset} (${d.length} bytes): ${d.what}`);
-    for (const n of t.notes) out.info(`  note: ${n}`);
-  }
-}
-
 export function registerWrite(program: Command): void {
   program
     .command('write')
     .description('Write an image to one or more drives (or disk image files) and verify it')
     .argument('<image>', 'Windows 7 ISO, hybrid ISO or disk image')
     // Not a commander "required option": `write` with nothing should first ask for the image.
-    .option('--target <path>', 'target drive or file (repeat for several; at least one)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--mode <mode>', 'auto | windows | raw', 'auto')
+    .option('--target <path>', 'required: the drive or disk image file to write (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mode <mode>', 'auto | windows | raw (see below)', 'auto')
     .option('--size <size>', 'size of a new target file: N, NK, NM or NG')
     .option('--no-verify', 'skip reading everything back')
     .option('--yes', 'do not ask before erasing the targets')
@@ -99,20 +91,23 @@ export function registerWrite(program: Command): void {
         const size = o.size !== undefined ? parseSize(o.size) : undefined;
         const windows = await customization(image, o);
         const signal = interruptSignal();
-        // Describe and check every target before asking (the system disk is refused even with --yes).
+        // Every check that can refuse runs before the prompt: existence and kind (describePath), safety,
+        // rights (assertCanWrite), then in the job the image against the targets (size, UEFI); the
+        // prompt comes in onWarnings, before anything is unmounted, opened or written.
         const loc = locateImage(image);
         const drives: Drive[] = [];
         for (const t of o.target) {
           const d = await describePath(t);
-          for (const w of assertDriveUsable(d, { image: loc })) out.info(`warning: ${w.message}`);
+          assertDriveUsable(d, { image: loc });
           drives.push(d);
         }
         assertDistinctTargets(drives);
         for (const d of drives) assertTargetPlace(d);
-        if (!o.yes) {
-          const list = drives.map((d) => `  ${d.device}  ${formatBytes(d.size)}  ${d.description}`).join('\n');
-          await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `);
-        }
+        await assertCanWrite(drives);
+        if (!o.yes && !process.stdin.isTTY) await confirm('', signal);
+        out.startJob(writePasses(o.verify), '', drives.map((d) => d.device));
+        let started = false;
+        const targetWarnings = sizeIgnoredWarnings(drives, size);
         const r = await runWriteJob({
           image,
           targets: drives,
@@ -123,11 +118,27 @@ export function registerWrite(program: Command): void {
           requireUefi: !!o.requireUefi,
           ...(windows ? { windows } : {}),
           signal,
-          onProgress: (p) => out.progress(p),
+          onProgress: (p) => {
+            started ||= p.phase !== 'preparing';
+            out.progress(p);
+          },
+          onWarnings: async (warnings) => {
+            for (const w of warnings) for (const c of w.constraints) targetWarnings.push({ target: w.target, code: c.code, message: c.message });
+            for (const w of targetWarnings) out.info(`warning: ${w.message}`);
+            if (o.yes) return;
+            const list = drives.map((d) => promptLine(d, size)).join('\n');
+            await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `, signal);
+          },
+        }).catch((e: unknown) => {
+          // A cancel says what state the targets are in and what to do.
+          if (isSevenStickError(e) && e.code === 'E_CANCELLED') e.details.notes = [...(Array.isArray(e.details.notes) ? (e.details.notes as string[]) : []), ...cancelNotes(drives, started)];
+          throw e;
         });
         out.stopBar();
-        if (o.json) out.line({ type: 'result', ...r });
-        else report(out, r);
+        // --json: the targets' warnings join the image's in `warnings` (sentences) and, with their
+        // target and code, in `targetWarnings`.
+        if (o.json) out.line({ type: 'result', ...r, warnings: [...r.warnings, ...targetWarnings.map((w) => w.message)], targetWarnings });
+        else for (const l of writeSummary(r, drives)) out.info(l);
         return exitCodeOfResult(r);
       });
     });

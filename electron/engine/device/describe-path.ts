@@ -19,7 +19,7 @@ export async function describePath(path: string): Promise<Drive> {
   if (deviceNamespace) {
     // \\.\PhysicalDriveN (Windows): only what the OS lists; never a file to create.
     const listed = (await drivelistDrives().catch(() => [])).find((x) => x.device.toLowerCase() === abs.toLowerCase());
-    if (!listed) throw new SevenStickError('E_DEVICE', `${abs} is not a drive this system reports`, { path: abs });
+    if (!listed) throw notADrive(abs, 'is not a drive this system reports');
     return listed;
   }
   let st;
@@ -27,6 +27,8 @@ export async function describePath(path: string): Promise<Drive> {
     st = await fsp.stat(abs);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SevenStickError('E_DEVICE', `Cannot look at ${abs}: ${(e as Error).message}`, { path: abs });
+    // A mistyped device name must never become a new file in /dev (a RAM filesystem): refuse it.
+    if (inDeviceFolder(abs)) throw notADrive(abs, 'does not exist');
     return fileTarget(abs, { size: null, readOnly: false, exists: false });
   }
   if (st.isDirectory()) throw new SevenStickError('E_ARGS', `${abs} is a folder; the target must be a drive or a disk image file`, { path: abs });
@@ -47,8 +49,9 @@ export async function describePath(path: string): Promise<Drive> {
   if (st.isBlockDevice() || st.isCharacterDevice()) {
     const listed = (await drivelistDrives().catch(() => [])).find((x) => x.device === abs);
     if (listed) return { ...listed, identity: { rdev: st.rdev } };
-    throw new SevenStickError('E_DEVICE', `${abs} is not a drive this system reports`, { path: abs });
+    throw notADrive(abs, 'is not a drive this system reports');
   }
+  if (inDeviceFolder(abs)) throw notADrive(abs, st.isFile() ? 'is a regular file, not a drive' : 'is not a drive');
   if (!st.isFile()) throw new SevenStickError('E_ARGS', `${abs} is neither a drive nor a regular file`, { path: abs });
   let readOnly = false;
   try {
@@ -57,6 +60,18 @@ export async function describePath(path: string): Promise<Drive> {
     readOnly = true;
   }
   return { ...fileTarget(await fsp.realpath(abs).catch(() => abs), { size: st.size, readOnly, exists: true }), identity: { dev: st.dev, ino: st.ino } };
+}
+
+/** /dev (and its subfolders) holds devices: a target there is a whole block device or nothing. */
+function inDeviceFolder(abs: string): boolean {
+  return process.platform !== 'win32' && (abs === '/dev' || abs.startsWith('/dev/'));
+}
+
+/** A target in the device namespace that is not an existing drive: refused for safety (exit 4), nothing created. */
+function notADrive(abs: string, why: string): SevenStickError {
+  return new SevenStickError('E_SAFETY', `${abs} ${why}: a target under ${abs.startsWith('\\\\') ? '\\\\.\\' : '/dev'} must be an existing whole drive (check the name with "sevenstick drives"); nothing was written or created`, {
+    path: abs,
+  });
 }
 
 /** A regular file as a target (a disk image for VMs), existing or to be created. */

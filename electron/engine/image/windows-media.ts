@@ -3,6 +3,7 @@
  * architecture, build, languages), `sources/ei.cfg`, `sources/idwbinfo.txt`, `sources/cversion.ini`,
  * and what that means for a USB stick (UEFI possible? what to warn about).
  */
+import { formatBytes } from '../../shared/format.js';
 import { SevenStickError } from '../io/errors.js';
 import type { ByteReader } from '../io/reader.js';
 import type { FsNode, ImageFileSystem } from './fs.js';
@@ -21,7 +22,11 @@ export type WindowsWarningCode =
   | 'W_NOT_WINDOWS_7'
   | 'W_NO_INSTALL_IMAGE'
   | 'W_WIM_XML_UNREADABLE'
-  | 'W_BIOS_ONLY';
+  | 'W_BIOS_ONLY'
+  | 'W_FILE_TOO_LARGE';
+
+/** FAT32's largest file is 4 GiB − 1 byte. */
+const FAT32_FILE_LIMIT = 4 * 1024 ** 3;
 
 export interface WindowsWarning {
   code: WindowsWarningCode;
@@ -198,7 +203,20 @@ export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ 
     });
   }
   if (editions.length > 1) {
-    warnings.push({ code: 'W_MULTI_EDITION', message: `The install image holds ${editions.length} editions; setup will ask which one to install (unless ei.cfg picks one).` });
+    // sources/ei.cfg's [EditionID] makes setup install that edition without asking.
+    const picked = eiCfg?.editionId ? editions.find((e) => e.editionId.toLowerCase() === eiCfg?.editionId?.toLowerCase()) : undefined;
+    warnings.push({
+      code: 'W_MULTI_EDITION',
+      message: picked
+        ? `The install image holds ${editions.length} editions; sources/ei.cfg picks ${picked.editionId}, so setup installs that one without asking.`
+        : `The install image holds ${editions.length} editions; setup will ask which one to install.`,
+    });
+  }
+  if (installNode && !installNode.isDirectory && installNode.size >= FAT32_FILE_LIMIT) {
+    warnings.push({
+      code: 'W_FILE_TOO_LARGE',
+      message: `${installNode.path} is ${formatBytes(installNode.size)}: a FAT32 stick holds files below 4 GiB only, so \`write\` refuses this image as it is (exit 2).`,
+    });
   }
   if (installImage?.format === 'esd') {
     warnings.push({

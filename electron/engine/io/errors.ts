@@ -70,9 +70,20 @@ export function formatError(message: string, details: ErrorDetails = {}): SevenS
 export function toSevenStickError(e: unknown, fallback: ErrorCode, context: string, details: ErrorDetails = {}): SevenStickError {
   if (e instanceof SevenStickError) return e;
   const sys = e as NodeJS.ErrnoException;
-  const os = sys && typeof sys.message === 'string' ? sys.message : String(e);
+  const os = sys && typeof sys.message === 'string' ? plainSystemMessage(sys) : String(e);
   const code: ErrorCode = sys?.code === 'ENOENT' ? 'E_NOT_FOUND' : fallback;
   return new SevenStickError(code, `${context}: ${os}`, { ...details, errno: sys?.code }, { cause: e });
+}
+
+/**
+ * Node's `ENOENT: no such file or directory, open 'x.iso'` as `no such file or directory (ENOENT)`:
+ * the context names the path already, so it is said once.
+ */
+function plainSystemMessage(sys: NodeJS.ErrnoException): string {
+  const code = sys.code;
+  if (!code || !sys.message.startsWith(`${code}: `)) return sys.message;
+  const words = sys.message.slice(code.length + 2).replace(/, [a-z_]+ '.*'$/s, '');
+  return `${words} (${code})`;
 }
 
 /** Exit code for anything thrown: SevenStickErrors by code, anything else is an I/O error. */

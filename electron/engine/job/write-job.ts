@@ -40,8 +40,12 @@ export interface WriteJobOptions {
   windows?: WindowsCustomization;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
-  /** Called with every target's warnings before anything is written (after every error check passed). */
-  onWarnings?: (warnings: { target: string; constraints: Constraint[] }[]) => void;
+  /**
+   * Called with every target's warnings after every check that can refuse passed and before anything is
+   * unmounted, opened or written; awaited, so a caller may ask for confirmation here (the CLI does), and
+   * throwing stops the job with every target untouched.
+   */
+  onWarnings?: (warnings: { target: string; constraints: Constraint[] }[]) => void | Promise<void>;
   /**
    * Called once every target is open and before anything is written to any of them; throwing
    * refuses the job (the helper checks the open descriptors against what the user confirmed).
@@ -75,13 +79,25 @@ export interface WriteJobResult {
   mode: 'windows' | 'raw';
   /** Windows sticks: where efi/boot/bootx64.efi came from; 'none' = BIOS only (a warning says why). null for raw copies. */
   uefiBoot: 'iso' | 'install.wim' | 'none' | null;
+  /** The image file's size in bytes. */
   imageSize: number;
+  /** The disk the targets get, in bytes (a Windows stick's whole layout; a raw image's own size). */
+  diskSize: number;
   bytesToWrite: number;
   targets: TargetResult[];
   seconds: { writing: number; verifying: number; total: number };
 }
 
 const now = (): number => performance.now();
+
+/** A file's size, or undefined when it cannot be read (tests' synthetic streams name no real image). */
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A new disk-image file must go into a folder that exists (bad input, exit 2 — not an I/O error). */
 export function assertTargetPlace(d: Drive): void {
@@ -185,16 +201,32 @@ async function openStream(opts: WriteJobOptions, drives: Drive[], vhd: boolean):
     return d.size ?? 0;
   };
   const factory = opts.streamFactory ?? openImageStream;
-  // A raw copy to a new file without --size makes the file as large as the image.
-  const rawNewFile = (d: Drive): boolean => opts.mode === 'raw' && d.kind === 'file' && !d.exists && opts.size === undefined;
+  // A raw copy (--mode raw, or auto with a hybrid or raw image) to a new file without --size makes the
+  // file as large as the image; a Windows stick needs the size.
+  const rawNewFile = (d: Drive): boolean => opts.mode !== 'windows' && d.kind === 'file' && !d.exists && opts.size === undefined;
   const known = drives.filter((d) => !rawNewFile(d)).map(sizeOf);
-  const img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi, ...(opts.windows ? { windows: opts.windows } : {}) });
+  let img: ImageStream;
+  try {
+    img = await factory({ image: opts.image, mode: opts.mode, targetSize: known.length ? Math.min(...known) : 0, vhd, requireUefi: opts.requireUefi, ...(opts.windows ? { windows: opts.windows } : {}) });
+  } catch (e) {
+    // Auto mode found Windows media: the new file's size is needed after all (said about the file).
+    const unsized = drives.find(rawNewFile);
+    if (unsized && e instanceof SevenStickError && e.code === 'E_ARGS' && known.length === 0) sizeOf(unsized);
+    throw e;
+  }
+  if (img.mode === 'windows') {
+    const unsized = drives.find(rawNewFile);
+    if (unsized) {
+      await img.close();
+      sizeOf(unsized);
+    }
+  }
   const sizes = drives.map((d) => (rawNewFile(d) ? img.stream.size : sizeOf(d)));
   return { img, sizes };
 }
 
 /** Every target against the stream's size (errors throw); the warnings go to onWarnings. */
-function checkTargets(job: JobState): void {
+async function checkTargets(job: JobState): Promise<void> {
   const { opts, drives, sizes, image, vhd, results } = job;
   const { stream } = job.img;
   const warnings: { target: string; constraints: Constraint[] }[] = [];
@@ -205,7 +237,7 @@ function checkTargets(job: JobState): void {
     if (w.length) warnings.push({ target: d.device, constraints: w });
     results.set(d.device, { target: d.device, ok: false, bytesWritten: 0, verified: false, directIo: false, differences: [], differingBytes: 0, notes: [] });
   });
-  opts.onWarnings?.(warnings);
+  await opts.onWarnings?.(warnings);
 }
 
 /** Unmount, then open every target exclusively (nothing is written until all are open). */
@@ -330,7 +362,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   let tVerify = 0;
   let pool: BufferPool | undefined;
   try {
-    checkTargets(job);
+    await checkTargets(job);
     checkCancel();
     await openTargets(job, platform);
     await opts.onOpened?.(targets);
@@ -376,7 +408,8 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
     warnings: img.warnings ?? [],
     mode: img.mode,
     uefiBoot: img.mode === 'windows' ? (img.uefiBoot ?? null) : null,
-    imageSize: stream.size,
+    imageSize: fileSize(opts.image) ?? stream.size,
+    diskSize: stream.size,
     bytesToWrite: stream.bytesToWrite,
     targets: list,
     seconds: { writing: tWrite, verifying: tVerify, total: (now() - t0) / 1000 },

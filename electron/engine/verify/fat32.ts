@@ -45,7 +45,13 @@ export interface FatPartition {
 /** The first FAT32 partition of a disk (or the whole disk when sector 0 is itself a FAT32 boot sector). */
 export function findFat32Partition(sector0: Buffer, diskSize: number): FatPartition {
   const mbr = Mbr.decode(sector0);
-  if (mbr.signature !== 0xaa55) throw formatError('The stick has no partition table (no boot signature in sector 0)', { offset: 510 });
+  if (mbr.signature !== 0xaa55) {
+    // SevenStick zeroes sector 0 first and writes it last: an empty one is what an unfinished write leaves.
+    const why = sector0.every((b) => b === 0)
+      ? 'sector 0 is empty, which is what an interrupted or cancelled write leaves (SevenStick writes it last, so an unfinished stick never looks finished): write the stick again'
+      : 'no boot signature in sector 0: it was not written with this image, or its write did not finish';
+    throw formatError(`The stick has no partition table: ${why}`, { offset: 510 });
+  }
   if (Fat32BootSector.get(sector0, 'filSysType') === 'FAT32   ' && Fat32BootSector.get(sector0, 'bytsPerSec') === SECTOR) {
     return { index: -1, startLba: 0, sectors: Math.floor(diskSize / SECTOR), type: 0x0c, active: false };
   }

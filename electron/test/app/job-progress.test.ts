@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Progress } from '../../shared/contract.js';
-import { jobFraction, startTally, tallyProgress, writePasses, type BytePass } from '../../shared/job-progress.js';
+import { JobEta, jobBytes, jobFraction, startTally, tallyProgress, writePasses, type BytePass } from '../../shared/job-progress.js';
 
 const ev = (phase: Progress['phase'], bytes: number, total: number, target?: string): Progress => ({
   type: 'progress',
@@ -62,4 +62,26 @@ test('phases without a byte pass (preparing, checking capacity) leave the figure
   assert.deepEqual(t0.targets, {});
   assert.equal(jobFraction(t2), 0.25);
   assert.equal(jobFraction(startTally(writePasses(true))), 0);
+});
+
+test('JobEta: the whole job’s time left (write + verify), nothing from the first sample, steady under a burst', () => {
+  // 100 MiB written at 10 MiB/s, then read back at 10 MiB/s: 20 s in all.
+  const MB = 1024 * 1024;
+  let tally = startTally(writePasses(true));
+  const eta = new JobEta();
+  const at = (ms: number, p: Progress): number | null => {
+    tally = tallyProgress(tally, p);
+    const { done, planned } = jobBytes(tally);
+    return eta.update(ms, done, planned);
+  };
+  assert.equal(at(0, ev('writing', 0, 100 * MB, 'a')), null);
+  assert.equal(at(200, ev('writing', 2 * MB, 100 * MB, 'a')), null, 'a first sample says nothing');
+  let last: number | null = null;
+  for (let t = 400; t <= 5000; t += 200) last = at(t, ev('writing', (t / 100) * MB, 100 * MB, 'a'));
+  // At 5 s half of the write is done: 5 s of writing and 10 s of verifying are left.
+  assert.ok(last !== null && Math.abs(last - 15) <= 1, `ETA at 5 s: ${last}`);
+  // A burst (a cached 20 MiB in 200 ms) moves it a little, not to near zero.
+  const burst = at(5200, ev('writing', 72 * MB, 100 * MB, 'a'));
+  assert.ok(burst !== null && burst > 8, `ETA after a burst: ${burst}`);
+  assert.equal(jobFraction(tally, 'a'), jobFraction(tally));
 });

@@ -143,13 +143,16 @@ test('Ctrl-C mid-write → exit 130 within a second, no MBR signature left', roo
   });
 });
 
-test('write to a new file needs --size; with it the file has that size and holds the image', async () => {
+test('write to a new file: Windows media need --size; with it the file has that size and holds the image', async () => {
   const img = await fixture('dev-raw-image.py', ['40', '2']);
+  const iso = await fixture('win7-iso.sh', ['--arch', 'x64', '--style', 'udf-only']);
   const t = tempDir();
   try {
     const f = join(t.path, 'vm.img');
-    const no = await cli(['write', img, '--target', f, '--yes', '--mode', 'auto', '--json']);
+    const no = await cli(['write', iso, '--target', f, '--yes', '--mode', 'auto', '--json']);
     assert.equal(no.code, 2, no.stdout);
+    assert.match(no.stdout, /does not exist yet: give its size with --size/);
+    assert.equal(existsSync(f), false);
     const r = await cli(['write', img, '--target', f, '--yes', '--size', '48M']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(f).length, 48 * MiB);

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SevenStickError, inspectImage, loadCatalog, editionsFromWimXml } from '../../engine/index.js';
 import { REPO, fixture, runOk, tempDir } from '../helpers/tools.js';
+import { editionsWim } from '../helpers/wim.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof SevenStickError && e.code === code;
 
@@ -196,15 +197,7 @@ async function udfIso(tree: string, out: string): Promise<string> {
 test('Windows media variants: multi-edition non-Professional, install.esd, install.swm', async () => {
   const t = tempDir();
   try {
-    const content = join(t.path, 'content');
-    mkdirSync(join(content, 'Windows'), { recursive: true });
-    writeFileSync(join(content, 'Windows', 'a.txt'), 'a');
-    const wim = join(t.path, 'multi.wim');
-    await runOk('wimlib-imagex', ['capture', content, wim, 'Windows 7 HOMEBASIC', '--compress=XPRESS']);
-    await runOk('wimlib-imagex', ['append', content, wim, 'Windows 7 ULTIMATE']);
-    const props = (i: number, ed: string) => ['info', wim, String(i), '--image-property', `WINDOWS/EDITIONID=${ed}`, '--image-property', 'WINDOWS/ARCH=0', '--image-property', 'WINDOWS/VERSION/BUILD=7600', '--image-property', 'WINDOWS/LANGUAGES/LANGUAGE=de-DE'];
-    await runOk('wimlib-imagex', props(1, 'HomeBasic'));
-    await runOk('wimlib-imagex', props(2, 'Ultimate'));
+    const wim = await editionsWim(t.path, ['HomeBasic', 'Ultimate'], { arch: 0, build: 7600, language: 'de-DE' });
     const mk = async (name: string, file: string, src: string): Promise<string> => {
       const tree = join(t.path, name);
       mkdirSync(join(tree, 'sources'), { recursive: true });

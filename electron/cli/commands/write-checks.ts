@@ -1,0 +1,65 @@
+/**
+ * What `write` checks before it asks (issue #14): every check that can refuse runs before the prompt —
+ * existence and kind (describePath), safety (the constraints), and here the rights to open each target,
+ * with the exact `sudo sevenstick …` line when they are missing. The prompt names what it accepts.
+ */
+import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { dirname } from 'node:path';
+import { SevenStickError, type Drive } from '../../engine/index.js';
+import { formatBytes } from '../../shared/format.js';
+
+/** A word for the shell: quoted only when it needs to be. */
+function shellWord(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line as the user typed it, run as root: `sudo sevenstick write …`. */
+export function sudoLine(argv: readonly string[] = process.argv.slice(2)): string {
+  return ['sudo', 'sevenstick', ...argv].map(shellWord).join(' ');
+}
+
+/**
+ * Refuses (E_DEVICE, exit 3 as before, now before any prompt) a target this process may not open for
+ * writing: a device without rights, an existing file it cannot write, a new file in a folder it cannot
+ * write. The message ends with the exact line to run instead.
+ */
+export async function assertCanWrite(drives: readonly Drive[], argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  for (const d of drives) {
+    const creating = d.kind === 'file' && !d.exists;
+    const place = creating ? dirname(d.device) : d.device;
+    const mode = creating ? fsConstants.W_OK | fsConstants.X_OK : fsConstants.R_OK | fsConstants.W_OK;
+    try {
+      await fsp.access(place, mode);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'EACCES';
+      if (code !== 'EACCES' && code !== 'EPERM') continue; // anything else is reported when the target is opened
+      const what = creating ? `create ${d.device} (in ${place})` : `open ${d.device} for writing`;
+      const sudo = sudoLine(argv);
+      throw new SevenStickError('E_DEVICE', `No permission to ${what} (${code}): nothing was written. Writing a drive needs administrator rights; run:\n  ${sudo}`, {
+        path: d.device,
+        sudo,
+      });
+    }
+  }
+}
+
+/** One line of the prompt per target: its path, the size that will be written, what it is. */
+export function promptLine(d: Drive, newFileSize: number | undefined): string {
+  const size = d.kind === 'file' && !d.exists ? (newFileSize !== undefined ? formatBytes(newFileSize) : 'the image’s size') : formatBytes(d.size);
+  return `  ${d.device}  ${size}  ${d.description}`;
+}
+
+/**
+ * `--size` names a new file's size; an existing file keeps its own (README). Said, not silently ignored:
+ * a warning for each existing, non-empty file whose size differs.
+ */
+export function sizeIgnoredWarnings(drives: readonly Drive[], size: number | undefined): { target: string; code: string; message: string }[] {
+  if (size === undefined) return [];
+  return drives
+    .filter((d) => d.kind === 'file' && d.exists && d.size !== null && d.size > 0 && d.size !== size)
+    .map((d) => ({
+      target: d.device,
+      code: 'size-ignored',
+      message: `--size ${formatBytes(size)} does not apply to ${d.device}: it exists and keeps its size (${formatBytes(d.size)}); remove it first to make it ${formatBytes(size)}`,
+    }));
+}
