@@ -171,6 +171,11 @@ function tinyImage(path: string, seed: number): { sha1: string; sha256: string }
   return { sha1: createHash('sha1').update(b).digest('hex'), sha256: createHash('sha256').update(b).digest('hex') };
 }
 
+/** inspect's text wraps long rows under their column: join a row's lines back into one. */
+function unwrapRows(text: string): string {
+  return text.replace(/\n {4,}(?=\S)/g, ' ');
+}
+
 function oneJson(stdout: string): Record<string, unknown> {
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   assert.equal(lines.length, 1, `exactly one line on stdout, got:\n${stdout}`);
@@ -204,8 +209,8 @@ test('CLI inspect --hash: "matches <file>", "no match", and a modified file flag
     }
     const txt = await run('node', [CLI, 'inspect', mine, '--hash'], { env });
     assert.equal(txt.code, 0, txt.stderr);
-    assert.match(txt.stdout, /^Catalog:\s+matches tiny_windows_7_test\.iso as listed publicly \(source: test listing\)$/m);
-    assert.doesNotMatch(txt.stdout, /modified/);
+    assert.match(unwrapRows(txt.stdout), /^Catalog:\s+matches tiny_windows_7_test\.iso as listed publicly \(source: test listing\)$/m);
+    assert.doesNotMatch(unwrapRows(txt.stdout), /modified/);
 
     // modified: named like a listed release, checksum differs — exit 0, a warning with both hashes
     const mod = await run('node', [CLI, 'inspect', other, '--hash', '--json'], { env });
@@ -223,9 +228,9 @@ test('CLI inspect --hash: "matches <file>", "no match", and a modified file flag
       message: `modified: named like other_windows_7_test.iso, but its checksum differs from the one listed publicly (listed SHA-1 ${'0'.repeat(40)}, this file SHA-1 ${od.sha1})`,
     });
     const modTxt = await run('node', [CLI, 'inspect', other, '--hash'], { env });
-    assert.match(modTxt.stdout, /^Catalog:\s+no match among known official releases$/m);
-    assert.match(modTxt.stdout, new RegExp(`^Warning:\\s+modified: named like other_windows_7_test\\.iso, .*listed SHA-1 0{40}, this file SHA-1 ${od.sha1}\\)$`, 'm'));
-    assert.match(modTxt.stdout, /^Listed:\s+SHA-1 0{40} \(other_windows_7_test\.iso\)$/m);
+    assert.match(unwrapRows(modTxt.stdout), /^Catalog:\s+no match among known official releases$/m);
+    assert.match(unwrapRows(modTxt.stdout), new RegExp(`^Warning:\\s+modified: named like other_windows_7_test\\.iso, .*listed SHA-1 0{40}, this file SHA-1 ${od.sha1}\\)$`, 'm'));
+    assert.match(unwrapRows(modTxt.stdout), /^Listed:\s+SHA-1 0{40} \(other_windows_7_test\.iso\)$/m);
 
     // the built-in catalog: a file carrying a listed MSDN name with other content is modified
     const fake = join(t.path, 'en_windows_7_ultimate_with_sp1_x64_dvd_u_677332.iso');
