@@ -12,6 +12,7 @@ import { bootBios, type BiosBootOptions, type BootResult } from '../helpers/qemu
 import { tempDir } from '../helpers/tools.js';
 import {
   BOOT_MESSAGES,
+  PROBE_LINE,
   PROBE_SIZE,
   SECTOR,
   baseDisk,
@@ -28,7 +29,6 @@ import {
   type DiskKind,
 } from './setup.js';
 
-const PROBE_LINE = /PROBE (OK|FAIL[^\r\n]*?) size=(\d+) sum=([0-9a-f]{8}) dl=([0-9a-f]{2}) hidd=(\d+)/;
 const DEBUG_EXIT_OK = 0x10;
 
 function explain(r: BootResult): string {

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAT32_BPB_LENGTH, FAT32_BPB_OFFSET, FAT32_STAGE2_SECTOR, fat32BootSector, fat32Stage2, mbrBootCode } from '../../engine/layout/bootcode.js';
+import assert from 'node:assert/strict';
+import { bootBios, bootUefi, type BootResult } from '../helpers/qemu.js';
 import { REPO, fixture, run, runOk } from '../helpers/tools.js';
 
 export const SECTOR = 512;
@@ -162,4 +164,34 @@ export function peInfo(path: string): { machine: number; subsystem: number } {
   const machine = b.readUInt16LE(pe + 4);
   const optional = pe + 24;
   return { machine, subsystem: b.readUInt16LE(optional + 68) };
+}
+
+/** The probe's report line on the serial port: PROBE OK|FAIL <check> size= sum= dl= hidd=. */
+export const PROBE_LINE = /PROBE (OK|FAIL[^\r\n]*?) size=(\d+) sum=([0-9a-f]{8}) dl=([0-9a-f]{2}) hidd=(\d+)/;
+
+/** The tail of a boot's serial output, screen and command line, for an assertion message. */
+export function explainBoot(r: BootResult): string {
+  return `\n--- serial ---\n${r.serial.slice(-1500)}\n--- screen ---\n${r.screen}\n--- ${r.command}`;
+}
+
+/** The probe BOOTMGR ran whole and saw what real BOOTMGR needs: drive 0x80, HiddSec 2048 (a stick's partition at 1 MiB). */
+export function assertStickProbeOk(serial: string, size: number, why: string): void {
+  const m = PROBE_LINE.exec(serial);
+  assert.ok(m, `no probe report${why}`);
+  assert.equal(m[1], 'OK', `probe failed: ${m[0]}${why}`);
+  assert.equal(Number(m[2]), size);
+  assert.equal(m[4], '80');
+  assert.equal(Number(m[5]), 2048);
+}
+
+/** A stick image with the probes boots under SeaBIOS (IDE and USB) and OVMF (USB). */
+export async function assertStickBoots(img: string, bootmgrSize: number): Promise<void> {
+  for (const bus of ['ide', 'usb'] as const) {
+    const r = await bootBios(img, { bus, timeoutMs: 60_000 });
+    assertStickProbeOk(r.serial, bootmgrSize, explainBoot(r));
+    assert.equal(r.debugExit, 0x10, explainBoot(r));
+  }
+  const u = await bootUefi(img, { timeoutMs: 120_000 });
+  assert.match(u.serial, /EFI PROBE OK/, explainBoot(u));
+  assert.equal(u.exitStatus, 0, explainBoot(u));
 }
