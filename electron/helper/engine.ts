@@ -38,6 +38,7 @@ export function toWriteResult(r: WriteJobResult): WriteResult {
   return {
     outcome: r.ok ? 'done' : 'failed',
     seconds: r.seconds.total,
+    ...(r.warnings.length ? { warnings: r.warnings } : {}),
     targets: r.targets.map((t) => {
       const out: WriteResult['targets'][number] = { path: t.target, ok: t.ok, verified: t.verified && t.differences.length === 0 && t.ok };
       if (t.error) out.error = { code: t.error.code, message: t.error.message };

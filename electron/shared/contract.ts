@@ -188,6 +188,8 @@ export interface WriteResult {
   outcome: 'done' | 'failed' | 'cancelled';
   targets: TargetOutcome[];
   seconds: number;
+  /** About the stick as a whole, in words (e.g. it boots in BIOS mode only, and why). */
+  warnings?: string[];
 }
 
 export interface VerifyRequest {

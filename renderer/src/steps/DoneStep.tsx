@@ -1,5 +1,6 @@
 import type { StepProps } from '../types.js';
 import { ErrorBox } from '../components/ErrorBox.js';
+import { Notices } from '../components/Notices.js';
 
 export function DoneStep({ state, dispatch }: StepProps) {
   const r = state.write.result;
@@ -38,6 +39,7 @@ export function DoneStep({ state, dispatch }: StepProps) {
           })}
         </ul>
       )}
+      {r?.warnings && r.warnings.length > 0 && <Notices label="About this stick" notices={r.warnings.map((message) => ({ severity: 'warning', code: 'W_STICK', message }))} />}
       {r?.outcome === 'done' && state.image.info?.kind === 'windows' && (
         <div className="callout info">
           <p className="callout-title">Before you boot it</p>
