@@ -146,8 +146,11 @@ function serve(opts: HelperOptions, requester: Requester, token: string, log: (l
         const location = locateImage(image.enginePath);
         // Every target checked here, whatever the GUI checked: whole, listed, not the system disk,
         // still the drive the user confirmed.
+        // The drive list is read once per job (it spawns the OS's tools): every target is checked against the same list.
+        const listed = deps.listDrives();
+        const jobDeps: AuthorizeDeps = { ...deps, listDrives: () => listed };
         const drives: Drive[] = [];
-        for (const t of confirmed) drives.push(await authorizeTarget(t, { requester, image: location, job: msg.type }, deps));
+        for (const t of confirmed) drives.push(await authorizeTarget(t, { requester, image: location, job: msg.type }, jobDeps));
         const onProgress = (p: HelperMessage & { type: 'progress' }): void => send(p);
         if (msg.type === 'write') {
           const result = await opts.engine.write({
