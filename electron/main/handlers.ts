@@ -12,11 +12,13 @@
  * helper starts — a compromised renderer cannot ask for more than the user was shown.
  */
 import { basename } from 'node:path';
+import type { Locale } from '../shared/i18n/locales.js';
 import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, VerifyRequest, WriteRequest, WriteResult } from '../shared/contract.js';
 import { AppError, toIpcError } from '../shared/errors.js';
 import { jobFraction, startTally, tallyProgress, writePasses, type BytePass, type JobTally } from '../shared/job-progress.js';
 import { MAX_ANSWER_XML_BYTES, validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
+import { languageSettings } from './language.js';
 import type { VerifyJob, WriteJob } from '../shared/helper-protocol.js';
 
 /** What a started helper offers (HelperSession implements it). */
@@ -49,11 +51,21 @@ export interface HandlerDeps {
   openFile?(kind: UserFileKind, maxBytes: number): Promise<Buffer | null>;
   openLog(): Promise<boolean>;
   emit<E extends EventChannel>(channel: E, payload: EventContract[E]): void;
-  info: Omit<AppInfo, 'launchImage'>;
+  info: Omit<AppInfo, 'launchImage' | 'locale' | 'languageChoice'>;
+  /** The app's language: the choice remembered (settings file in main) and the one in use. Absent: English, in memory (tests). */
+  language?: LanguageSettings;
   /** The image the app was launched with; handed out once (a reload does not reopen it). */
   takeLaunchImage?(): string | null;
   hooks?: JobHooks;
   log?(line: string): void;
+}
+
+/** Where the app's language lives: the user's choice (null = the OS's) and what that resolves to. */
+export interface LanguageSettings {
+  current(): Locale;
+  choice(): Locale | null;
+  /** Remembers the choice, applies it (main: the menu) and returns the language now in use. */
+  choose(locale: Locale | null): Locale;
 }
 
 /** The files the user saves and opens through dialogs: a preset (JSON) or an answer file (autounattend.xml). */
@@ -140,6 +152,7 @@ export function createHandlers(deps: HandlerDeps): {
   cancelAll(): void;
   running(): number;
 } {
+  const language = deps.language ?? languageSettings({ os: () => 'en' });
   const jobs = new Map<string, Job>();
   /** The image the user picked last: drives holding it are flagged in every list. */
   let currentImage: string | null = null;
@@ -204,7 +217,10 @@ export function createHandlers(deps: HandlerDeps): {
 
   const handlers: Handlers = {
     async 'app:info'() {
-      return { ...deps.info, launchImage: deps.takeLaunchImage?.() ?? null };
+      return { ...deps.info, launchImage: deps.takeLaunchImage?.() ?? null, locale: language.current(), languageChoice: language.choice() };
+    },
+    async 'settings:language'({ locale }) {
+      return { locale: language.choose(locale) };
     },
     async 'image:choose'() {
       return deps.chooseImage();

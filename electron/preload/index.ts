@@ -22,6 +22,7 @@ export const PRELOAD_INVOKE_METHODS: Record<InvokeChannel, string> = {
   'preset:load': 'loadPreset',
   'answers:export': 'exportAnswers',
   'answers:import': 'importAnswers',
+  'settings:language': 'setLanguage',
 };
 
 export const PRELOAD_EVENT_METHODS: Record<EventChannel, string> = {

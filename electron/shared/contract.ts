@@ -4,9 +4,11 @@
  * Every channel's request, response and event payload sits in the two maps below; the preload's
  * API type, main's handler table and the renderer's client are all derived from them, so a change
  * here is a compile error everywhere it matters. Payloads are plain data (structured-clone safe).
- * This file has no runtime imports: the renderer (DOM types only) and the sandboxed preload import it
+ * This file has no runtime imports (the one type import below is erased): the renderer (DOM types only) and the sandboxed preload import it
  * as types; its few constants (channel and method names) are re-checked by unit tests where inlined.
  */
+
+import type { Locale } from './i18n/locales.js';
 
 // ---------------------------------------------------------------------------------------------
 // Progress: structurally the engine's `Progress` (electron/engine/job/progress.ts). The renderer
@@ -62,7 +64,10 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 export interface Notice {
   severity: 'warning' | 'error';
   code: string;
+  /** In English (logs, the CLI's JSON); people see the catalog's message for `code` with `params`. */
   message: string;
+  /** The values the translated message needs (device, sizes in bytes, build…). */
+  params?: Record<string, string | number>;
 }
 
 export interface EditionView {
@@ -217,7 +222,18 @@ export interface AppInfo {
   logPath: string;
   /** The image the app was opened with ("Open with SevenStick", a file argument), if any. */
   launchImage: string | null;
+  /** The language the app speaks now (the user's choice, else the OS's). */
+  locale: Locale;
+  /** The user's choice, or null: follow the OS. */
+  languageChoice: Locale | null;
 }
+
+/** `settings:language`: the user picks a language (null: follow the OS again); it is remembered. */
+export interface LanguageChoice {
+  locale: Locale | null;
+}
+
+export type { Locale };
 
 export type MenuCommand = 'open-image' | 'verify-stick' | 'start-over';
 
@@ -243,6 +259,8 @@ export interface InvokeContract {
   'answers:export': { request: { xml: string }; response: boolean };
   /** Native open dialog; the file is checked against the inspected image (well-formed, architecture) and returned as is. */
   'answers:import': { request: Empty; response: { xml: string } | null };
+  /** The language the app speaks; the answer is the language now in use. Main rebuilds its menu in it. */
+  'settings:language': { request: LanguageChoice; response: { locale: Locale } };
 }
 
 /** Payload of every main → renderer event. */
@@ -275,6 +293,7 @@ export const INVOKE_METHODS = {
   'preset:load': 'loadPreset',
   'answers:export': 'exportAnswers',
   'answers:import': 'importAnswers',
+  'settings:language': 'setLanguage',
 } as const satisfies Record<InvokeChannel, string>;
 
 export const EVENT_METHODS = {

@@ -8,19 +8,31 @@
 const KiB = 1024;
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** 512 bytes, 4.00 KiB, 7.45 GiB, 59.6 GiB, 233 GiB: three significant digits; 'unknown size' for null. */
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return 'unknown size';
-  if (n < KiB) return n === 1 ? '1 byte' : `${n} bytes`;
+/**
+ * How a byte count is shown, unit and digits (three significant digits): the one rule behind both
+ * formatBytes (English, for the engine's messages and logs) and the translated sizes
+ * (shared/i18n/translator.ts). Null for a size nobody knows.
+ */
+export function scaleBytes(n: number | null | undefined): { value: number; unit: 'B' | (typeof UNITS)[number]; digits: number } | null {
+  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return null;
+  if (n < KiB) return { value: n, unit: 'B', digits: 0 };
   let v = n / KiB;
   let i = 0;
   for (;;) {
-    const text = v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0);
+    const digits = v < 10 ? 2 : v < 100 ? 1 : 0;
     // 1023.7 KiB would print as "1024 KiB": that is 1.00 MiB.
-    if (Number(text) < KiB || i === UNITS.length - 1) return `${text} ${UNITS[i]}`;
+    if (Number(v.toFixed(digits)) < KiB || i === UNITS.length - 1) return { value: v, unit: UNITS[i]!, digits };
     v /= KiB;
     i++;
   }
+}
+
+/** 512 bytes, 4.00 KiB, 7.45 GiB, 59.6 GiB, 233 GiB: three significant digits; 'unknown size' for null. */
+export function formatBytes(n: number | null | undefined): string {
+  const s = scaleBytes(n);
+  if (s === null) return 'unknown size';
+  if (s.unit === 'B') return s.value === 1 ? '1 byte' : `${s.value} bytes`;
+  return `${s.value.toFixed(s.digits)} ${s.unit}`;
 }
 
 /** Throughput: "38.2 MiB/s"; "—" while there is none to tell. */

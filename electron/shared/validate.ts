@@ -4,7 +4,8 @@
  * ValidationError naming the field. Objects must have exactly the listed keys (extra keys refused),
  * strings and arrays are length-bounded, numbers must be safe non-negative integers.
  */
-import type { AnswersRequest, ConfirmedTarget, InvokeChannel, RequestOf, VerifyRequest, WindowsSetup, WriteMode, WriteRequest } from './contract.js';
+import { isLocale, type Locale } from './i18n/locales.js';
+import type { AnswersRequest, ConfirmedTarget, InvokeChannel, LanguageChoice, RequestOf, VerifyRequest, WindowsSetup, WriteMode, WriteRequest } from './contract.js';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -124,6 +125,12 @@ export const jobId: Validator<string> = (v, where) => {
   return s;
 };
 
+/** A language SevenStick has (or the pseudo-locale, for tests). */
+export const localeName: Validator<Locale> = (v, where) => {
+  if (!isLocale(v)) throw new ValidationError(`${where}: not a language SevenStick has`);
+  return v;
+};
+
 export const empty: Validator<Record<string, never>> = (v, where) => {
   // `undefined` is what ipcRenderer.invoke sends for a call without arguments.
   if (v === undefined) return {};
@@ -200,6 +207,7 @@ export const REQUEST_VALIDATORS: { [C in InvokeChannel]: Validator<RequestOf<C>>
   'preset:load': empty,
   'answers:export': object({ xml: answerXml }),
   'answers:import': empty,
+  'settings:language': object<LanguageChoice>({ locale: nullable(localeName) }),
 };
 
 export function validateRequest<C extends InvokeChannel>(channel: C, payload: unknown): RequestOf<C> {
