@@ -195,6 +195,8 @@ export interface WriteResult {
   seconds: number;
   /** About the stick as a whole, in words (e.g. it boots in BIOS mode only, and why). */
   warnings?: string[];
+  /** The same warnings as notices (code and params), for the user's language. */
+  notices?: Notice[];
 }
 
 export interface VerifyRequest {
@@ -203,13 +205,21 @@ export interface VerifyRequest {
   image: string;
 }
 
+/** One thing wrong on a stick: `problem` in English (logs, JSON); `code` and `params` let people read it in their language. */
+export interface VerifyProblem {
+  path: string;
+  problem: string;
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
 export interface VerifyReport {
   ok: boolean;
   target: string;
   image: string;
   checkedFiles: number;
   /** Missing or different files, boot code mismatches: each one is a failure. */
-  problems: Array<{ path: string; problem: string }>;
+  problems: Array<VerifyProblem>;
   /** Files on the stick that are not on the ISO; `known` ones are what Windows/macOS add by themselves. */
   extras: Array<{ path: string; known: boolean }>;
 }

@@ -4,7 +4,7 @@
  * written out here (no keys built from strings), so the catalog test can tell which keys the code uses.
  * A notice or error whose code has no message here falls back to the English text it came with.
  */
-import type { IpcError, Notice, Phase } from '../contract.js';
+import type { IpcError, Notice, Phase, VerifyProblem } from '../contract.js';
 import type { MessageKey } from './catalog.js';
 import type { Translator } from './translator.js';
 
@@ -41,4 +41,13 @@ export const ERROR_KEYS: Readonly<Partial<Record<IpcError['code'], MessageKey>>>
 export function errorText(tr: Translator, e: IpcError): { title: string; detail: string } {
   const key = ERROR_KEYS[e.code];
   return { title: key ? tr.t(key) : e.message, detail: key ? e.message : '' };
+}
+
+/** Verify problem code → message ("missing on the stick", "differs from the image"…). */
+export const PROBLEM_KEYS: Readonly<Record<string, MessageKey>> = {};
+
+/** One problem a verify found, in the user's language (English `problem` when its code has no message). */
+export function problemText(tr: Translator, p: VerifyProblem): string {
+  const key = p.code ? PROBLEM_KEYS[p.code] : undefined;
+  return key ? tr.t(key, p.params) : p.problem;
 }
