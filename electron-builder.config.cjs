@@ -124,6 +124,8 @@ const config = {
   files: [
     'package.json',
     'build/electron/**/*.js',
+    // The message catalogs (build/electron/shared/i18n/locales/<language>/<area>.json).
+    'build/electron/**/*.json',
     '!build/electron/test{,/**/*}',
     'build/renderer/**/*',
     'assets/boot/*.bin',
