@@ -339,7 +339,7 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
           problem: 'different',
           code: 'bootx64-unconfirmed',
           params: { path: BOOTX64_PATH, sizeBytes: got.size, ...biosOnlyParams(loader) },
-          message: `${BOOTX64_PATH} is on the stick (${got.size} bytes), but the image cannot confirm it: ${loader.reason}`,
+          message: `${BOOTX64_PATH} is on the stick (${got.size} ${got.size === 1 ? 'byte' : 'bytes'}), but the image cannot confirm it: ${loader.reason}`,
         });
       }
     }
