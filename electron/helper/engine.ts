@@ -39,6 +39,7 @@ export function toWriteResult(r: WriteJobResult): WriteResult {
     outcome: r.ok ? 'done' : 'failed',
     seconds: r.seconds.total,
     ...(r.warnings.length ? { warnings: r.warnings } : {}),
+    ...(r.notices?.length ? { notices: r.notices.map((n) => ({ severity: 'warning' as const, code: n.code, message: n.message, ...(n.params ? { params: n.params } : {}) })) } : {}),
     targets: r.targets.map((t) => {
       const out: WriteResult['targets'][number] = { path: t.target, ok: t.ok, verified: t.verified && t.differences.length === 0 && t.ok };
       if (t.error) out.error = { code: t.error.code, message: t.error.message };
@@ -53,7 +54,7 @@ export function toVerifyReport(r: StickVerifyResult, image: string): VerifyRepor
     target: r.target,
     image,
     checkedFiles: r.files,
-    problems: r.failures.map((f) => ({ path: f.path, problem: f.message })),
+    problems: r.failures.map((f) => ({ path: f.path, problem: f.message, code: f.code, params: f.params })),
     extras: r.extras.map((e) => ({ path: e.path, known: e.known })),
   };
 }

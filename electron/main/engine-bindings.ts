@@ -111,7 +111,7 @@ export function driveView(d: Drive, image: ImageLocation | undefined): DriveView
     system: d.isSystem,
     serial: identityOf(d),
     mountpoints: d.mountpoints,
-    notices: notices.map((n) => ({ severity: n.severity, code: n.code, message: n.message })),
+    notices: notices.map((n) => ({ severity: n.severity, code: n.code, message: n.message, params: n.params })),
     selectable: !d.isSystem && d.size !== null && !notices.some((n) => n.severity === 'error'),
     hiddenByDefault: !isUsableByDefault(d),
   };
@@ -131,7 +131,7 @@ export function imageView(path: string, r: InspectResult): ImageView {
       editions: w.editions.map((e) => ({ index: e.index, name: e.name, editionId: e.editionId, arch: e.arch })),
       languages: w.languages,
     };
-    view.notices = w.warnings.map((x) => ({ severity: 'warning' as const, code: x.code, message: x.message }));
+    view.notices = w.warnings.map((x) => ({ severity: 'warning' as const, code: x.code, message: x.message, ...(x.params ? { params: x.params } : {}) }));
   }
   if (r.kind === 'hybrid') view.notices.push({ severity: 'warning', code: 'W_HYBRID', message: 'This image already has a partition table: it will be copied byte for byte (raw mode).' });
   if (r.kind === 'raw') view.notices.push({ severity: 'warning', code: 'W_RAW', message: 'This is a raw disk image: it will be copied byte for byte.' });

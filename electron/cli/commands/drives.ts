@@ -41,7 +41,9 @@ async function imageConstraints(d: Drive, image: string, loc: ImageLocation): Pr
     return checkDrive(d, { image: loc, requiredBytes: size });
   } catch (e) {
     if (isSevenStickError(e) && e.code === 'E_TARGET_TOO_SMALL') {
-      return checkDrive(d, { image: loc }).concat({ severity: 'error', code: 'too-small', message: e.message });
+      const needed = e.details['needed'];
+      const params = { device: d.device, sizeBytes: d.size, ...(typeof needed === 'number' ? { requiredBytes: needed } : {}) };
+      return checkDrive(d, { image: loc }).concat({ severity: 'error', code: 'too-small', message: e.message, params });
     }
     throw e;
   }

@@ -13,10 +13,16 @@ import { devNumber, readMounts } from './linux-sysfs.js';
 
 export type ConstraintCode = 'partition' | 'system' | 'source' | 'read-only' | 'too-small' | 'unknown-size' | 'large' | 'not-removable';
 
+/**
+ * `message` is English (logs, the CLI's JSON, errors); `code` and `params` say the same as data, for the
+ * user's language (shared/i18n/phrases.ts). Params: `device` always; `imagePath` (source: the image's path);
+ * `sizeBytes` (the drive's size) and `requiredBytes` (what the image needs), numbers.
+ */
 export interface Constraint {
   severity: 'error' | 'warning';
   code: ConstraintCode;
   message: string;
+  params: Record<string, string | number>;
 }
 
 /** Drives above this size get a warning: a USB stick rarely is that big; a backup disk often is. */
@@ -72,12 +78,12 @@ export function locateImage(imagePath: string): ImageLocation {
 
 export function partitionNotDrive(d: Drive): Constraint | undefined {
   if (!d.isPartition) return undefined;
-  return { severity: 'error', code: 'partition', message: `${d.device} is a partition: choose the whole drive (the stick gets a new partition table)` };
+  return { severity: 'error', code: 'partition', params: { device: d.device }, message: `${d.device} is a partition: choose the whole drive (the stick gets a new partition table)` };
 }
 
 export function systemDrive(d: Drive): Constraint | undefined {
   if (!d.isSystem) return undefined;
-  return { severity: 'error', code: 'system', message: `${d.device} is a system drive (the computer runs from it); it can never be a target` };
+  return { severity: 'error', code: 'system', params: { device: d.device }, message: `${d.device} is a system drive (the computer runs from it); it can never be a target` };
 }
 
 export function holdsSourceImage(d: Drive, image: ImageLocation | undefined): Constraint | undefined {
@@ -96,18 +102,18 @@ export function holdsSourceImage(d: Drive, image: ImageLocation | undefined): Co
     (image.fsDev !== undefined && d.kind === 'block' && d.devNumbers.includes(image.fsDev)) ||
     (image.mountpoint !== undefined && d.mountpoints.includes(image.mountpoint));
   if (!hit) return undefined;
-  return { severity: 'error', code: 'source', message: `${d.device} holds the source image ${image.path}; writing it would destroy the image` };
+  return { severity: 'error', code: 'source', params: { device: d.device, imagePath: image.path }, message: `${d.device} holds the source image ${image.path}; writing it would destroy the image` };
 }
 
 export function readOnlyDrive(d: Drive): Constraint | undefined {
   if (!d.readOnly) return undefined;
-  return { severity: 'error', code: 'read-only', message: `${d.device} is read-only (write-protected); nothing can be written to it` };
+  return { severity: 'error', code: 'read-only', params: { device: d.device }, message: `${d.device} is read-only (write-protected); nothing can be written to it` };
 }
 
 export function unknownSize(d: Drive): Constraint | undefined {
   if (d.kind === 'file' && !d.exists) return undefined; // a new file gets --size
   if (d.size !== null && d.size > 0) return undefined;
-  return { severity: 'error', code: 'unknown-size', message: `${d.device} reports no size (empty or virtual device); it cannot be written` };
+  return { severity: 'error', code: 'unknown-size', params: { device: d.device }, message: `${d.device} reports no size (empty or virtual device); it cannot be written` };
 }
 
 export function tooSmall(d: Drive, requiredBytes: number | undefined): Constraint | undefined {
@@ -115,18 +121,19 @@ export function tooSmall(d: Drive, requiredBytes: number | undefined): Constrain
   return {
     severity: 'error',
     code: 'too-small',
+    params: { device: d.device, sizeBytes: d.size, requiredBytes },
     message: `${d.device} is too small: ${d.size} bytes (${formatBytes(d.size)}), the image needs ${requiredBytes} bytes (${formatBytes(requiredBytes)})`,
   };
 }
 
 export function largeDrive(d: Drive): Constraint | undefined {
   if (d.kind !== 'block' || d.size === null || d.size <= LARGE_DRIVE_BYTES) return undefined;
-  return { severity: 'warning', code: 'large', message: `${d.device} is large (${formatBytes(d.size)}) for a USB stick: make sure it is not a backup disk` };
+  return { severity: 'warning', code: 'large', params: { device: d.device, sizeBytes: d.size }, message: `${d.device} is large (${formatBytes(d.size)}) for a USB stick: make sure it is not a backup disk` };
 }
 
 export function notRemovable(d: Drive): Constraint | undefined {
   if (d.kind !== 'block' || d.removable || d.injected) return undefined;
-  return { severity: 'warning', code: 'not-removable', message: `${d.device} is not a removable drive: make sure it is the one you mean` };
+  return { severity: 'warning', code: 'not-removable', params: { device: d.device }, message: `${d.device} is not a removable drive: make sure it is the one you mean` };
 }
 
 export interface SafetyContext {

@@ -8,7 +8,7 @@ export { UdfFileSystem, detectUdf, type UdfInfo, type UdfPartitionMapInfo } from
 export { Iso9660FileSystem, readElTorito, type ElTorito, type ElToritoEntry, type Iso9660Info } from './iso9660/index.js';
 export { readPartitionTable, parseMbr, type PartitionTable, type MbrPartition } from './partition-table.js';
 export { readWindowsMedia, readWindowsMediaAndLoader, parseIni, type WindowsInfo, type WindowsWarning, type WindowsWarningCode } from './windows-media.js';
-export { resolveUefiLoader, BIOS_ONLY_PREFIX, MAX_LOADER_BYTES, type UefiLoader, type LoaderFacts } from './uefi-loader.js';
+export { resolveUefiLoader, biosOnlyParams, BIOS_ONLY_PREFIX, MAX_LOADER_BYTES, type BiosOnlyReason, type UefiLoader, type LoaderFacts } from './uefi-loader.js';
 export { hashReader, type Digests, type HashOptions } from './checksum.js';
 export {
   loadCatalog,

@@ -23,8 +23,30 @@ export type UefiLoader =
   | { source: 'iso' }
   /** Taken from install.wim image 1; `bytes` are exactly bootmgfw.efi, SHA-1 checked. */
   | { source: 'install.wim'; wimPath: string; bytes: Buffer; sha1: string; mtime: Date }
-  /** No loader: the stick boots in BIOS mode only. `warning` says so and why; `reason` is the why alone. */
-  | { source: 'none'; reason: string; warning: string; damaged: boolean };
+  /**
+   * No loader: the stick boots in BIOS mode only. `warning` says so and why; `reason` is the why alone,
+   * in English; `reasonCode` and `reasonParams` are the same why as data (for the user's language).
+   */
+  | { source: 'none'; reason: string; reasonCode: BiosOnlyReason; reasonParams: Record<string, string | number>; warning: string; damaged: boolean };
+
+/**
+ * Why a stick boots in BIOS mode only. Params: `wimPath` (the install image's path), `arch` (x86, ia64 or
+ * 'unknown'), `loaderBytes` (a number), `detail` (an engine error message, English).
+ */
+export type BiosOnlyReason =
+  | 'x86'
+  | 'arch'
+  | 'no-install-wim'
+  | 'esd'
+  | 'split-wim'
+  | 'no-uefi-files'
+  | 'wim-missing'
+  | 'no-bootmgfw'
+  | 'bootmgfw-folder'
+  | 'bootmgfw-empty'
+  | 'bootmgfw-too-large'
+  | 'bootmgfw-sha1'
+  | 'wim-unreadable';
 
 /** What the rule needs to know about the media (WindowsInfo's facts). */
 export interface LoaderFacts {
@@ -35,28 +57,33 @@ export interface LoaderFacts {
 
 export const BIOS_ONLY_PREFIX = 'The stick will boot in BIOS (Legacy/CSM) mode only';
 
-function none(reason: string, damaged = false): UefiLoader {
-  return { source: 'none', reason, damaged, warning: `${BIOS_ONLY_PREFIX}: ${reason}.` };
+function none(reasonCode: BiosOnlyReason, reasonParams: Record<string, string | number>, reason: string, damaged = false): UefiLoader {
+  return { source: 'none', reason, reasonCode, reasonParams, damaged, warning: `${BIOS_ONLY_PREFIX}: ${reason}.` };
+}
+
+/** A BIOS-only loader's why as one notice's params: `reason` (the BiosOnlyReason) and that reason's own params. */
+export function biosOnlyParams(loader: Extract<UefiLoader, { source: 'none' }>): Record<string, string | number> {
+  return { reason: loader.reasonCode, ...loader.reasonParams };
 }
 
 /** Reads bootmgfw.efi from install.wim image 1 and checks it; a SevenStickError (not E_IO/E_CANCELLED) says why not. */
 async function loaderFromWim(fs: ImageFileSystem, wimPath: string): Promise<UefiLoader> {
   const node = await fs.lookup(wimPath);
-  if (!node || node.isDirectory) return none(`${wimPath} is missing`);
+  if (!node || node.isDirectory) return none('wim-missing', { wimPath }, `${wimPath} is missing`);
   const wim = await openWim(fs.open(node));
   const entry = await wim.lookup(1, BOOTMGFW_IN_WIM);
-  if (!entry) return none(`image 1 of ${wimPath} has no ${BOOTMGFW_IN_WIM}`, true);
-  if (entry.isDirectory) return none(`${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is a folder`, true);
-  if (entry.sha1 === null) return none(`${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is empty`, true);
+  if (!entry) return none('no-bootmgfw', { wimPath }, `image 1 of ${wimPath} has no ${BOOTMGFW_IN_WIM}`, true);
+  if (entry.isDirectory) return none('bootmgfw-folder', { wimPath }, `${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is a folder`, true);
+  if (entry.sha1 === null) return none('bootmgfw-empty', { wimPath }, `${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is empty`, true);
   // open() refuses a hash the blob table does not list (the size would otherwise read as 0).
   const reader = wim.open(entry);
-  if (reader.size === 0) return none(`${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is empty`, true);
-  if (reader.size > MAX_LOADER_BYTES) return none(`${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is implausibly large (${reader.size} bytes)`, true);
+  if (reader.size === 0) return none('bootmgfw-empty', { wimPath }, `${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is empty`, true);
+  if (reader.size > MAX_LOADER_BYTES) return none('bootmgfw-too-large', { wimPath, loaderBytes: reader.size }, `${BOOTMGFW_IN_WIM} in image 1 of ${wimPath} is implausibly large (${reader.size} bytes)`, true);
   const bytes = await reader.read(0, reader.size);
   // Reading it front to back checked the SHA-1 against the blob table (E_CHECKSUM otherwise); check again, independently.
   const sha1 = createHash('sha1').update(bytes).digest('hex');
   if (!reader.verified || sha1 !== entry.sha1 || bytes.length !== reader.size) {
-    return none(`${BOOTMGFW_IN_WIM} in ${wimPath} does not match its SHA-1 (the WIM is damaged)`, true);
+    return none('bootmgfw-sha1', { wimPath }, `${BOOTMGFW_IN_WIM} in ${wimPath} does not match its SHA-1 (the WIM is damaged)`, true);
   }
   return { source: 'install.wim', wimPath, bytes, sha1, mtime: entry.lastWriteTime };
 }
@@ -68,17 +95,17 @@ async function loaderFromWim(fs: ImageFileSystem, wimPath: string): Promise<Uefi
 export async function resolveUefiLoader(fs: ImageFileSystem, facts: LoaderFacts): Promise<UefiLoader> {
   const own = await fs.lookup(BOOTX64_PATH);
   if (own && !own.isDirectory && own.size > 0) return { source: 'iso' };
-  if (facts.arch === 'x86') return none('32-bit (x86) Windows 7 cannot boot via UEFI');
-  if (facts.arch !== 'x64') return none(`the media's architecture is ${facts.arch === 'unknown' ? 'unknown' : facts.arch}, and only x64 Windows 7 boots via UEFI`);
+  if (facts.arch === 'x86') return none('x86', {}, '32-bit (x86) Windows 7 cannot boot via UEFI');
+  if (facts.arch !== 'x64') return none('arch', { arch: facts.arch }, `the media's architecture is ${facts.arch === 'unknown' ? 'unknown' : facts.arch}, and only x64 Windows 7 boots via UEFI`);
   const img = facts.installImage;
-  if (!img) return none('the image has no sources/install.wim to take the UEFI boot file from');
-  if (img.format === 'esd') return none(`${img.path} is LZMS-compressed (an .esd), which SevenStick cannot unpack`);
-  if (img.format === 'swm') return none(`${img.path} is a split WIM, which SevenStick does not read`);
-  if (!facts.uefi) return none('the media has no UEFI boot files (bootmgr.efi, efi/microsoft/boot)');
+  if (!img) return none('no-install-wim', {}, 'the image has no sources/install.wim to take the UEFI boot file from');
+  if (img.format === 'esd') return none('esd', { wimPath: img.path }, `${img.path} is LZMS-compressed (an .esd), which SevenStick cannot unpack`);
+  if (img.format === 'swm') return none('split-wim', { wimPath: img.path }, `${img.path} is a split WIM, which SevenStick does not read`);
+  if (!facts.uefi) return none('no-uefi-files', {}, 'the media has no UEFI boot files (bootmgr.efi, efi/microsoft/boot)');
   try {
     return await loaderFromWim(fs, img.path);
   } catch (e) {
     if (!(e instanceof SevenStickError) || e.code === 'E_IO' || e.code === 'E_CANCELLED') throw e;
-    return none(`the UEFI boot file could not be taken from ${img.path} (${e.message})`, true);
+    return none('wim-unreadable', { wimPath: img.path, detail: e.message }, `the UEFI boot file could not be taken from ${img.path} (${e.message})`, true);
   }
 }

@@ -7,7 +7,7 @@ import { formatBytes } from '../../shared/format.js';
 import { SevenStickError } from '../io/errors.js';
 import type { ByteReader } from '../io/reader.js';
 import type { FsNode, ImageFileSystem } from './fs.js';
-import { resolveUefiLoader, type UefiLoader } from './uefi-loader.js';
+import { biosOnlyParams, resolveUefiLoader, type UefiLoader } from './uefi-loader.js';
 import { readWimHeader, readWimXmlText } from './wim/header.js';
 import { editionsFromWimXml, type WindowsArch, type WindowsEdition } from './wim/xml.js';
 
@@ -28,9 +28,16 @@ export type WindowsWarningCode =
 /** FAT32's largest file is 4 GiB − 1 byte. */
 const FAT32_FILE_LIMIT = 4 * 1024 ** 3;
 
+/**
+ * One thing to know about the media: `message` in English (logs, the CLI's JSON); `code` and `params`
+ * say the same as data, for the user's language (shared/i18n/phrases.ts). Params: `path`, `detail` (an
+ * engine error message, English), `build`, `count`, `editions` (a list, comma-separated), `edition`, `pick`
+ * ('eiCfg' or 'ask'), `sizeBytes` (a number); W_BIOS_ONLY: `reason` (a BiosOnlyReason) and that reason's params.
+ */
 export interface WindowsWarning {
   code: WindowsWarningCode;
   message: string;
+  params?: Record<string, string | number>;
 }
 
 export interface WindowsInfo {
@@ -128,7 +135,7 @@ export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ 
       editions = editionsFromWimXml(await readWimXmlText(r, header));
     } catch (e) {
       if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
-      warnings.push({ code: 'W_WIM_XML_UNREADABLE', message: `Could not read the editions from ${installNode.path}: ${e.message}` });
+      warnings.push({ code: 'W_WIM_XML_UNREADABLE', message: `Could not read the editions from ${installNode.path}: ${e.message}`, params: { path: installNode.path, detail: e.message } });
     }
   } else {
     warnings.push({ code: 'W_NO_INSTALL_IMAGE', message: 'This image has no sources/install.wim: it looks like Windows boot media without an install image.' });
@@ -181,7 +188,7 @@ export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ 
   const languages = [...new Set(editions.flatMap((e) => e.languages))];
 
   if (build !== null && build !== 7600 && build !== 7601) {
-    warnings.push({ code: 'W_NOT_WINDOWS_7', message: `This is not Windows 7 media (build ${build}); SevenStick is made for Windows 7.` });
+    warnings.push({ code: 'W_NOT_WINDOWS_7', message: `This is not Windows 7 media (build ${build}); SevenStick is made for Windows 7.`, params: { build } });
   }
   if (arch === 'x86') {
     warnings.push({ code: 'W_X86_NO_UEFI', message: '32-bit (x86) Windows 7 cannot boot via UEFI: the stick boots only in BIOS (Legacy/CSM) mode.' });
@@ -197,9 +204,11 @@ export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ 
     message: 'Windows 7 setup has no USB 3 drivers: plug the stick into a USB 2 port, or setup stops asking for a missing "CD/DVD drive device driver".',
   });
   if (editions.length > 0 && !editions.some((e) => e.editionId.toLowerCase() === 'professional')) {
+    const list = [...new Set(editions.map((e) => e.editionId || e.name))].join(', ');
     warnings.push({
       code: 'W_NOT_PROFESSIONAL',
-      message: `This is not Windows 7 Professional media (edition${editions.length > 1 ? 's' : ''}: ${[...new Set(editions.map((e) => e.editionId || e.name))].join(', ')}).`,
+      message: `This is not Windows 7 Professional media (edition${editions.length > 1 ? 's' : ''}: ${list}).`,
+      params: { count: editions.length, editions: list },
     });
   }
   if (editions.length > 1) {
@@ -210,12 +219,14 @@ export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ 
       message: picked
         ? `The install image holds ${editions.length} editions; sources/ei.cfg picks ${picked.editionId}, so setup installs that one without asking.`
         : `The install image holds ${editions.length} editions; setup will ask which one to install.`,
+      params: picked ? { count: editions.length, pick: 'eiCfg', edition: picked.editionId } : { count: editions.length, pick: 'ask' },
     });
   }
   if (installNode && !installNode.isDirectory && installNode.size >= FAT32_FILE_LIMIT) {
     warnings.push({
       code: 'W_FILE_TOO_LARGE',
       message: `${installNode.path} is ${formatBytes(installNode.size)}: a FAT32 stick holds files below 4 GiB only, so \`write\` refuses this image as it is (exit 2).`,
+      params: { path: installNode.path, sizeBytes: installNode.size },
     });
   }
   if (installImage?.format === 'esd') {
@@ -225,7 +236,7 @@ export async function readWindowsMediaAndLoader(fs: ImageFileSystem): Promise<{ 
     });
   }
   if (loader.source === 'none' && arch !== 'x86' && installImage?.format !== 'esd') {
-    warnings.push({ code: 'W_BIOS_ONLY', message: loader.warning });
+    warnings.push({ code: 'W_BIOS_ONLY', message: loader.warning, params: biosOnlyParams(loader) });
   }
   if (installImage?.format === 'swm') {
     warnings.push({ code: 'W_SPLIT_WIM', message: 'The install image is split (sources/install.swm, install2.swm, …); SevenStick reads its first part only.' });

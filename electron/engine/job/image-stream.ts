@@ -9,6 +9,7 @@ import type { DiskImageStream } from '../io/disk-stream.js';
 import { createRawStream } from './raw-stream.js';
 import { createWindowsStick } from './windows-stick.js';
 import type { WindowsCustomization } from './windows-customization.js';
+import type { WindowsWarning } from '../image/windows-media.js';
 
 export type WriteMode = 'auto' | 'windows' | 'raw';
 
@@ -17,6 +18,8 @@ export interface ImageStream {
   mode: 'windows' | 'raw';
   /** Things the user should know (e.g. no UEFI boot file), in plain words. */
   warnings?: string[];
+  /** The same warnings as codes with params, for the user's language. */
+  notices?: WindowsWarning[];
   /** Windows sticks: where efi/boot/bootx64.efi comes from ('none': BIOS only). */
   uefiBoot?: 'iso' | 'install.wim' | 'none';
   close(): Promise<void>;
@@ -53,5 +56,5 @@ export const openImageStream: StreamFactory = async (req) => {
   }
   if (!(req.targetSize > 0)) throw new SevenStickError('E_ARGS', 'The target size is unknown: give it with --size');
   const stick = await createWindowsStick(req.image, { targetSize: req.targetSize, vhd: req.vhd, requireUefi: req.requireUefi, ...(req.windows ? { windows: req.windows } : {}) });
-  return { stream: stick.stream, mode, warnings: stick.warnings, uefiBoot: stick.uefiBoot, close: () => stick.close() };
+  return { stream: stick.stream, mode, warnings: stick.warnings, notices: stick.notices, uefiBoot: stick.uefiBoot, close: () => stick.close() };
 };

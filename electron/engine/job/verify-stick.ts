@@ -11,7 +11,7 @@ import { BufferReader, FileReader, type ByteReader } from '../io/reader.js';
 import { inspectImage } from '../image/inspect.js';
 import { openFileSystem, walk } from '../image/index.js';
 import type { FsNode, ImageFileSystem } from '../image/fs.js';
-import { BOOTX64_PATH } from '../image/uefi-loader.js';
+import { BOOTX64_PATH, biosOnlyParams } from '../image/uefi-loader.js';
 import { readWindowsMediaAndLoader } from '../image/windows-media.js';
 import { RESERVED_SECTORS } from '../layout/geometry.js';
 import { planDisk } from '../layout/plan.js';
@@ -31,10 +31,36 @@ import { AUTOUNATTEND_PATH, EI_CFG_PATH, MANIFEST_PATH, encodeManifest, parseMan
 
 export type StickProblem = 'missing' | 'different' | 'size' | 'type' | 'boot-code';
 
+/**
+ * Each failure's message as a code, for the user's language (shared/i18n/phrases.ts), with its params:
+ * `path` (a file on the stick), `stickBytes`/`imageBytes`/`sizeBytes` (numbers), `offset`, `count`,
+ * `what` (the layout's English description of a region), `onStick`/`inImage` ('file' or 'folder'),
+ * `issue` (manifest-invalid: notSmall, notJson, notVersion, notCanonical; `version`), `edition`,
+ * `detail` (an engine error message, English), `sha256`; bootx64-unconfirmed: `reason` (a BiosOnlyReason)
+ * and that reason's params.
+ */
+export type StickProblemCode =
+  | 'missing'
+  | 'type'
+  | 'size'
+  | 'different'
+  | 'bytes-differ'
+  | 'mbr-code'
+  | 'boot-sector-code'
+  | 'stage2-code'
+  | 'manifest-invalid'
+  | 'edition-unavailable'
+  | 'ei-cfg-present'
+  | 'answer-file-differs'
+  | 'bootx64-unconfirmed';
+
 export interface StickFailure {
   path: string;
   problem: StickProblem;
+  /** In English (logs, the CLI's JSON); `code` and `params` say it in data. */
   message: string;
+  code: StickProblemCode;
+  params: Record<string, string | number>;
   /** Offset of the first differing byte within the file (or on the disk, for boot code / raw images). */
   offset?: number;
 }
@@ -111,7 +137,7 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
   const mbr = await disk.read(0, SECTOR);
   const codeEnd = Mbr.offsetOf('diskSignature'); // the MBR's code ends where the disk signature starts
   if (!mbr.subarray(0, codeEnd).equals(expected.mbr.subarray(0, codeEnd))) {
-    failures.push({ path: 'MBR', problem: 'boot-code', message: 'the MBR boot code is not SevenStick’s', offset: firstDifference(mbr, expected.mbr) });
+    failures.push({ path: 'MBR', problem: 'boot-code', code: 'mbr-code', params: {}, message: 'the MBR boot code is not SevenStick’s', offset: firstDifference(mbr, expected.mbr) });
   }
   const part = fat.partition.startLba * SECTOR;
   const vbr = fat.bootSector;
@@ -119,14 +145,14 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
   const codeSame = vbr.subarray(BPB_END, SECTOR).equals(expected.vbr.subarray(BPB_END, SECTOR));
   if (!jmpSame || !codeSame) {
     const at = jmpSame ? BPB_END + firstDifference(vbr.subarray(BPB_END), expected.vbr.subarray(BPB_END)) : firstDifference(vbr, expected.vbr);
-    failures.push({ path: 'boot sector', problem: 'boot-code', message: 'the partition boot sector’s code is not SevenStick’s', offset: part + at });
+    failures.push({ path: 'boot sector', problem: 'boot-code', code: 'boot-sector-code', params: {}, message: 'the partition boot sector’s code is not SevenStick’s', offset: part + at });
   }
   if (expected.stage2.length > 0 && stage2Sector < 0) notes.push('stage 2 boot code not checked: its place is unknown');
   if (expected.stage2.length > 0 && stage2Sector >= 0) {
     const stage2At = part + stage2Sector * SECTOR;
     const got = await disk.read(stage2At, expected.stage2.length);
     if (!got.equals(expected.stage2)) {
-      failures.push({ path: 'boot code (stage 2)', problem: 'boot-code', message: 'the stage 2 boot code differs', offset: stage2At + firstDifference(got, expected.stage2) });
+      failures.push({ path: 'boot code (stage 2)', problem: 'boot-code', code: 'stage2-code', params: {}, message: 'the stage 2 boot code differs', offset: stage2At + firstDifference(got, expected.stage2) });
     }
   }
 }
@@ -156,11 +182,15 @@ async function customizedExpectations(
   const bytes = await readSmall(node, 64 * 1024);
   let manifest;
   try {
-    if (!bytes) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not a small file`);
+    if (!bytes) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not a small file`, { path: MANIFEST_PATH, issue: 'notSmall' });
     manifest = parseManifest(bytes);
-    if (!encodeManifest(manifest).equals(bytes)) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not as SevenStick writes it`);
+    if (!encodeManifest(manifest).equals(bytes)) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not as SevenStick writes it`, { path: MANIFEST_PATH, issue: 'notCanonical' });
   } catch (e) {
-    failures.push({ path: MANIFEST_PATH, problem: 'different', message: e instanceof Error ? e.message : String(e) });
+    // parseManifest's and the checks above say which issue it is (notJson, notVersion with `version`…).
+    const d = e instanceof SevenStickError ? e.details : {};
+    const params: Record<string, string | number> = { path: MANIFEST_PATH, issue: typeof d['issue'] === 'string' ? d['issue'] : 'notCanonical' };
+    if (typeof d['version'] === 'number') params['version'] = d['version'];
+    failures.push({ path: MANIFEST_PATH, problem: 'different', code: 'manifest-invalid', params, message: e instanceof Error ? e.message : String(e) });
     return { overrides };
   }
   const parts = [manifest.onlyEdition ? `only edition ${manifest.edition}` : '', manifest.showAllEditions ? 'every edition shown' : '', manifest.autounattendSha256 ? 'an answer file' : ''].filter((p) => p);
@@ -170,25 +200,31 @@ async function customizedExpectations(
       overrides.set(key(INSTALL_WIM_PATH), await slimInstallWim(fs, manifest.edition));
     } catch (e) {
       if (!(e instanceof SevenStickError) || e.code === 'E_IO') throw e;
-      failures.push({ path: INSTALL_WIM_PATH, problem: 'different', message: `the manifest says only edition ${manifest.edition} was kept, but the image cannot give it: ${e.message}` });
+      failures.push({
+        path: INSTALL_WIM_PATH,
+        problem: 'different',
+        code: 'edition-unavailable',
+        params: { edition: manifest.edition, detail: e.message },
+        message: `the manifest says only edition ${manifest.edition} was kept, but the image cannot give it: ${e.message}`,
+      });
     }
   }
   if (manifest.showAllEditions) {
     overrides.set(key(EI_CFG_PATH), null);
     if (onStick.has(key(EI_CFG_PATH))) {
       matched.add(key(EI_CFG_PATH));
-      failures.push({ path: EI_CFG_PATH, problem: 'different', message: `${EI_CFG_PATH} is on the stick, but it was written to show every edition (without it)` });
+      failures.push({ path: EI_CFG_PATH, problem: 'different', code: 'ei-cfg-present', params: { path: EI_CFG_PATH }, message: `${EI_CFG_PATH} is on the stick, but it was written to show every edition (without it)` });
     }
   }
   if (manifest.autounattendSha256 !== null) {
     overrides.set(key(AUTOUNATTEND_PATH), null);
     const a = onStick.get(key(AUTOUNATTEND_PATH));
-    if (!a) failures.push({ path: AUTOUNATTEND_PATH, problem: 'missing', message: `${AUTOUNATTEND_PATH} is missing on the stick` });
+    if (!a) failures.push({ path: AUTOUNATTEND_PATH, problem: 'missing', code: 'missing', params: { path: AUTOUNATTEND_PATH }, message: `${AUTOUNATTEND_PATH} is missing on the stick` });
     else {
       matched.add(key(AUTOUNATTEND_PATH));
       const got = await readSmall(a, MAX_ANSWER_FILE_BYTES);
       if (!got || sha256Hex(got) !== manifest.autounattendSha256) {
-        failures.push({ path: AUTOUNATTEND_PATH, problem: 'different', message: `${AUTOUNATTEND_PATH} differs from the answer file written (SHA-256 ${manifest.autounattendSha256})` });
+        failures.push({ path: AUTOUNATTEND_PATH, problem: 'different', code: 'answer-file-differs', params: { path: AUTOUNATTEND_PATH, sha256: manifest.autounattendSha256 }, message: `${AUTOUNATTEND_PATH} differs from the answer file written (SHA-256 ${manifest.autounattendSha256})` });
       }
     }
   }
@@ -214,7 +250,14 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
         target: targetPath,
         files: 0,
         bytes: r.verifiedBytes,
-        failures: r.differences.map((d) => ({ path: d.what, problem: 'different' as const, message: `${d.length} bytes differ at byte ${d.offset} (${d.what})`, offset: d.offset })),
+        failures: r.differences.map((d) => ({
+          path: d.what,
+          problem: 'different' as const,
+          code: 'bytes-differ' as const,
+          params: { count: d.length, offset: d.offset, what: d.what },
+          message: `${d.length} ${d.length === 1 ? 'byte differs' : 'bytes differ'} at byte ${d.offset} (${d.what})`,
+          offset: d.offset,
+        })),
         extras: [],
         directIo: r.directIo,
         notes: r.notes,
@@ -255,25 +298,25 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     const compareFile = async (path: string, want: ByteReader, node: FatNode | undefined, isDir: boolean): Promise<void> => {
       const key = path.toUpperCase();
       if (!node) {
-        failures.push({ path, problem: 'missing', message: `${path} is missing on the stick` });
+        failures.push({ path, problem: 'missing', code: 'missing', params: { path }, message: `${path} is missing on the stick` });
         meter.add(want.size);
         return;
       }
       matched.add(key);
       if (node.isDirectory !== isDir) {
-        failures.push({ path, problem: 'type', message: `${path} is a ${node.isDirectory ? 'folder' : 'file'} on the stick but a ${isDir ? 'folder' : 'file'} in the image` });
+        failures.push({ path, problem: 'type', code: 'type', params: { path, onStick: node.isDirectory ? 'folder' : 'file', inImage: isDir ? 'folder' : 'file' }, message: `${path} is a ${node.isDirectory ? 'folder' : 'file'} on the stick but a ${isDir ? 'folder' : 'file'} in the image` });
         return;
       }
       if (isDir) return;
       files++;
       if (node.size !== want.size) {
-        failures.push({ path, problem: 'size', message: `${path} is ${node.size} bytes on the stick, ${want.size} in the image`, offset: Math.min(node.size, want.size) });
+        failures.push({ path, problem: 'size', code: 'size', params: { path, stickBytes: node.size, imageBytes: want.size }, message: `${path} is ${node.size} ${node.size === 1 ? 'byte' : 'bytes'} on the stick, ${want.size} in the image`, offset: Math.min(node.size, want.size) });
         meter.add(want.size);
         return;
       }
       const at = await compareReaders(want, await fat.open(node), meter, opts.signal);
       bytes += want.size;
-      if (at >= 0) failures.push({ path, problem: 'different', message: `${path} differs from the image at byte ${at}`, offset: at });
+      if (at >= 0) failures.push({ path, problem: 'different', code: 'different', params: { path, offset: at }, message: `${path} differs from the image at byte ${at}`, offset: at });
     };
 
     for (const n of isoNodes) {
@@ -294,7 +337,9 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
         failures.push({
           path: BOOTX64_PATH,
           problem: 'different',
-          message: `${BOOTX64_PATH} is on the stick (${got.size} bytes), but the image cannot confirm it: ${loader.reason}`,
+          code: 'bootx64-unconfirmed',
+          params: { path: BOOTX64_PATH, sizeBytes: got.size, ...biosOnlyParams(loader) },
+          message: `${BOOTX64_PATH} is on the stick (${got.size} ${got.size === 1 ? 'byte' : 'bytes'}), but the image cannot confirm it: ${loader.reason}`,
         });
       }
     }

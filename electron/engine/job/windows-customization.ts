@@ -87,7 +87,7 @@ export function parseManifest(bytes: Buffer): StickManifest {
   try {
     doc = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not JSON`);
+    throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not JSON`, { path: MANIFEST_PATH, issue: 'notJson' });
   }
   const d = doc as Record<string, unknown>;
   const keys = ['version', 'edition', 'onlyEdition', 'showAllEditions', 'autounattendSha256'];
@@ -102,7 +102,7 @@ export function parseManifest(bytes: Buffer): StickManifest {
     typeof d['onlyEdition'] === 'boolean' &&
     typeof d['showAllEditions'] === 'boolean' &&
     (d['autounattendSha256'] === null || (typeof d['autounattendSha256'] === 'string' && /^[0-9a-f]{64}$/.test(d['autounattendSha256'])));
-  if (!ok) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not a version ${MANIFEST_VERSION} SevenStick manifest`);
+  if (!ok) throw new SevenStickError('E_FORMAT', `${MANIFEST_PATH} on the stick is not a version ${MANIFEST_VERSION} SevenStick manifest`, { path: MANIFEST_PATH, issue: 'notVersion', version: MANIFEST_VERSION });
   return d as unknown as StickManifest;
 }
 

@@ -6,8 +6,8 @@ import { SevenStickError } from '../io/errors.js';
 import { BufferReader, FileReader, type ByteReader } from '../io/reader.js';
 import { openFileSystem } from '../image/index.js';
 import { readPartitionTable } from '../image/partition-table.js';
-import { BOOTMGFW_IN_WIM, BOOTX64_PATH } from '../image/uefi-loader.js';
-import { readWindowsMediaAndLoader, type WindowsInfo } from '../image/windows-media.js';
+import { BOOTMGFW_IN_WIM, BOOTX64_PATH, biosOnlyParams } from '../image/uefi-loader.js';
+import { readWindowsMediaAndLoader, type WindowsInfo, type WindowsWarning } from '../image/windows-media.js';
 import type { DiskImageStream } from '../io/disk-stream.js';
 import { planDisk, type DiskPlan } from '../layout/plan.js';
 import { addSourceFile, findSourcePath, removeSourcePath, sourceFromImageFs, type SourceEntry } from '../layout/source.js';
@@ -46,6 +46,8 @@ export interface WindowsStick {
   uefiBoot: 'iso' | 'install.wim' | 'none';
   /** Things the user should know (UEFI file missing, …), in plain words. */
   warnings: string[];
+  /** The same warnings as codes with params (W_BIOS_ONLY), for the user's language. */
+  notices: WindowsWarning[];
   /** Closes the image when it was opened from a path (the stream reads it until then). */
   close(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
     const { info: windows, loader } = media;
     let tree = await sourceFromImageFs(fs);
     const warnings: string[] = [];
+    const notices: WindowsWarning[] = [];
     if (loader.source === 'install.wim') {
       const bytes = loader.bytes;
       tree = addSourceFile(tree, BOOTX64_PATH, {
@@ -105,6 +108,7 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
       // An empty efi/boot/bootx64.efi of the ISO's own would look like a UEFI stick that is not one.
       if (findSourcePath(tree, BOOTX64_PATH)) tree = removeSourcePath(tree, BOOTX64_PATH);
       warnings.push(loader.warning);
+      notices.push({ code: 'W_BIOS_ONLY', message: loader.warning, params: biosOnlyParams(loader) });
     }
     const maxFileSize = opts.maxFileSize ?? fat32MaxFileSize();
     if (opts.windows) {
@@ -113,7 +117,7 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
     }
     await refuseUnslimmedWim(fs, tree, maxFileSize);
     const plan = planDisk(tree, { targetSize: opts.targetSize, label: fs.label, vhd: opts.vhd, clusterSize: opts.clusterSize, maxFileSize });
-    return { plan, stream: diskStream(plan), windows, uefiBoot: loader.source, warnings, close };
+    return { plan, stream: diskStream(plan), windows, uefiBoot: loader.source, warnings, notices, close };
   } catch (e) {
     await close();
     throw e;

@@ -23,6 +23,7 @@ import { Target } from '../device/target.js';
 import { differencesError, readBackTargets } from '../verify/stream-verify.js';
 import { openImageStream, type ImageStream, type StreamFactory, type WriteMode } from './image-stream.js';
 import type { WindowsCustomization } from './windows-customization.js';
+import type { WindowsWarning } from '../image/windows-media.js';
 import { ProgressMeter, type Progress, type ProgressListener } from '../io/progress.js';
 
 export interface WriteJobOptions {
@@ -76,6 +77,8 @@ export interface WriteJobResult {
   ok: boolean;
   /** About the image (e.g. no UEFI boot file on this media). */
   warnings: string[];
+  /** The same warnings as codes with params (e.g. W_BIOS_ONLY), for the user's language. */
+  notices?: WindowsWarning[];
   mode: 'windows' | 'raw';
   /** Windows sticks: where efi/boot/bootx64.efi came from; 'none' = BIOS only (a warning says why). null for raw copies. */
   uefiBoot: 'iso' | 'install.wim' | 'none' | null;
@@ -406,6 +409,7 @@ export async function runWriteJob(opts: WriteJobOptions): Promise<WriteJobResult
   return {
     ok: list.every((r) => r.ok),
     warnings: img.warnings ?? [],
+    notices: img.notices ?? [],
     mode: img.mode,
     uefiBoot: img.mode === 'windows' ? (img.uefiBoot ?? null) : null,
     imageSize: fileSize(opts.image) ?? stream.size,
