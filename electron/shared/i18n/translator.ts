@@ -50,7 +50,8 @@ const UNIT_KEYS = {
 export function translatorFor(intl: IntlShape, locale: Locale): Translator {
   const t = (key: MessageKey, values?: MessageValues): string => intl.formatMessage({ id: key }, values as Record<string, string | number | Date>) as string;
   const number = (n: number, options?: NumberOptions): string => intl.formatNumber(n, options);
-  const fixed = (n: number, digits: number): string => number(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // Scaled sizes stay below 1024 of their unit: no digit grouping ("1000 KiB", as formatBytes writes it).
+  const fixed = (n: number, digits: number): string => number(n, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
   return {
     locale,
     intl,
