@@ -447,6 +447,13 @@ test('--lang=en-XA (or SEVENSTICK_LANG) stands in for the OS language: the menu,
     assert.match(String(box?.title), ACCENTED);
     assert.match(String(box?.detail), ACCENTED);
 
+    // The open dialog: title, button and filter names (GTK and Windows would say them in the OS's language).
+    assert.deepEqual(await invoke(world, 'image:choose', {}), { ok: true, value: null });
+    const open = world.openDialogs.at(-1)?.options;
+    assert.equal(open?.title, PSEUDO.t('main.dialog.chooseImage'));
+    for (const text of [open?.title, open?.buttonLabel, ...(open?.filters ?? []).map((f) => f.name)]) assert.match(String(text), ACCENTED);
+    assert.deepEqual(open?.filters?.map((f) => f.extensions), [['iso', 'img', 'bin', 'raw'], ['*']]);
+
     // A write, quit with "Stop and Quit": the question and the notification in pseudo text.
     assert.ok((await invoke(world, 'image:inspect', { path: img })).ok);
     const list = (await invoke(world, 'drives:list', { showAll: true })) as IpcResult<Array<{ path: string; size: number; serial: string | null }>>;
