@@ -30,7 +30,8 @@ import {
 } from '../engine/index.js';
 import type { AnswersResponse, ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
 import { WIPE_CONFIRMATION, type SetupPreset } from '../shared/setup.js';
-import { AppError } from '../shared/errors.js';
+import type { Translator } from '../shared/i18n/translator.js';
+import { english, sayError } from './i18n.js';
 import { toVerifyReport, toWriteResult, windowsCustomization } from '../helper/engine.js';
 import { identityOf } from '../helper/identity.js';
 
@@ -88,12 +89,12 @@ export function isDevicePath(path: string): boolean {
 }
 
 /** Describes a confirmed disk-image file afresh; refuses anything but that same regular file. */
-async function confirmedFile(t: ConfirmedTarget): Promise<Drive> {
+async function confirmedFile(t: ConfirmedTarget, tr: Translator): Promise<Drive> {
   const d = isDevicePath(t.path) ? null : await describePath(t.path);
-  if (!d || d.kind !== 'file' || !d.exists) throw new AppError({ code: 'E_SAFETY', message: `${t.path} is not a disk-image file: drives are written by the privileged helper.` });
+  if (!d || d.kind !== 'file' || !d.exists) throw sayError(tr, 'E_SAFETY', (x) => x.t('main.refuse.notAnImageFile', { path: t.path }));
   const serial = identityOf(d);
   if (d.size !== t.size || serial === null || serial !== t.serial) {
-    throw new AppError({ code: 'E_SAFETY', message: `${t.path} is not the file you confirmed (its size or identity changed). Nothing was written.` });
+    throw sayError(tr, 'E_SAFETY', (x) => x.t('main.refuse.nothingWritten', { reason: x.t('main.refuse.fileChanged', { path: t.path }) }));
   }
   return d;
 }
@@ -139,9 +140,9 @@ export function imageView(path: string, r: InspectResult): ImageView {
 }
 
 /** The Windows side of an image, or E_UNSUPPORTED: answer files are for Windows 7 setup media. */
-async function windowsMedia(image: string): Promise<WindowsInfo> {
+async function windowsMedia(image: string, tr: Translator): Promise<WindowsInfo> {
   const w = (await inspectImage(image)).windows;
-  if (!w) throw new AppError({ code: 'E_UNSUPPORTED', message: `${basename(image)} is not Windows setup media: an answer file is for Windows 7 setup.` });
+  if (!w) throw sayError(tr, 'E_UNSUPPORTED', (t) => t.t('main.error.notWindowsMedia', { image: basename(image) }));
   return w;
 }
 
@@ -149,14 +150,15 @@ function locate(image: string | null): ImageLocation | undefined {
   return image ? locateImage(image) : undefined;
 }
 
-export function bindEngine(): EngineBindings {
+/** The engine's bindings; the errors main itself adds are in the user's language now (`tr`, English when not given). */
+export function bindEngine(tr: () => Translator = english): EngineBindings {
   return {
     async inspect(path) {
       return imageView(path, await inspectImage(path));
     },
     async checksum(path, { signal, onProgress }) {
       const r = await inspectImage(path, { hash: true, signal, onProgress });
-      if (!r.sha1 || !r.sha256) throw new AppError({ code: 'E_IO', message: 'The checksums could not be computed.' });
+      if (!r.sha1 || !r.sha256) throw sayError(tr(), 'E_IO', (t) => t.t('main.error.noChecksums'));
       const m = r.catalogMatch;
       const x = r.catalogMismatch;
       return {
@@ -185,12 +187,12 @@ export function bindEngine(): EngineBindings {
     },
     async identifyForConfirm(path) {
       const d = await describePath(path);
-      if (d.size === null) throw new AppError({ code: 'E_DEVICE', message: `${path} reports no size` });
+      if (d.size === null) throw sayError(tr(), 'E_DEVICE', (t) => t.t('main.error.noSize', { drive: path }));
       return { path: d.device, size: d.size, serial: identityOf(d) };
     },
     async writeFiles(job) {
       const targets: Drive[] = [];
-      for (const t of job.targets) targets.push(await confirmedFile(t));
+      for (const t of job.targets) targets.push(await confirmedFile(t, tr()));
       const windows = job.windows ? await windowsCustomization(job.image, job.windows) : undefined;
       return toWriteResult(await runWriteJob({ image: job.image, targets, mode: job.mode, verify: job.verify, ...(windows ? { windows } : {}), signal: job.signal, onProgress: job.onProgress }));
     },
@@ -198,12 +200,12 @@ export function bindEngine(): EngineBindings {
       await windowsCustomization(image, windows);
     },
     async verifyFile(job) {
-      const d = await confirmedFile(job.target);
+      const d = await confirmedFile(job.target, tr());
       return toVerifyReport(await verifyStick(d.device, job.image, { signal: job.signal, onProgress: job.onProgress }), job.image);
     },
     async generateAnswers(image, preset, password) {
       const p = validatePreset(preset);
-      const a = generateAnswerFile(p, await windowsMedia(image), loadUnattendData(), password === null ? {} : { password });
+      const a = generateAnswerFile(p, await windowsMedia(image, tr()), loadUnattendData(), password === null ? {} : { password });
       return { xml: a.xml, summary: summaryLines(a.summary) };
     },
     async presetFile(preset) {
@@ -213,11 +215,11 @@ export function bindEngine(): EngineBindings {
       return parsePreset(text);
     },
     async checkAnswerFile(image, bytes) {
-      checkImportedAnswerFile(bytes, await windowsMedia(image));
+      checkImportedAnswerFile(bytes, await windowsMedia(image, tr()));
       // The stick gets the text as it is; the bridge carries text, so it must be UTF-8 (WSIM's default).
       const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
       if (text.includes('\uFFFD') || text.includes('\0') || /^\uFEFF?<\?xml[^>]*encoding=["']utf-16/i.test(text)) {
-        throw new AppError({ code: 'E_FORMAT', message: 'This answer file is not UTF-8 text: save it as UTF-8 (Windows System Image Manager does) and import it again.' });
+        throw sayError(tr(), 'E_FORMAT', (t) => t.t('main.error.answerFileNotUtf8'));
       }
       return bytes.toString('utf8');
     },

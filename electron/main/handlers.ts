@@ -13,11 +13,14 @@
  */
 import { basename } from 'node:path';
 import type { Locale } from '../shared/i18n/locales.js';
+import { errorText, noticeText } from '../shared/i18n/phrases.js';
+import type { Translator } from '../shared/i18n/translator.js';
 import type { AppInfo, DriveView, EventChannel, EventContract, InvokeChannel, IpcResult, Progress, RequestOf, ResponseOf, VerifyReport, VerifyRequest, WriteRequest, WriteResult } from '../shared/contract.js';
-import { AppError, toIpcError } from '../shared/errors.js';
+import { toIpcError } from '../shared/errors.js';
 import { jobFraction, startTally, tallyProgress, writePasses, type BytePass, type JobTally } from '../shared/job-progress.js';
 import { MAX_ANSWER_XML_BYTES, validateRequest } from '../shared/validate.js';
 import { isDevicePath, type EngineBindings } from './engine-bindings.js';
+import { sayError, logText, translator, type Words } from './i18n.js';
 import { languageSettings } from './language.js';
 import type { VerifyJob, WriteJob } from '../shared/helper-protocol.js';
 
@@ -36,13 +39,20 @@ export interface JobHooks {
   started?(jobId: string, kind: JobKind): void;
   /** `overall`: the job's progress so far, 0..1 (shared/job-progress.ts). */
   progress?(jobId: string, kind: JobKind, p: Progress, overall: number): void;
+  /**
+   * `summary`: what came of it in the user's language (a notification's body); empty for checksums,
+   * which end without one.
+   */
   ended?(jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string): void;
 }
 
 export interface HandlerDeps {
   engine: EngineBindings;
-  /** Starts the privileged helper (elevating if needed). `cliHint` is the equivalent command. */
-  startHelper(cliHint: string): Promise<WriterSession>;
+  /**
+   * Starts the privileged helper (elevating if needed). `cliHint` is the equivalent command; `tr` speaks
+   * the user's language (for the reasons elevation failed).
+   */
+  startHelper(cliHint: string, tr: Translator): Promise<WriterSession>;
   /** Native open-file dialog (Electron) or a test stub; null when cancelled. */
   chooseImage(): Promise<string | null>;
   /** Native save dialog, then the file written (Electron) or a test stub; false when cancelled. Absent: not offered. */
@@ -100,47 +110,55 @@ export interface Offered {
   drives: Map<string, DriveView>;
 }
 
-const refuse = (message: string): AppError => new AppError({ code: 'E_SAFETY', message: `${message} Nothing was written.` });
+/** A safety refusal: why, then that nothing was written. */
+const refuse = (tr: Translator, reason: Words) => sayError(tr, 'E_SAFETY', (t) => t.t('main.refuse.nothingWritten', { reason: reason(t) }));
 
 /** Whether a confirmed target is the drive main listed: same path, size and identity. */
-function listedAs(offered: Offered | null, t: { path: string; size: number; serial: string | null }): DriveView {
+function listedAs(tr: Translator, offered: Offered | null, t: { path: string; size: number; serial: string | null }): DriveView {
   const d = offered?.drives.get(t.path);
-  if (!d) throw refuse(`${t.path} is not in the drive list SevenStick showed.`);
-  if (d.size !== t.size || d.serial !== t.serial) throw refuse(`${t.path} is not the drive SevenStick showed (its size or identity differs).`);
+  if (!d) throw refuse(tr, (x) => x.t('main.refuse.notListed', { drive: t.path }));
+  if (d.size !== t.size || d.serial !== t.serial) throw refuse(tr, (x) => x.t('main.refuse.notTheDriveShown', { drive: t.path }));
   return d;
 }
 
 /** Answer files are made and checked for the image main inspected last, nothing else. */
-function checkInspected(currentImage: string | null, image: string | null): void {
+function checkInspected(tr: Translator, currentImage: string | null, image: string | null): void {
   if (currentImage === null || image !== currentImage) {
-    throw new AppError({ code: 'E_SAFETY', message: `${image ?? 'No image'} is not the image SevenStick inspected last: choose it again.` });
+    throw sayError(tr, 'E_SAFETY', (t) => (image === null ? t.t('main.refuse.noImageInspected') : t.t('main.refuse.notTheImageInspected', { image })));
   }
 }
 
-function checkImage(currentImage: string | null, offered: Offered | null, image: string): void {
-  if (currentImage === null || image !== currentImage) throw refuse(`${image} is not the image SevenStick inspected last: choose it again.`);
-  if (!offered || offered.image !== image) throw refuse('SevenStick has not shown a drive list for this image yet.');
+function checkImage(tr: Translator, currentImage: string | null, offered: Offered | null, image: string): void {
+  if (currentImage === null || image !== currentImage) throw refuse(tr, (t) => t.t('main.refuse.notTheImageInspected', { image }));
+  if (!offered || offered.image !== image) throw refuse(tr, (t) => t.t('main.refuse.noDriveListYet'));
 }
 
-/** The write main may run: every target offered, selectable and unchanged; all files or all drives. */
-export function checkWriteRequest(req: WriteRequest, currentImage: string | null, offered: Offered | null): 'files' | 'drives' {
-  checkImage(currentImage, offered, req.image);
+/**
+ * The write main may run: every target offered, selectable and unchanged; all files or all drives.
+ * Refusals are in `tr`'s language (English when not given).
+ */
+export function checkWriteRequest(req: WriteRequest, currentImage: string | null, offered: Offered | null, tr: Translator = translator('en')): 'files' | 'drives' {
+  checkImage(tr, currentImage, offered, req.image);
   const kinds = new Set<'files' | 'drives'>();
   for (const t of req.targets) {
-    const d = listedAs(offered, t);
-    if (!d.selectable) throw refuse(`${t.path} was shown as unavailable${d.notices.find((n) => n.severity === 'error') ? `: ${d.notices.find((n) => n.severity === 'error')?.message}` : ''}.`);
+    const d = listedAs(tr, offered, t);
+    if (!d.selectable) {
+      const why = d.notices.find((n) => n.severity === 'error');
+      throw refuse(tr, (x) => (why ? x.t('main.refuse.unavailableBecause', { drive: t.path, reason: noticeText(x, why) }) : x.t('main.refuse.unavailable', { drive: t.path })));
+    }
     kinds.add(d.kind === 'file' && !isDevicePath(t.path) ? 'files' : 'drives');
   }
-  if (kinds.size > 1) throw new AppError({ code: 'E_BAD_REQUEST', message: 'Write disk image files and drives in separate runs.' });
+  if (kinds.size > 1) throw sayError(tr, 'E_BAD_REQUEST', (t) => t.t('main.refuse.filesAndDrives'));
   return kinds.has('files') ? 'files' : 'drives';
 }
 
 /** The verify main may run: the inspected image, a listed drive that is not the system drive. */
-export function checkVerifyRequest(req: VerifyRequest, currentImage: string | null, offered: Offered | null): DriveView {
-  checkImage(currentImage, offered, req.image);
+export function checkVerifyRequest(req: VerifyRequest, currentImage: string | null, offered: Offered | null, tr: Translator = translator('en')): DriveView {
+  checkImage(tr, currentImage, offered, req.image);
   const d = offered?.drives.get(req.target);
-  if (!d) throw refuse(`${req.target} is not in the drive list SevenStick showed.`);
-  if (d.system || d.size === null) throw refuse(`${req.target} cannot be verified (${d.system ? 'the system drive' : 'unknown size'}).`);
+  if (!d) throw refuse(tr, (t) => t.t('main.refuse.notListed', { drive: req.target }));
+  if (d.system) throw refuse(tr, (t) => t.t('main.refuse.verifySystemDrive', { drive: req.target }));
+  if (d.size === null) throw refuse(tr, (t) => t.t('main.refuse.verifyUnknownSize', { drive: req.target }));
   return d;
 }
 
@@ -153,6 +171,8 @@ export function createHandlers(deps: HandlerDeps): {
   running(): number;
 } {
   const language = deps.language ?? languageSettings({ os: () => 'en' });
+  /** The user's language now (it may change between two calls). */
+  const tr = (): Translator => translator(language.current());
   const jobs = new Map<string, Job>();
   /** The image the user picked last: drives holding it are flagged in every list. */
   let currentImage: string | null = null;
@@ -167,7 +187,7 @@ export function createHandlers(deps: HandlerDeps): {
   };
 
   const newJob = (jobId: string, kind: JobKind, passes: readonly BytePass[]): Job => {
-    if (jobs.has(jobId)) throw new AppError({ code: 'E_BAD_REQUEST', message: `job ${jobId} is already running` });
+    if (jobs.has(jobId)) throw sayError(tr(), 'E_BAD_REQUEST', (t) => t.t('main.error.jobRunning', { job: jobId }));
     const job: Job = { kind, abort: new AbortController(), session: null, tally: startTally(passes) };
     jobs.set(jobId, job);
     deps.hooks?.started?.(jobId, kind);
@@ -178,10 +198,17 @@ export function createHandlers(deps: HandlerDeps): {
     job.tally = tallyProgress(job.tally, p);
     deps.hooks?.progress?.(jobId, job.kind, p, jobFraction(job.tally));
   };
-  const end = (jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', summary: string): void => {
+  /** A job is over: the log gets `logSummary` (English), the hooks what came of it in the user's language. */
+  const end = (jobId: string, kind: JobKind, outcome: 'ok' | 'failed' | 'cancelled', logSummary: string, summary?: Words): void => {
     jobs.delete(jobId);
-    log(`job ${jobId} (${kind}) ${outcome}: ${summary}`);
-    deps.hooks?.ended?.(jobId, kind, outcome, summary);
+    log(`job ${jobId} (${kind}) ${outcome}: ${logSummary}`);
+    deps.hooks?.ended?.(jobId, kind, outcome, summary?.(tr()) ?? '');
+  };
+  /** A job that threw: the log gets the error as it is, the user `cancelled` or the error's headline in their language. */
+  const endWith = (jobId: string, kind: JobKind, e: unknown, cancelled?: Words): void => {
+    const err = toIpcError(e);
+    const wasCancelled = err.code === 'E_CANCELLED';
+    end(jobId, kind, wasCancelled ? 'cancelled' : 'failed', logText(e), (t) => (wasCancelled && cancelled ? cancelled(t) : errorText(t, err).title));
   };
 
   /** Runs one job in this process (disk-image files): same progress and cancel wiring as a helper job. */
@@ -195,9 +222,9 @@ export function createHandlers(deps: HandlerDeps): {
     const job = newJob(jobId, kind, passes);
     let session: WriterSession | null = null;
     try {
-      session = await deps.startHelper(hint);
+      session = await deps.startHelper(hint, tr());
       job.session = session;
-      if (job.abort.signal.aborted) throw new AppError({ code: 'E_CANCELLED', message: 'Cancelled before anything was written.' });
+      if (job.abort.signal.aborted) throw sayError(tr(), 'E_CANCELLED', (t) => t.t('main.error.cancelledBeforeWriting'));
       return await body(session, progress(jobId, job));
     } finally {
       session?.close();
@@ -206,12 +233,14 @@ export function createHandlers(deps: HandlerDeps): {
 
   /** A file the user picks, bounded (whatever the dialog's side did). */
   const noDialogs = (): never => {
-    throw new AppError({ code: 'E_UNSUPPORTED', message: 'Saving and opening files is not available here.' });
+    throw sayError(tr(), 'E_UNSUPPORTED', (t) => t.t('main.error.noFileDialogs'));
   };
   const saveChosen = (kind: UserFileKind, text: string): Promise<boolean> => (deps.saveFile ?? noDialogs)(kind, text);
   const openChosen = async (kind: UserFileKind, max: number): Promise<Buffer | null> => {
     const bytes = await (deps.openFile ?? noDialogs)(kind, max);
-    if (bytes !== null && bytes.length > max) throw new AppError({ code: 'E_FILE_TOO_LARGE', message: `That file is larger than ${max / 1024} KiB: it is not ${kind === 'preset' ? 'a SevenStick preset' : 'an answer file'}.` });
+    if (bytes !== null && bytes.length > max) {
+      throw sayError(tr(), 'E_FILE_TOO_LARGE', (t) => (kind === 'preset' ? t.t('main.error.presetTooLarge', { size: t.bytes(max) }) : t.t('main.error.answerFileTooLarge', { size: t.bytes(max) })));
+    }
     return bytes;
   };
 
@@ -241,8 +270,7 @@ export function createHandlers(deps: HandlerDeps): {
         end(jobId, 'checksum', 'ok', v.catalogMatch ? `matches ${v.catalogMatch.file}` : v.catalogMismatch ? `modified: named like ${v.catalogMismatch.file}, checksum differs` : 'no catalog match');
         return v;
       } catch (e) {
-        const err = toIpcError(e);
-        end(jobId, 'checksum', err.code === 'E_CANCELLED' ? 'cancelled' : 'failed', err.message);
+        endWith(jobId, 'checksum', e);
         throw e;
       }
     },
@@ -259,11 +287,11 @@ export function createHandlers(deps: HandlerDeps): {
       const windows = req.windows ? { windows: req.windows } : {};
       let runs: 'files' | 'drives';
       try {
-        runs = checkWriteRequest(req, currentImage, offered);
+        runs = checkWriteRequest(req, currentImage, offered, tr());
         // The answer file and edition, checked against the inspected media before anything starts.
         if (req.windows) await deps.engine.checkWindows(req.image, req.windows);
       } catch (e) {
-        log(`write ${req.jobId} refused: ${toIpcError(e).message}`);
+        log(`write ${req.jobId} refused: ${logText(e)}`);
         throw e;
       }
       try {
@@ -272,11 +300,18 @@ export function createHandlers(deps: HandlerDeps): {
             ? await inMain(req.jobId, 'write', writePasses(req.verify), (signal, onProgress) => deps.engine.writeFiles({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, ...windows, signal, onProgress }))
             : await viaHelper(req.jobId, 'write', writePasses(req.verify), hint, (s, onProgress) => s.write({ image: req.image, targets: req.targets, mode: req.mode, verify: req.verify, ...windows }, onProgress));
         const failed = result.targets.filter((t) => !t.ok).length;
-        end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${basename(req.image)} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`);
+        const image = basename(req.image);
+        end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${image} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`, (t) =>
+          result.outcome === 'done'
+            ? t.t('main.summary.written', { image, drives: t.list(targets), duration: t.duration(result.seconds) })
+            : result.outcome === 'cancelled'
+              ? t.t('main.summary.writeCancelled', { image })
+              : t.t('main.summary.writeFailed', { image, failed, count: targets.length }),
+        );
         return result;
       } catch (e) {
         const err = toIpcError(e);
-        end(req.jobId, 'write', err.code === 'E_CANCELLED' ? 'cancelled' : 'failed', err.message);
+        endWith(req.jobId, 'write', e, (t) => t.t('main.summary.writeCancelled', { image: basename(req.image) }));
         if (err.code === 'E_CANCELLED') return { outcome: 'cancelled', targets: req.targets.map((t) => ({ path: t.path, ok: false, verified: false, error: err })), seconds: 0 };
         throw e;
       }
@@ -285,16 +320,16 @@ export function createHandlers(deps: HandlerDeps): {
       const hint = cliEquivalent('verify', req.image, [req.target]);
       let listed: DriveView;
       try {
-        listed = checkVerifyRequest(req, currentImage, offered);
+        listed = checkVerifyRequest(req, currentImage, offered, tr());
       } catch (e) {
-        log(`verify ${req.jobId} refused: ${toIpcError(e).message}`);
+        log(`verify ${req.jobId} refused: ${logText(e)}`);
         throw e;
       }
       // Identified here, before any prompt: the drive must still be the one listed.
       const id = await deps.engine.identifyForConfirm(req.target);
       if (id.size !== listed.size || id.serial !== listed.serial) {
-        const err = refuse(`${req.target} is not the drive SevenStick showed (its size or identity changed).`);
-        log(`verify ${req.jobId} refused: ${err.error.message}`);
+        const err = refuse(tr(), (t) => t.t('main.refuse.driveChanged', { drive: req.target }));
+        log(`verify ${req.jobId} refused: ${logText(err)}`);
         throw err;
       }
       const isFile = listed.kind === 'file' && !isDevicePath(req.target);
@@ -303,11 +338,13 @@ export function createHandlers(deps: HandlerDeps): {
           isFile
             ? await inMain(req.jobId, 'verify', ['verifying'], (signal, onProgress) => deps.engine.verifyFile({ image: req.image, target: id, signal, onProgress }))
             : await viaHelper(req.jobId, 'verify', ['verifying'], hint, (s, onProgress) => s.verify({ image: req.image, target: id }, onProgress));
-        end(req.jobId, 'verify', report.ok ? 'ok' : 'failed', report.ok ? `${req.target} matches ${basename(req.image)}` : `${report.problems.length} problem(s) on ${req.target}`);
+        const image = basename(req.image);
+        end(req.jobId, 'verify', report.ok ? 'ok' : 'failed', report.ok ? `${req.target} matches ${image}` : `${report.problems.length} problem(s) on ${req.target}`, (t) =>
+          report.ok ? t.t('main.summary.verified', { drive: req.target, image }) : t.t('main.summary.verifyProblems', { drive: req.target, count: report.problems.length }),
+        );
         return report;
       } catch (e) {
-        const err = toIpcError(e);
-        end(req.jobId, 'verify', err.code === 'E_CANCELLED' ? 'cancelled' : 'failed', err.message);
+        endWith(req.jobId, 'verify', e, (t) => t.t('main.summary.verifyCancelled', { drive: req.target }));
         throw e;
       }
     },
@@ -322,7 +359,7 @@ export function createHandlers(deps: HandlerDeps): {
       return deps.openLog();
     },
     async 'answers:generate'({ image, preset, password }) {
-      checkInspected(currentImage, image);
+      checkInspected(tr(), currentImage, image);
       const a = await deps.engine.generateAnswers(image, preset, password);
       // The password never reaches the log: only whether one was given.
       log(`answers: generated for ${basename(image)} (${a.xml.length} characters, ${password === null ? 'no password given' : 'a password given'})`);
@@ -347,7 +384,7 @@ export function createHandlers(deps: HandlerDeps): {
     },
     async 'answers:import'() {
       const image = currentImage;
-      checkInspected(image, image);
+      checkInspected(tr(), image, image);
       const bytes = await openChosen('answers', MAX_ANSWER_XML_BYTES);
       if (bytes === null) return null;
       try {
@@ -355,7 +392,7 @@ export function createHandlers(deps: HandlerDeps): {
         log(`answers: imported ${bytes.length} bytes for ${basename(image ?? '')}`);
         return { xml };
       } catch (e) {
-        log(`answers: import refused: ${toIpcError(e).message}`);
+        log(`answers: import refused: ${logText(e)}`);
         throw e;
       }
     },

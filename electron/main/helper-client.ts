@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { IpcError, Progress, VerifyReport, WriteResult } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
+import type { Translator } from '../shared/i18n/translator.js';
+import { english, sayError } from './i18n.js';
 import { encode, LineSplitter, PROTOCOL_VERSION, socketPathFor, TOKEN_FILE, type HelperMessage, type VerifyJob, type WriteJob } from '../shared/helper-protocol.js';
 
 /** Where Linux packages install the launcher the polkit action names (assets/linux/). */
@@ -62,27 +64,28 @@ export type LauncherCheck = { ok: true; path: string } | { ok: false; reason: st
  * root, executable, and neither it nor its folder writable by group or others — pkexec runs it as
  * root, so anyone who could change it would own the machine.
  */
-export function checkLinuxLauncher(path: string = LINUX_LAUNCHER, stat: (p: string) => Stats = lstatSync): LauncherCheck {
+export function checkLinuxLauncher(path: string = LINUX_LAUNCHER, stat: (p: string) => Stats = lstatSync, tr: Translator = english()): LauncherCheck {
   let st: Stats;
   let dirSt: Stats;
   try {
     st = stat(path);
     dirSt = stat(dirname(path));
   } catch {
-    return { ok: false, reason: `${path} is not installed` };
+    return { ok: false, reason: tr.t('main.launcher.notInstalled', { path }) };
   }
-  if (st.isSymbolicLink() || !st.isFile()) return { ok: false, reason: `${path} is not a regular file` };
-  if (st.uid !== 0 || dirSt.uid !== 0) return { ok: false, reason: `${path} is not owned by root` };
-  if ((st.mode & 0o022) !== 0 || (dirSt.mode & 0o022) !== 0) return { ok: false, reason: `${path} is writable by other users` };
-  if ((st.mode & 0o100) === 0) return { ok: false, reason: `${path} is not executable` };
+  if (st.isSymbolicLink() || !st.isFile()) return { ok: false, reason: tr.t('main.launcher.notAFile', { path }) };
+  if (st.uid !== 0 || dirSt.uid !== 0) return { ok: false, reason: tr.t('main.launcher.notOwnedByRoot', { path }) };
+  if ((st.mode & 0o022) !== 0 || (dirSt.mode & 0o022) !== 0) return { ok: false, reason: tr.t('main.launcher.writableByOthers', { path }) };
+  if ((st.mode & 0o100) === 0) return { ok: false, reason: tr.t('main.launcher.notExecutable', { path }) };
   return { ok: true, path };
 }
 
 /**
  * How to start the helper on this platform (pure: unit-tested per platform). `cliHint` (the equivalent
- * `sudo sevenstick …` command) goes into the error when this platform cannot elevate here.
+ * `sudo sevenstick …` command) goes into the error when this platform cannot elevate here; the error
+ * is in `tr`'s language.
  */
-export function launchSpec(ctx: LaunchContext, dir: string, cliHint?: string): LaunchSpec {
+export function launchSpec(ctx: LaunchContext, dir: string, cliHint?: string, tr: Translator = english()): LaunchSpec {
   const helperArgs = [ctx.helperScript, '--dir', dir, '--hello-timeout-ms', String(ctx.helloTimeoutMs ?? 20_000)];
   const runAsNode = ctx.isElectron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
   if (ctx.privileged) {
@@ -94,13 +97,15 @@ export function launchSpec(ctx: LaunchContext, dir: string, cliHint?: string): L
       // cleared environment. Never pkexec on an arbitrary command (this binary, env(1)): that would ask
       // for a password to run whatever an AppImage or a source checkout contains, as root.
       if (ctx.linuxLauncher) return { command: 'pkexec', args: [ctx.linuxLauncher, ...helperArgs.slice(1)], elevated: true };
-      throw new AppError({
-        code: 'E_ELEVATION',
-        message:
-          `Writing a drive from the app needs SevenStick's helper launcher (${LINUX_LAUNCHER}), which the .deb package installs; ` +
-          `this copy of SevenStick (an AppImage or a source checkout) has none${ctx.linuxLauncherProblem ? ` (${ctx.linuxLauncherProblem})` : ''}. Nothing was written.`,
-        hint: cliHint ? `Write from a terminal instead: ${cliHint}` : 'Install the SevenStick .deb package, or write from a terminal with sudo sevenstick write.',
-      });
+      throw sayError(
+        tr,
+        'E_ELEVATION',
+        (t) =>
+          ctx.linuxLauncherProblem
+            ? t.t('main.elevation.noLauncherBecause', { launcher: LINUX_LAUNCHER, problem: ctx.linuxLauncherProblem })
+            : t.t('main.elevation.noLauncher', { launcher: LINUX_LAUNCHER }),
+        (t) => (cliHint ? t.t('main.elevation.hintTerminalInstead', { command: cliHint }) : t.t('main.elevation.hintInstallDeb', { command: 'sudo sevenstick write' })),
+      );
     case 'win32': {
       // UAC: Start-Process -Verb RunAs; the elevated process gets a fresh environment, so cmd sets the variable.
       const inner = `${ctx.isElectron ? 'set ELECTRON_RUN_AS_NODE=1&& ' : ''}"${ctx.nodeExecutable}" ${helperArgs.map((a) => `"${a}"`).join(' ')}`;
@@ -119,7 +124,7 @@ export function launchSpec(ctx: LaunchContext, dir: string, cliHint?: string): L
       };
     }
     default:
-      throw new AppError({ code: 'E_UNSUPPORTED', message: `Writing drives is not supported on ${ctx.platform}.` });
+      throw sayError(tr, 'E_UNSUPPORTED', (t) => t.t('main.elevation.unsupportedPlatform', { platform: ctx.platform }));
   }
 }
 
@@ -143,6 +148,8 @@ export interface StartOptions {
   connectTimeoutMs?: number;
   /** Text for an elevation failure's hint (the equivalent CLI command). */
   cliHint?: string;
+  /** The user's language, for the reasons the helper could not start or stopped (English when not given). */
+  tr?: Translator;
   log?: (line: string) => void;
 }
 
@@ -161,6 +168,7 @@ export class HelperSession {
     private readonly socket: Socket,
     private readonly child: ChildProcess | null,
     private readonly dir: string,
+    private readonly tr: Translator,
   ) {
     const lines = new LineSplitter(4 * 1024 * 1024);
     socket.on('data', (chunk: Buffer) => {
@@ -168,14 +176,14 @@ export class HelperSession {
       try {
         got = lines.push(chunk);
       } catch {
-        this.fail({ code: 'E_IO', message: 'The helper sent a malformed message.' });
+        this.fail({ code: 'E_IO', message: this.tr.t('main.helper.malformed') });
         return;
       }
       for (const l of got) this.onMessage(l);
     });
     socket.on('close', () => {
       this.closed = true;
-      this.fail({ code: 'E_IO', message: 'The privileged helper stopped before the job ended.' });
+      this.fail({ code: 'E_IO', message: this.tr.t('main.helper.stopped') });
       void fsp.rm(this.dir, { recursive: true, force: true });
     });
     socket.on('error', () => {});
@@ -186,7 +194,7 @@ export class HelperSession {
     const { dir, token } = await prepareSessionDir();
     let spec: LaunchSpec;
     try {
-      spec = launchSpec(opts.ctx, dir, opts.cliHint);
+      spec = launchSpec(opts.ctx, dir, opts.cliHint, opts.tr);
     } catch (e) {
       await fsp.rm(dir, { recursive: true, force: true });
       throw e;
@@ -202,7 +210,7 @@ export class HelperSession {
     child.on('error', (error) => (exited = { code: null, error }));
     try {
       const socket = await connectWithRetry(socketPathFor(dir), opts.connectTimeoutMs ?? 180_000, () => exited);
-      const session = new HelperSession(socket, child, dir);
+      const session = new HelperSession(socket, child, dir, opts.tr ?? english());
       await session.hello(token);
       return session;
     } catch (e) {
@@ -210,14 +218,14 @@ export class HelperSession {
       await fsp.rm(dir, { recursive: true, force: true });
       if (e instanceof AppError) throw e;
       const ex = exited as { code: number | null; error?: Error } | null;
-      throw elevationError(spec, ex?.code ?? null, ex?.error, stderr, opts.cliHint);
+      throw elevationError(spec, ex?.code ?? null, ex?.error, stderr, opts.cliHint, opts.tr);
     }
   }
 
   /** Connects to an already-running helper (tests: exercise the protocol without spawning). */
-  static async attach(socketPath: string, token: string, timeoutMs = 5000): Promise<HelperSession> {
+  static async attach(socketPath: string, token: string, timeoutMs = 5000, tr: Translator = english()): Promise<HelperSession> {
     const socket = await connectWithRetry(socketPath, timeoutMs, () => null);
-    const s = new HelperSession(socket, null, '');
+    const s = new HelperSession(socket, null, '', tr);
     await s.hello(token);
     return s;
   }
@@ -236,7 +244,7 @@ export class HelperSession {
     try {
       msg = JSON.parse(line) as HelperMessage;
     } catch {
-      this.fail({ code: 'E_IO', message: 'The helper sent a malformed message.' });
+      this.fail({ code: 'E_IO', message: this.tr.t('main.helper.malformed') });
       return;
     }
     if (msg.type === 'ready') {
@@ -264,7 +272,7 @@ export class HelperSession {
   }
 
   private send(job: { type: 'write'; job: WriteJob } | { type: 'verify'; job: VerifyJob }, onProgress: (p: Progress) => void): Promise<WriteResult | VerifyReport> {
-    if (this.closed || this.failure) return Promise.reject(new AppError(this.failure ?? { code: 'E_IO', message: 'The helper is gone.' }));
+    if (this.closed || this.failure) return Promise.reject(new AppError(this.failure ?? { code: 'E_IO', message: this.tr.t('main.helper.gone') }));
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject, onProgress };
       this.socket.write(encode(job));
@@ -314,20 +322,24 @@ async function connectWithRetry(path: string, timeoutMs: number, exited: () => {
   }
 }
 
-/** Why the helper did not come up, in words a user can act on. */
-export function elevationError(spec: LaunchSpec, code: number | null, error: Error | undefined, stderr: string, cliHint?: string): AppError {
-  const hint = cliHint ? `You can also write from a terminal: ${cliHint}` : undefined;
+/**
+ * Why the helper did not come up, in words a user can act on (in `tr`'s language); the helper's own
+ * output and the OS's error stay as they came (they are for a bug report).
+ */
+export function elevationError(spec: LaunchSpec, code: number | null, error: Error | undefined, stderr: string, cliHint?: string, tr: Translator = english()): AppError {
+  const hint = cliHint ? (t: Translator) => t.t('main.elevation.hintTerminalToo', { command: cliHint }) : undefined;
+  const say = (c: 'E_IO' | 'E_ELEVATION', message: (t: Translator) => string): AppError => sayError(tr, c, message, hint);
   if (!spec.elevated) {
-    return new AppError({ code: 'E_IO', message: `The writer helper could not start${error ? `: ${error.message}` : code !== null ? ` (exit ${code})` : ''}. ${stderr.trim()}`.trim(), hint });
+    const output = stderr.trim();
+    return say('E_IO', (t) => {
+      const why = error ? t.t('main.elevation.helperFailedError', { error: error.message }) : code !== null ? t.t('main.elevation.helperFailedExit', { code: String(code) }) : t.t('main.elevation.helperFailed');
+      return output ? t.t('main.elevation.withOutput', { message: why, output }) : why;
+    });
   }
   if (spec.command === 'pkexec') {
-    if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return new AppError({ code: 'E_ELEVATION', message: 'SevenStick needs administrator rights to write a drive, but pkexec (polkit) is not installed.', hint });
-    }
-    if (code === 126) return new AppError({ code: 'E_ELEVATION', message: 'Administrator access was not granted (the password dialog was dismissed). Nothing was written.', hint });
-    if (code === 127 || /no authentication agent|not authorized/i.test(stderr)) {
-      return new AppError({ code: 'E_ELEVATION', message: 'Administrator access was refused, or no polkit authentication agent is running to ask for it. Nothing was written.', hint });
-    }
+    if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return say('E_ELEVATION', (t) => t.t('main.elevation.noPkexec'));
+    if (code === 126) return say('E_ELEVATION', (t) => t.t('main.elevation.dismissed'));
+    if (code === 127 || /no authentication agent|not authorized/i.test(stderr)) return say('E_ELEVATION', (t) => t.t('main.elevation.refused'));
   }
-  return new AppError({ code: 'E_ELEVATION', message: `Administrator access could not be obtained${code !== null ? ` (exit ${code})` : ''}. Nothing was written.`, hint });
+  return say('E_ELEVATION', (t) => (code !== null ? t.t('main.elevation.notObtainedExit', { code: String(code) }) : t.t('main.elevation.notObtained')));
 }

@@ -1,22 +1,28 @@
 /**
- * Electron main, the wiring: start-up order, the single-instance lock and "open with", the contract's
+ * Electron main, the wiring: start-up order, the single-instance lock and "open with", the app's
+ * language (language.ts: the choice remembered in settings.json, else the OS's), the contract's
  * handlers (handlers.ts) behind the IPC entry (ipc.ts), the window (window.ts), the menu (menu.ts), the
  * job hooks (job-hooks.ts), the app:// scheme and the session's refusals (web-session.ts), and the
  * quit paths. Runs unprivileged; writing drives goes through the elevated helper.
  * electron/test/app/main.test.ts runs this file against a stand-in for the electron module.
  */
-import { app, BrowserWindow, dialog, shell } from 'electron';
+import { app, BrowserWindow, dialog, shell, type FileFilter } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventChannel, EventContract } from '../shared/contract.js';
+import type { Locale } from '../shared/i18n/locales.js';
+import { matchLocale } from '../shared/i18n/match.js';
+import type { Translator } from '../shared/i18n/translator.js';
 import { chooseAppUrl } from './app-protocol.js';
 import { bindEngine } from './engine-bindings.js';
-import { openUserFile, saveUserFile } from './file-dialogs.js';
+import { allFiles, openUserFile, saveUserFile } from './file-dialogs.js';
 import { createHandlers } from './handlers.js';
 import { checkLinuxLauncher, HelperSession } from './helper-client.js';
+import { translator } from './i18n.js';
 import { registerIpc } from './ipc.js';
 import { createJobHooks } from './job-hooks.js';
-import { imageFromArgs } from './launch-args.js';
+import { languageSettings, readLanguageChoice, writeLanguageChoice } from './language.js';
+import { imageFromArgs, launchLanguage, OPENABLE_EXTENSIONS } from './launch-args.js';
 import { LogFile } from './log.js';
 import { installMenu } from './menu.js';
 import { registerAppScheme, secureDefaultSession } from './web-session.js';
@@ -45,6 +51,33 @@ registerAppScheme();
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
 const log = new LogFile(join(app.getPath('logs'), 'sevenstick.log'));
+
+/** The user's language choice lives here (`{"language": "de"}`; none: follow the OS). */
+const SETTINGS_FILE = join(app.getPath('userData'), 'settings.json');
+/** `--lang=…` or SEVENSTICK_LANG: taken as the OS's language for this run. */
+const launchLocale = launchLanguage(process.argv, process.env);
+let osLocale: Locale | null = null;
+const language = languageSettings({
+  // Asked once, after ready (Electron answers getLocale only then): the OS's preferred languages, in order.
+  os: () => (osLocale ??= matchLocale([launchLocale, ...app.getPreferredSystemLanguages(), app.getLocale()])),
+  choice: readLanguageChoice(SETTINGS_FILE),
+  save(choice) {
+    try {
+      writeLanguageChoice(SETTINGS_FILE, choice);
+    } catch (e) {
+      log.write(`language: could not remember ${choice ?? 'the OS language'}: ${String(e)}`);
+    }
+  },
+  applied() {
+    logLanguage();
+    installAppMenu();
+  },
+});
+function logLanguage(): void {
+  log.write(`language: ${language.current()} (${language.choice() === null ? 'the OS language' : 'chosen'})`);
+}
+/** The user's language now: everything main says goes through it. */
+const tr = (): Translator => translator(language.current());
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -77,23 +110,23 @@ function emit<E extends EventChannel>(channel: E, payload: EventContract[E]): vo
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
 }
 
-const IMAGE_FILTERS = [
-  { name: 'Disk images', extensions: ['iso', 'img', 'bin', 'raw'] },
-  { name: 'All files', extensions: ['*'] },
-];
+/** The open dialog's filters: the images SevenStick opens, then anything. */
+function imageFilters(t: Translator): FileFilter[] {
+  return [{ name: t.t('main.filter.diskImages'), extensions: OPENABLE_EXTENSIONS.map((e) => e.slice(1)) }, allFiles(t)];
+}
 
 /** The installed pkexec launcher, checked afresh for each job (root-owned, not writable by others). */
-function linuxLauncher(): { linuxLauncher?: string; linuxLauncherProblem?: string } {
+function linuxLauncher(t: Translator): { linuxLauncher?: string; linuxLauncherProblem?: string } {
   if (process.platform !== 'linux') return {};
-  const c = checkLinuxLauncher();
+  const c = checkLinuxLauncher(undefined, undefined, t);
   return c.ok ? { linuxLauncher: c.path } : { linuxLauncherProblem: c.reason };
 }
 
-const engine = bindEngine();
+const engine = bindEngine(tr);
 const privileged = process.platform === 'win32' ? false : process.getuid?.() === 0;
 const { handlers, cancelAll, running, currentImage, drivesChanged } = createHandlers({
   engine,
-  async startHelper(cliHint) {
+  async startHelper(cliHint, t) {
     return HelperSession.start({
       ctx: {
         platform: process.platform,
@@ -101,30 +134,33 @@ const { handlers, cancelAll, running, currentImage, drivesChanged } = createHand
         nodeExecutable: process.execPath,
         isElectron: true,
         helperScript: HELPER,
-        ...linuxLauncher(),
+        ...linuxLauncher(t),
       },
       cliHint,
+      tr: t,
       log: (l) => log.write(l),
     });
   },
   async chooseImage() {
-    const opts = { title: 'Choose a Windows 7 image', properties: ['openFile' as const], filters: IMAGE_FILTERS };
+    const t = tr();
+    const opts = { title: t.t('main.dialog.chooseImage'), buttonLabel: t.t('main.dialog.openButton'), properties: ['openFile' as const], filters: imageFilters(t) };
     const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
     return r.canceled || r.filePaths.length === 0 ? null : (r.filePaths[0] ?? null);
   },
-  saveFile: (kind, text) => saveUserFile(mainWindow, kind, text),
-  openFile: (kind, maxBytes) => openUserFile(mainWindow, kind, maxBytes),
+  saveFile: (kind, text) => saveUserFile(mainWindow, kind, text, tr()),
+  openFile: (kind, maxBytes) => openUserFile(mainWindow, kind, maxBytes, tr()),
   async openLog() {
     return (await shell.openPath(log.path)) === '';
   },
   emit,
   info: { version: app.getVersion(), platform: process.platform, needsElevation: !privileged, logPath: log.path },
+  language,
   takeLaunchImage() {
     const path = launchImage;
     launchImage = null;
     return path;
   },
-  hooks: createJobHooks(() => mainWindow),
+  hooks: createJobHooks(() => mainWindow, tr),
   log: (l) => log.write(l),
 });
 
@@ -136,11 +172,17 @@ function createWindow(): void {
     cancelAll,
     quitting: () => quitting,
     setQuitting: () => (quitting = true),
+    tr,
   });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
   mainWindow = win;
+}
+
+/** The menu in the language in use (at ready, and again whenever the user picks another). */
+function installAppMenu(): void {
+  installMenu({ command: (cmd) => emit('menu:command', cmd), logPath: log.path, tr: tr() });
 }
 
 app.on('web-contents-created', (_e, contents) => denyLeavingPage(contents, APP_URL));
@@ -149,7 +191,8 @@ app.whenReady().then(() => {
   log.write(`start: SevenStick ${app.getVersion()} on ${process.platform}, ${privileged ? 'privileged' : 'unprivileged'}, page ${APP_URL}`);
   secureDefaultSession(RENDERER_ROOT);
   registerIpc({ handlers, appUrl: APP_URL, ourContents: () => mainWindow?.webContents ?? null, log: (l) => log.write(l) });
-  installMenu({ command: (cmd) => emit('menu:command', cmd), logPath: log.path });
+  logLanguage();
+  installAppMenu();
   createWindow();
   if (engine.watchDrives) {
     // Through the handlers, which remember every list they send: a write may only name a drive it listed.

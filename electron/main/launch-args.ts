@@ -26,3 +26,16 @@ export function imageFromArgs(argv: readonly string[], cwd: string): string | nu
   }
   return null;
 }
+
+/**
+ * The language asked for at launch: a `--lang=<locale>` switch (Chromium's own, which Electron also
+ * reads for `app.getLocale()`), else SEVENSTICK_LANG. It stands in for the OS's language (tests and
+ * pseudo-locale runs use it); a language chosen in the app still wins. Null when neither is given.
+ */
+export function launchLanguage(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string | null {
+  for (let i = argv.length - 1; i >= 1; i--) {
+    const m = /^--lang=(.+)$/.exec(argv[i] as string);
+    if (m?.[1]) return m[1];
+  }
+  return env.SEVENSTICK_LANG || null;
+}

@@ -4,7 +4,11 @@
  * drive is being written asks first; "Stop and Quit" cancels the running jobs.
  */
 import { BrowserWindow, dialog, type WebContents } from 'electron';
+import type { Translator } from '../shared/i18n/translator.js';
 import { isAllowedNavigation } from './sender.js';
+
+/** The product's name: the window's title (a name, the same in every language). */
+export const APP_NAME = 'SevenStick';
 
 /** Every webContents (ours, and any other that ever appears): no new windows, no navigation away from our page. */
 export function denyLeavingPage(contents: WebContents, appUrl: string): void {
@@ -24,6 +28,8 @@ export interface WindowDeps {
   /** Whether the app is already quitting (no second question). */
   quitting(): boolean;
   setQuitting(): void;
+  /** The user's language now (the quit question is asked in it). */
+  tr(): Translator;
 }
 
 export function createMainWindow(deps: WindowDeps): BrowserWindow {
@@ -34,7 +40,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
     minWidth: 640,
     minHeight: 520,
     show: false,
-    title: 'SevenStick',
+    title: APP_NAME,
     backgroundColor: '#1f2430',
     webPreferences: {
       preload: deps.preload,
@@ -58,14 +64,15 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   win.on('close', (e) => {
     if (deps.quitting() || deps.running() === 0) return;
+    const tr = deps.tr();
     const choice = dialog.showMessageBoxSync(win, {
       type: 'warning',
-      buttons: ['Keep Writing', 'Stop and Quit'],
+      buttons: [tr.t('main.quit.keepWriting'), tr.t('main.quit.stopAndQuit')],
       defaultId: 0,
       cancelId: 0,
-      title: 'A drive is being written',
-      message: 'SevenStick is writing a drive.',
-      detail: 'If you quit now the stick will not boot until it is written again.',
+      title: tr.t('main.quit.title'),
+      message: tr.t('main.quit.message'),
+      detail: tr.t('main.quit.detail'),
     });
     if (choice === 0) {
       e.preventDefault();

@@ -9,6 +9,7 @@ import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type InvokeChannel } 
 import { REQUEST_VALIDATORS, validateRequest } from '../../shared/validate.js';
 import { isAllowedNavigation, isTrustedSender } from '../../main/sender.js';
 import { checkLinuxLauncher, HelperSession, launchSpec, elevationError, type LaunchContext } from '../../main/helper-client.js';
+import { logText, translator } from '../../main/i18n.js';
 import { AppError } from '../../shared/errors.js';
 import { SevenStickError } from '../../engine/index.js';
 import { stubEngine } from '../helpers/engine.js';
@@ -201,6 +202,17 @@ test('the helper is launched directly when privileged, else through pkexec / UAC
   assert.match(dismissed.error.hint ?? '', /sudo sevenstick write/);
   const noAgent = elevationError(lin, 127, undefined, 'Error executing command as another user: No authentication agent found.', 'x');
   assert.match(noAgent.error.message, /no polkit authentication agent/);
+  // In the user's language: the message and the hint translated, the command in the hint kept as a command.
+  const pseudo = translator('en-XA');
+  const said = elevationError(lin, 126, undefined, '', 'sudo sevenstick write a.iso --target /dev/sdb', pseudo);
+  assert.equal(said.error.message, pseudo.t('main.elevation.dismissed'));
+  assert.match(said.error.message, /[\u00C0-\u024F]/);
+  assert.ok(said.error.hint?.includes(': sudo sevenstick write a.iso --target /dev/sdb') && /[\u00C0-\u024F]/.test(said.error.hint), said.error.hint);
+  assert.equal(logText(said), dismissed.error.message, 'the log keeps it in English');
+  assert.throws(
+    () => launchSpec({ ...base, platform: 'linux', privileged: false }, '/tmp/d', hint, pseudo),
+    (e: unknown) => e instanceof AppError && e.error.message === pseudo.t('main.elevation.noLauncher', { launcher: '/usr/lib/sevenstick/sevenstick-helper' }) && e.error.hint === pseudo.t('main.elevation.hintTerminalInstead', { command: hint }),
+  );
 });
 
 test('the installed launcher is used only when it is a root-owned regular file nobody else can write', async () => {
@@ -312,7 +324,7 @@ test('dispatch validates first and wraps errors with their code', async () => {
   const w = await dispatch(elevating.handlers, 'write:start', goodWrite);
   assert.equal(!w.ok && w.error.code, 'E_ELEVATION');
   const info = await dispatch(handlers, 'app:info', undefined);
-  assert.deepEqual(info, { ok: true, value: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log', launchImage: null } });
+  assert.deepEqual(info, { ok: true, value: { version: '0.1.0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log', launchImage: null, locale: 'en', languageChoice: null } });
   assert.equal(cliEquivalent('write', "/my isos/it's.iso", ['/dev/sdb']), `sudo sevenstick write '/my isos/it'\\''s.iso' --target /dev/sdb`);
 });
 
@@ -403,4 +415,13 @@ test('an image the app was opened with is handed to the wizard once, and found i
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('--lang=<locale> (the last one), else SEVENSTICK_LANG, is the language asked for at launch', async () => {
+  const { launchLanguage } = await import('../../main/launch-args.js');
+  assert.equal(launchLanguage(['exe', '--lang=de', '--lang=en-XA', 'a.iso'], {}), 'en-XA');
+  assert.equal(launchLanguage(['exe', '--lang=fr'], { SEVENSTICK_LANG: 'de' }), 'fr', 'the switch before the variable');
+  assert.equal(launchLanguage(['exe', '--lang', 'fr'], { SEVENSTICK_LANG: 'de' }), 'de', "only Chromium's --lang=… form");
+  assert.equal(launchLanguage(['--lang=fr'], {}), null, 'the executable itself is never a switch');
+  assert.equal(launchLanguage(['exe'], { SEVENSTICK_LANG: '' }), null);
 });

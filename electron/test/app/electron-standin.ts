@@ -200,7 +200,7 @@ export class StandInWebContents extends Emitter<WebContentsEvents> implements Pi
   }
 }
 
-type WindowPart = Pick<BrowserWindow, 'isMinimized' | 'restore' | 'focus' | 'isDestroyed' | 'setProgressBar' | 'isFocused' | 'show' | 'close' | 'loadURL'>;
+type WindowPart = Pick<BrowserWindow, 'isMinimized' | 'restore' | 'focus' | 'isDestroyed' | 'setProgressBar' | 'setTitle' | 'setThumbnailToolTip' | 'isFocused' | 'show' | 'close' | 'loadURL'>;
 type WindowOptions = ConstructorParameters<typeof BrowserWindow>[0];
 
 export class StandInWindow extends Emitter<WindowEvents> implements WindowPart {
@@ -210,12 +210,17 @@ export class StandInWindow extends Emitter<WindowEvents> implements WindowPart {
   shown = false;
   destroyed = false;
   readonly progress: Array<[number, ProgressBarOptions | undefined]> = [];
+  /** Every title main set, in order (the constructor's first). */
+  readonly titles: string[] = [];
+  /** Every taskbar thumbnail tooltip main set (Windows only). */
+  readonly thumbnailToolTips: string[] = [];
 
   constructor(
     private readonly world: ElectronWorld,
     readonly options: WindowOptions,
   ) {
     super('BrowserWindow', { 'ready-to-show': true, close: true, closed: true });
+    if (options?.title !== undefined) this.titles.push(options.title);
   }
   isMinimized(): boolean {
     return this.minimized;
@@ -231,6 +236,12 @@ export class StandInWindow extends Emitter<WindowEvents> implements WindowPart {
   }
   setProgressBar(progress: number, options?: ProgressBarOptions): void {
     this.progress.push([progress, options]);
+  }
+  setTitle(title: string): void {
+    this.titles.push(title);
+  }
+  setThumbnailToolTip(toolTip: string): void {
+    this.thumbnailToolTips.push(toolTip);
   }
   isFocused(): boolean {
     return this.focused;
@@ -283,7 +294,7 @@ export class StandInSession extends Emitter<SessionEvents> implements Pick<Sessi
   }
 }
 
-export class StandInApp extends Emitter<AppEvents> implements Pick<App, 'isPackaged' | 'getPath' | 'getVersion' | 'requestSingleInstanceLock' | 'quit' | 'whenReady'> {
+export class StandInApp extends Emitter<AppEvents> implements Pick<App, 'isPackaged' | 'getPath' | 'getVersion' | 'getLocale' | 'getPreferredSystemLanguages' | 'requestSingleInstanceLock' | 'quit' | 'whenReady'> {
   readonly isPackaged = false;
   /** What `requestSingleInstanceLock` answers (false: another instance runs). */
   singleInstance = true;
@@ -296,8 +307,17 @@ export class StandInApp extends Emitter<AppEvents> implements Pick<App, 'isPacka
     super('app', { 'second-instance': true, 'open-file': true, 'web-contents-created': true, 'window-all-closed': true, 'before-quit': true, 'will-quit': true, activate: true });
   }
   getPath(name: string): string {
-    if (name !== 'logs') throw new Error(`electron stand-in: app.getPath('${name}') is not provided`);
-    return this.world.logsDir;
+    if (name === 'logs') return this.world.logsDir;
+    if (name === 'userData') return this.world.userDataDir;
+    throw new Error(`electron stand-in: app.getPath('${name}') is not provided`);
+  }
+  /** As Electron: only once the app is ready (its docs say so; before, it answers nothing useful). */
+  getLocale(): string {
+    if (!this.world.isReady) throw new Error('electron stand-in: app.getLocale() before the app is ready (Electron answers it only after ready)');
+    return this.world.osLocale;
+  }
+  getPreferredSystemLanguages(): string[] {
+    return [...this.world.osLanguages];
   }
   getVersion(): string {
     return '9.8.7';
@@ -370,9 +390,16 @@ export class ElectronWorld {
   readonly openedPaths: string[] = [];
   readonly shownInFolder: string[] = [];
   notificationsSupported = true;
+  /** What the OS says its language is: app.getLocale() and app.getPreferredSystemLanguages(). */
+  osLocale = 'en-US';
+  osLanguages: string[] = ['en-US'];
   readonly module: StandInModule;
 
-  constructor(readonly logsDir: string) {
+  /** `userDataDir`: the app's data folder (settings.json); the logs folder unless given. */
+  constructor(
+    readonly logsDir: string,
+    readonly userDataDir: string = logsDir,
+  ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.app = strict('app', new StandInApp(this));
     this.module = strict('electron', this.createModule());

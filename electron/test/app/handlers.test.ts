@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { DriveView, ImageView, IpcResult, Progress, VerifyReport, WriteRequest, WriteResult } from '../../shared/contract.js';
 import { bindEngine } from '../../main/engine-bindings.js';
 import { createHandlers, dispatch, type HandlerDeps, type WriterSession } from '../../main/handlers.js';
+import { translator } from '../../main/i18n.js';
+import { languageSettings } from '../../main/language.js';
 import { stubEngine } from '../helpers/engine.js';
 import { fixture, tempDir } from '../helpers/tools.js';
 
@@ -36,7 +38,7 @@ interface Harness {
   log: string[];
 }
 
-function harness(): Harness {
+function harness(language?: HandlerDeps['language']): Harness {
   const h: Harness = {
     drives: [drive('/dev/sdb'), drive('/dev/sdc'), drive('/dev/sda', { system: true, selectable: false, notices: [{ severity: 'error', code: 'system', message: 'This is the system drive.' }] })],
     helperStarts: 0,
@@ -83,6 +85,7 @@ function harness(): Harness {
     emit: (ch, p) => h.events.push([ch, p]),
     info: { version: '0', platform: 'linux', needsElevation: true, logPath: '/tmp/x.log' },
     log: (l) => h.log.push(l),
+    ...(language ? { language } : {}),
   };
   h.handlers = createHandlers(deps);
   return h;
@@ -337,4 +340,27 @@ test('cancelling a disk-image file write in main stops it (job:cancel reaches th
     else process.env.SEVENSTICK_TEST_DEVICES = oldDevices;
     t.cleanup();
   }
+});
+
+test('refusals speak the language in use (the pseudo-locale: accented, from the catalog); the log keeps them in English', async () => {
+  const pseudo = translator('en-XA');
+  const h = harness(languageSettings({ os: () => 'en-XA' }));
+  const refused = await dispatch(h.handlers.handlers, 'write:start', write());
+  assert.ok(!refused.ok);
+  assert.equal(refused.error.code, 'E_SAFETY');
+  assert.match(refused.error.message, /[\u00C0-\u024F]/, refused.error.message);
+  assert.doesNotMatch(refused.error.message, /not the image SevenStick inspected last/);
+  const reason = pseudo.t('main.refuse.notTheImageInspected', { image: ISO });
+  assert.equal(refused.error.message, pseudo.t('main.refuse.nothingWritten', { reason }));
+  assert.ok(refused.error.message.includes(ISO), 'the path stays as it is');
+  assert.ok(h.log.some((l) => /write job-\w+ refused: \/isos\/win7\.iso is not the image SevenStick inspected last: choose it again\. Nothing was written\.$/.test(l)), h.log.join('\n'));
+
+  // A mixed run and a too-large preset too; English again once the user picks it.
+  h.drives.push(drive('/home/u/vm.img', { kind: 'file', size: 8_000_000_000, serial: 'file:1:2' }));
+  await inspected(h);
+  const mixed = await dispatch(h.handlers.handlers, 'write:start', write({ targets: [{ path: '/dev/sdb', size: 8_000_000_000, serial: 'serial:S-/dev/sdb' }, { path: '/home/u/vm.img', size: 8_000_000_000, serial: 'file:1:2' }] }));
+  assert.deepEqual(mixed, { ok: false, error: { code: 'E_BAD_REQUEST', message: pseudo.t('main.refuse.filesAndDrives') } });
+  const chosen = await dispatch(h.handlers.handlers, 'settings:language', { locale: 'en' });
+  assert.deepEqual(chosen, { ok: true, value: { locale: 'en' } });
+  refusedWith(await dispatch(h.handlers.handlers, 'write:start', write({ image: '/isos/other.iso' })), 'E_SAFETY', /^\/isos\/other\.iso is not the image SevenStick inspected last: choose it again\. Nothing was written\.$/);
 });

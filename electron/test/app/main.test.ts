@@ -8,14 +8,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
 import { INVOKE_METHODS, type AppInfo, type IpcResult, type Progress, type WriteResult } from '../../shared/contract.js';
 import { APP_URL, CSP } from '../../main/app-protocol.js';
 import type * as MenuModule from '../../main/menu.js';
+import type * as JobHooksModule from '../../main/job-hooks.js';
 import { envTestDrives, setDriveSources } from '../../engine/device/drives.js';
+import { translator } from '../../main/i18n.js';
+import type { MessageKey } from '../../shared/i18n/catalog.js';
 import { fixture, REPO, tempDir } from '../helpers/tools.js';
 import { requireFresh, withStandIn } from '../helpers/modules.js';
-import { asElectron, electronEvent, ElectronWorld, StandInFrame, StandInWebContents, type StandInWindow } from './electron-standin.js';
+import { asElectron, electronEvent, ElectronWorld, StandInFrame, StandInWebContents, StandInWindow } from './electron-standin.js';
 
 const MAIN = join(__dirname, '..', '..', 'main', 'index.js');
 const PRELOAD = join(__dirname, '..', '..', 'preload', 'index.js');
@@ -31,17 +34,37 @@ interface Started {
   cleanup(): void;
 }
 
+interface LoadOptions {
+  argv?: string[];
+  singleInstance?: boolean;
+  /** The app's data folder (settings.json), e.g. kept from an earlier run; a fresh one otherwise. */
+  userData?: string;
+  /** What the OS reports: app.getPreferredSystemLanguages() and app.getLocale(). */
+  os?: { languages: string[]; locale: string };
+  /** SEVENSTICK_LANG while main loads. */
+  langEnv?: string;
+}
+
 /** Loads main/index.js afresh against a new stand-in (process.argv as given while it loads). */
-async function loadMain(opts: { argv?: string[]; singleInstance?: boolean } = {}): Promise<Started> {
+async function loadMain(opts: LoadOptions = {}): Promise<Started> {
   const logs = tempDir('sevenstick-main-logs-');
-  const world = new ElectronWorld(logs.path);
+  const world = new ElectronWorld(logs.path, opts.userData ?? logs.path);
   if (opts.singleInstance === false) world.app.singleInstance = false;
+  if (opts.os) {
+    world.osLanguages = opts.os.languages;
+    world.osLocale = opts.os.locale;
+  }
   const argv = process.argv;
+  const langEnv = process.env.SEVENSTICK_LANG;
   if (opts.argv) process.argv = opts.argv;
+  if (opts.langEnv === undefined) delete process.env.SEVENSTICK_LANG;
+  else process.env.SEVENSTICK_LANG = opts.langEnv;
   try {
     await withStandIn('electron', world.module, () => requireFresh(MAIN));
   } finally {
     process.argv = argv;
+    if (langEnv === undefined) delete process.env.SEVENSTICK_LANG;
+    else process.env.SEVENSTICK_LANG = langEnv;
   }
   return {
     world,
@@ -152,12 +175,14 @@ test('start-up: app:// registered before ready; after it the session refusals, a
     assert.equal(escape.headers.get('Content-Security-Policy'), CSP);
     assert.equal((await serve(new Request(APP_URL, { method: 'POST', body: 'x' }))).status, 405);
 
-    // The menu: commands go to the wizard; Help opens the log and the About box.
+    // The menu: commands go to the wizard; Help opens the log and the About box. Role menus keep their role, with our label.
     const template = world.menu?.template ?? [];
     assert.deepEqual(
-      template.map((i) => i.label ?? i.role),
-      ['&File', '&Edit', '&View', 'windowMenu', 'help'],
+      template.map((i) => [i.label, i.role]),
+      [['&File', undefined], ['&Edit', undefined], ['&View', undefined], ['&Window', 'windowMenu'], ['&Help', 'help']],
     );
+    const roleItems = template.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).filter((i) => i.role);
+    assert.ok(roleItems.length > 0 && roleItems.every((i) => typeof i.label === 'string' && i.label !== ''), 'every role item has our label (Electron would say it in English)');
     const item = (label: string) => template.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).find((i) => i.label === label);
     const click = (label: string): void => {
       const c = item(label)?.click;
@@ -174,6 +199,7 @@ test('start-up: app:// registered before ready; after it the session refusals, a
     click('Open Log File');
     assert.deepEqual(world.openedPaths, [m.logFile]);
     click('About SevenStick');
+    assert.equal(world.messageBoxes.at(-1)?.options.title, 'About SevenStick');
     assert.equal(world.messageBoxes.at(-1)?.options.message, 'SevenStick 9.8.7');
 
     // Quit with nothing running: not prevented, the app quits.
@@ -315,6 +341,8 @@ test('quit while a disk image is written: before-quit is prevented and the windo
     assert.ok(world.calls.includes('powerSaveBlocker.start prevent-app-suspension'));
     assert.equal(world.blockers.size, 0, 'the power save blocker is released');
     assert.deepEqual(world.notifications.map((n) => n.title), ['Writing cancelled']);
+    // The title tells the progress while the job runs (Intl's percent).
+    assert.ok(w.titles.includes('50% – SevenStick'), w.titles.join(' | '));
   } finally {
     m.cleanup();
     if (oldDevices === undefined) delete process.env.SEVENSTICK_TEST_DEVICES;
@@ -326,9 +354,228 @@ test('quit while a disk image is written: before-quit is prevented and the windo
 test('the macOS menu starts with the app menu and closes the window instead of quitting', async () => {
   const world = new ElectronWorld('/nonexistent');
   const { menuTemplate } = (await withStandIn('electron', world.module, () => requireFresh(join(__dirname, '..', '..', 'main', 'menu.js')))) as typeof MenuModule;
-  const t = menuTemplate({ command: () => {}, logPath: '/tmp/x.log' }, 'darwin');
+  const t = menuTemplate({ command: () => {}, logPath: '/tmp/x.log', tr: translator('en') }, 'darwin');
   assert.equal(t[0]?.role, 'appMenu');
+  const appMenu = t[0]?.submenu;
+  assert.ok(Array.isArray(appMenu));
+  assert.deepEqual(appMenu.filter((i) => i.role).map((i) => i.label), ['About SevenStick', 'Services', 'Hide SevenStick', 'Hide Others', 'Show All', 'Quit SevenStick']);
   const file = t[1]?.submenu;
   assert.ok(Array.isArray(file));
-  assert.equal(file.at(-1)?.role, 'close');
+  assert.deepEqual([file.at(-1)?.role, file.at(-1)?.label], ['close', 'Close Window']);
+  // Windows says "Exit", the others "Quit".
+  const quitLabel = (platform: NodeJS.Platform): unknown => {
+    const f = menuTemplate({ command: () => {}, logPath: '/tmp/x.log', tr: translator('en') }, platform)[0]?.submenu;
+    return Array.isArray(f) ? f.at(-1)?.label : undefined;
+  };
+  assert.equal(quitLabel('win32'), 'E&xit');
+  assert.equal(quitLabel('linux'), '&Quit');
+});
+
+// ---------------------------------------------------------------------------------------------
+// The language: the user's choice (settings.json), else the OS's; everything main says follows it.
+// ---------------------------------------------------------------------------------------------
+
+const PSEUDO = translator('en-XA');
+/** Pseudo text: accented letters (pseudo.ts), so it came from the catalog, not from a literal. */
+const ACCENTED = /[\u00C0-\u024F]/;
+
+const topLabels = (world: ElectronWorld): unknown[] => (world.menu?.template ?? []).map((i) => i.label);
+const menuItem = (world: ElectronWorld, label: string) => (world.menu?.template ?? []).flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).find((i) => i.label === label);
+
+async function appInfo(world: ElectronWorld): Promise<AppInfo> {
+  const r = (await invoke(world, 'app:info', {})) as IpcResult<AppInfo>;
+  assert.ok(r.ok, JSON.stringify(r));
+  return r.value;
+}
+
+test('the OS language picks the nearest shipped one (de-AT → de, fr-CA before de → fr); nothing close → English', async () => {
+  const cases: Array<[{ languages: string[]; locale: string }, string]> = [
+    [{ languages: ['de-AT'], locale: 'de-AT' }, 'de'],
+    [{ languages: ['fr-CA', 'de-DE'], locale: 'de-DE' }, 'fr'],
+    [{ languages: [], locale: 'pt-BR' }, 'pt-BR'],
+    [{ languages: ['tlh'], locale: 'xx-YY' }, 'en'],
+  ];
+  for (const [os, want] of cases) {
+    const m = await loadMain({ os });
+    try {
+      await m.world.becomeReady();
+      const info = await appInfo(m.world);
+      assert.deepEqual([info.locale, info.languageChoice], [want, null], JSON.stringify(os));
+      assert.match(readFileSync(m.logFile, 'utf8'), new RegExp(`language: ${want} \\(the OS language\\)`));
+    } finally {
+      m.cleanup();
+    }
+  }
+});
+
+test('--lang=en-XA (or SEVENSTICK_LANG) stands in for the OS language: the menu, the About box, the quit question, the taskbar title and the notification are pseudo text', { timeout: 120_000 }, async () => {
+  const env = await loadMain({ langEnv: 'en-XA', os: { languages: ['de-DE'], locale: 'de-DE' } });
+  try {
+    await env.world.becomeReady();
+    assert.equal((await appInfo(env.world)).locale, 'en-XA', 'SEVENSTICK_LANG');
+  } finally {
+    env.cleanup();
+  }
+
+  const MiB = 1024 * 1024;
+  const img = await fixture('dev-raw-image.py', ['64', '1']);
+  const t = tempDir('sevenstick-main-pseudo-');
+  const target = join(t.path, 'vm.img');
+  writeFileSync(target, Buffer.alloc(64 * MiB, 0x5a));
+  const oldDevices = process.env.SEVENSTICK_TEST_DEVICES;
+  process.env.SEVENSTICK_TEST_DEVICES = target;
+  const m = await loadMain({ argv: [process.execPath, '.', '--lang=en-XA'], os: { languages: ['de-DE'], locale: 'de-DE' } });
+  const { world } = m;
+  try {
+    await world.becomeReady();
+    const info = await appInfo(world);
+    assert.deepEqual([info.locale, info.languageChoice], ['en-XA', null]);
+
+    // The menu: every label from the catalog, mnemonics kept.
+    const labels = topLabels(world);
+    const tops: MessageKey[] = ['main.menu.file', 'main.menu.edit', 'main.menu.view', 'main.menu.window', 'main.menu.help'];
+    assert.deepEqual(labels, tops.map((k) => PSEUDO.t(k)));
+    for (const l of labels) assert.match(String(l), /^&/, 'the mnemonic is kept');
+    assert.match(String(labels[0]), ACCENTED);
+    assert.notEqual(labels[0], '&File');
+    const all = (world.menu?.template ?? []).flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).filter((i) => i.type !== 'separator');
+    for (const i of all) assert.match(String(i.label), ACCENTED, `menu item ${String(i.label ?? i.role)} is pseudo text`);
+    const about = menuItem(world, PSEUDO.t('main.menu.about', { app: 'SevenStick' }))?.click;
+    assert.ok(about);
+    (about as () => void)();
+    const box = world.messageBoxes.at(-1)?.options;
+    assert.match(String(box?.title), ACCENTED);
+    assert.match(String(box?.detail), ACCENTED);
+
+    // The open dialog: title, button and filter names (GTK and Windows would say them in the OS's language).
+    assert.deepEqual(await invoke(world, 'image:choose', {}), { ok: true, value: null });
+    const open = world.openDialogs.at(-1)?.options;
+    assert.equal(open?.title, PSEUDO.t('main.dialog.chooseImage'));
+    for (const text of [open?.title, open?.buttonLabel, ...(open?.filters ?? []).map((f) => f.name)]) assert.match(String(text), ACCENTED);
+    assert.deepEqual(open?.filters?.map((f) => f.extensions), [['iso', 'img', 'bin', 'raw'], ['*']]);
+
+    // A write, quit with "Stop and Quit": the question and the notification in pseudo text.
+    assert.ok((await invoke(world, 'image:inspect', { path: img })).ok);
+    const list = (await invoke(world, 'drives:list', { showAll: true })) as IpcResult<Array<{ path: string; size: number; serial: string | null }>>;
+    assert.ok(list.ok);
+    const listed = list.value.find((d) => d.path === target);
+    assert.ok(listed);
+    const w = win(world);
+    let asked = false;
+    w.webContents.onSend = (channel, payload) => {
+      if (!asked && channel === 'job:progress' && (payload as { progress: Progress }).progress.phase === 'writing') {
+        asked = true;
+        world.messageBoxChoice = 1;
+        world.app.quit();
+      }
+    };
+    const r = (await invoke(world, 'write:start', { jobId: 'job-pseudo-001', image: img, targets: [{ path: target, size: listed.size, serial: listed.serial }], mode: 'raw', verify: true })) as IpcResult<WriteResult>;
+    assert.ok(r.ok && r.value.outcome === 'cancelled', JSON.stringify(r));
+    const question = world.messageBoxes.find((b) => b.options.type === 'warning')?.options;
+    assert.ok(question, 'the quit question was asked');
+    assert.equal(question.title, PSEUDO.t('main.quit.title'));
+    assert.deepEqual(question.buttons, [PSEUDO.t('main.quit.keepWriting'), PSEUDO.t('main.quit.stopAndQuit')]);
+    for (const text of [question.title, question.message, question.detail, ...(question.buttons ?? [])]) assert.match(String(text), ACCENTED);
+    assert.deepEqual(world.notifications.map((n) => n.title), [PSEUDO.t('main.notify.writeCancelled')]);
+    assert.match(String(world.notifications[0]?.title), ACCENTED);
+    assert.match(String(world.notifications[0]?.body), ACCENTED, `the body too: ${String(world.notifications[0]?.body)}`);
+    assert.ok(w.titles.some((x) => /^\d+% – SevenStick/.test(x) && ACCENTED.test(x)), `the taskbar title: ${w.titles.join(' | ')}`);
+    // The log stays English.
+    assert.match(readFileSync(m.logFile, 'utf8'), /job job-pseudo-001 \(write\) cancelled: /);
+  } finally {
+    m.cleanup();
+    if (oldDevices === undefined) delete process.env.SEVENSTICK_TEST_DEVICES;
+    else process.env.SEVENSTICK_TEST_DEVICES = oldDevices;
+    t.cleanup();
+  }
+});
+
+test('settings:language rebuilds the menu in the chosen language and remembers it in settings.json; the next start reads it back (it wins over the OS and --lang); null follows the OS again', async () => {
+  const data = tempDir('sevenstick-main-userdata-');
+  const settings = join(data.path, 'settings.json');
+  try {
+    const first = await loadMain({ userData: data.path, os: { languages: ['de-AT'], locale: 'de-AT' } });
+    try {
+      await first.world.becomeReady();
+      assert.deepEqual([(await appInfo(first.world)).locale, existsSync(settings)], ['de', false], 'the OS language, nothing saved yet');
+      const menusBefore = first.world.calls.filter((c) => c === 'Menu.setApplicationMenu').length;
+      const chosen = await invoke(first.world, 'settings:language', { locale: 'en-XA' });
+      assert.deepEqual(chosen, { ok: true, value: { locale: 'en-XA' } });
+      assert.equal(first.world.calls.filter((c) => c === 'Menu.setApplicationMenu').length, menusBefore + 1, 'the menu was built again');
+      assert.equal(topLabels(first.world)[0], PSEUDO.t('main.menu.file'));
+      assert.deepEqual(JSON.parse(readFileSync(settings, 'utf8')), { language: 'en-XA' });
+      const info = await appInfo(first.world);
+      assert.deepEqual([info.locale, info.languageChoice], ['en-XA', 'en-XA']);
+    } finally {
+      first.cleanup();
+    }
+
+    // The next start, same data folder, another OS language and a --lang switch: the choice wins.
+    const second = await loadMain({ userData: data.path, argv: [process.execPath, '.', '--lang=fr'], os: { languages: ['ru-RU'], locale: 'ru-RU' } });
+    try {
+      await second.world.becomeReady();
+      const info = await appInfo(second.world);
+      assert.deepEqual([info.locale, info.languageChoice], ['en-XA', 'en-XA']);
+      assert.equal(topLabels(second.world)[0], PSEUDO.t('main.menu.file'), 'the first menu is already in the chosen language');
+      // Back to following the OS (here: the --lang switch standing in for it).
+      assert.deepEqual(await invoke(second.world, 'settings:language', { locale: null }), { ok: true, value: { locale: 'fr' } });
+      assert.deepEqual(JSON.parse(readFileSync(settings, 'utf8')), {}, 'the choice is dropped');
+      assert.equal(topLabels(second.world)[0], '&File', 'fr has no catalog yet: English');
+      const unknown = await invoke(second.world, 'settings:language', { locale: 'xx' });
+      assert.equal(!unknown.ok && unknown.error.code, 'E_BAD_REQUEST', 'a language SevenStick does not have');
+    } finally {
+      second.cleanup();
+    }
+
+    // A settings file that is not JSON, or names no language SevenStick has: the OS language.
+    for (const text of ['{"language": "de"', '{"language": "klingon"}', '[]']) {
+      writeFileSync(settings, text);
+      const m = await loadMain({ userData: data.path, os: { languages: ['de-AT'], locale: 'de-AT' } });
+      try {
+        await m.world.becomeReady();
+        const info = await appInfo(m.world);
+        assert.deepEqual([info.locale, info.languageChoice], ['de', null], text);
+      } finally {
+        m.cleanup();
+      }
+    }
+  } finally {
+    data.cleanup();
+  }
+});
+
+test('job hooks: the title (and on Windows the taskbar tooltip) tells phase and percentage in the language in use, set only when it changes, the name again at the end; the notification says how it ended', async () => {
+  const world = new ElectronWorld('/nonexistent');
+  const { createJobHooks } = (await withStandIn('electron', world.module, () => requireFresh(join(__dirname, '..', '..', 'main', 'job-hooks.js')))) as typeof JobHooksModule;
+  const w = new StandInWindow(world, { title: 'SevenStick' });
+  let tr = translator('en');
+  const hooks = createJobHooks(() => asElectron<BrowserWindow>(w), () => tr, 'win32');
+  const at = (phase: Progress['phase']): Progress => ({ type: 'progress', phase, bytes: 1, total: 2, bytesPerSecond: 1, etaSeconds: 1 });
+  hooks.started?.('j1', 'write');
+  hooks.progress?.('j1', 'write', at('writing'), 0.42);
+  hooks.progress?.('j1', 'write', at('writing'), 0.424);
+  assert.deepEqual(w.titles, ['SevenStick', '42% – SevenStick'], 'the same percentage is not set twice');
+  assert.deepEqual(w.thumbnailToolTips, ['SevenStick: Writing, 42%']);
+  // The user picks another language mid-job: the next progress speaks it.
+  tr = PSEUDO;
+  hooks.progress?.('j1', 'write', at('verifying'), 0.6);
+  assert.equal(w.titles.at(-1), PSEUDO.t('main.taskbar.title', { percent: '60%', app: 'SevenStick' }));
+  assert.ok(w.thumbnailToolTips.at(-1)?.includes(PSEUDO.t('phase.verifying')), w.thumbnailToolTips.at(-1));
+  hooks.ended?.('j1', 'write', 'ok', 'the summary');
+  assert.equal(w.titles.at(-1), 'SevenStick');
+  assert.equal(w.thumbnailToolTips.at(-1), '');
+  assert.equal(world.blockers.size, 0);
+  hooks.started?.('j2', 'verify');
+  hooks.ended?.('j2', 'verify', 'cancelled', 'another');
+  assert.deepEqual(world.notifications, [
+    { title: PSEUDO.t('main.notify.written'), body: 'the summary' },
+    { title: PSEUDO.t('main.notify.verifyCancelled'), body: 'another' },
+  ]);
+  // Elsewhere than Windows there is no thumbnail tooltip; checksums leave the title alone.
+  const linux = new StandInWindow(world, {});
+  const plain = createJobHooks(() => asElectron<BrowserWindow>(linux), () => tr, 'linux');
+  plain.progress?.('j3', 'checksum', at('hashing'), 0.5);
+  plain.progress?.('j4', 'verify', at('verifying'), 0.5);
+  assert.equal(linux.titles.length, 1);
+  assert.deepEqual(linux.thumbnailToolTips, []);
 });
