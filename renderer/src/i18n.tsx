@@ -49,12 +49,15 @@ export function useT(): Translator {
 
 type Chunks = ReactNode[];
 
-/** The tags rich messages may use: <b>, <code>, <muted>, <path> (a muted path that breaks anywhere). */
+/**
+ * The tags rich messages may use: <b>, <code>, <muted>, <aside> (muted, breaks anywhere: a path).
+ * Their names share one namespace with the values: no value may be called like a tag.
+ */
 const TAGS = {
   b: (c: Chunks) => <strong>{c}</strong>,
   code: (c: Chunks) => <code>{c}</code>,
   muted: (c: Chunks) => <span className="muted">{c}</span>,
-  path: (c: Chunks) => <span className="muted break">{c}</span>,
+  aside: (c: Chunks) => <span className="muted break">{c}</span>,
 };
 
 /** A message with rich parts, as React nodes. Values may be nodes too. */

@@ -19,7 +19,7 @@ export function ConfirmStep({ state }: StepProps) {
         <p>{tr.t('app.confirm.lost', { count: lines.length })}</p>
       </div>
       <p>
-        <Msg id="app.confirm.image" values={{ name: state.image.info?.label || state.image.info?.fileName, path: state.image.path }} />
+        <Msg id="app.confirm.image" values={{ name: state.image.info?.label || state.image.info?.fileName || '', path: state.image.path ?? '' }} />
       </p>
       {erasesPcDisk(state.setup) && (
         <div className="callout danger">
