@@ -7,7 +7,7 @@ import { Field } from './Field.js';
 /** A Windows locale by its name in the user's language (Intl's), else Windows' English name. */
 function localeName(tr: Translator, l: Locale): string {
   try {
-    return tr.intl.formatDisplayName(l.tag, { type: 'language' }) ?? l.name;
+    return tr.intl.formatDisplayName(l.tag, { type: 'language', languageDisplay: 'standard' }) ?? l.name;
   } catch {
     return l.name;
   }
