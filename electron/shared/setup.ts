@@ -5,6 +5,7 @@
  * import the engine); main/engine-bindings.ts fails to compile when the two drift apart.
  */
 import type { EditionView, AnswersResponse, IpcError, WindowsSetup } from './contract.js';
+import type { MessageKey } from './i18n/catalog.js';
 
 /** The exact words that let a preset erase disk 0 (the engine's WIPE_DISK_0_CONFIRMATION). */
 export const WIPE_CONFIRMATION = 'I understand disk 0 will be erased';
@@ -218,14 +219,20 @@ export function erasesPcDisk(s: SetupState): boolean {
   return s.wipeDisk0 && s.wipeConfirmed;
 }
 
+/**
+ * One line of what the confirmation lists about Windows setup: a catalog message and its values (the
+ * step words it in the user's language), or a line main already wrote (the answer file's summary).
+ */
+export type SetupLine = { key: MessageKey; values?: Readonly<Record<string, string | number>> } | { text: string };
+
 /** What the confirmation lists about Windows setup (nothing when the step is off). */
-export function setupLines(s: SetupState, editions: EditionView[]): string[] {
+export function setupLines(s: SetupState, editions: EditionView[]): SetupLine[] {
   if (!s.enabled) return [];
   const ed = editions.find((e) => e.index === s.edition);
-  const lines = [s.source === 'imported' ? 'Answer file: your imported autounattend.xml, copied as is' : 'Answer file: autounattend.xml made from your settings'];
-  lines.push(ed ? `Edition: ${ed.index}. ${ed.name}` : 'Edition: setup asks');
-  if (ed && s.onlyEdition) lines.push(`Only ${ed.name} is kept on the stick`);
-  if (s.showAllEditions) lines.push('Setup offers every edition in install.wim');
-  if (s.source === 'settings') lines.push(...(s.answers?.summary.filter((l) => !l.startsWith('Edition:')) ?? []));
+  const lines: SetupLine[] = [{ key: s.source === 'imported' ? 'app.setupLine.imported' : 'app.setupLine.generated' }];
+  lines.push(ed ? { key: 'app.setupLine.edition', values: { index: ed.index, name: ed.name } } : { key: 'app.setupLine.editionAsks' });
+  if (ed && s.onlyEdition) lines.push({ key: 'app.setupLine.onlyEdition', values: { name: ed.name } });
+  if (s.showAllEditions) lines.push({ key: 'app.setupLine.everyEdition' });
+  if (s.source === 'settings') lines.push(...(s.answers?.summary.filter((l) => !l.startsWith('Edition:')).map((text) => ({ text })) ?? []));
   return lines;
 }

@@ -16,7 +16,6 @@ import type {
   WriteResult,
 } from './contract.js';
 import { startTally, tallyProgress, writePasses, type JobTally } from './job-progress.js';
-import { formatBytes } from './format.js';
 import { initialSetup, setupReady, setupReducer, type SetupAction, type SetupState } from './setup.js';
 
 export type Step = 'start' | 'image' | 'setup' | 'drives' | 'confirm' | 'write' | 'done' | 'verify';
@@ -313,28 +312,25 @@ export function reducer(s: WizardState, a: Action): WizardState {
   }
 }
 
-/** The names a confirmation must show: every drive that will be erased, with its size. */
-export function confirmationLines(s: WizardState): string[] {
+/** One drive the confirmation names: what the user saw it as, its path and its size in bytes. */
+export interface ConfirmLine {
+  name: string;
+  path: string;
+  size: number;
+}
+
+/** What a confirmation must show: every drive that will be erased, with its size (the step words it). */
+export function confirmationLines(s: WizardState): ConfirmLine[] {
   return s.write.targets.map((t) => {
     const d = s.drives.find((x) => x.path === t.path);
-    const name = d ? d.description : t.path;
-    return `${name} (${t.path}, ${formatBytes(t.size)})`;
+    return { name: d ? d.description : t.path, path: t.path, size: t.size };
   });
 }
 
+/** Time left as m:ss (digits only, the same in every language). */
 export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '–:––';
   const s = Math.max(0, Math.round(seconds));
   const m = Math.floor(s / 60);
   return `${m}:${String(s % 60).padStart(2, '0')}`;
 }
-
-export const PHASE_LABELS: Record<Progress['phase'], string> = {
-  preparing: 'Preparing',
-  hashing: 'Computing checksums',
-  writing: 'Writing',
-  flushing: 'Flushing to the drive',
-  verifying: 'Verifying (reading back)',
-  'checking-capacity': 'Checking real capacity',
-  done: 'Finished',
-};

@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
 import type { AppInfo, WriteResult } from '../../electron/shared/contract.js';
+import type { Translator } from '../../electron/shared/i18n/translator.js';
+import { DEFAULT_LOCALE, type Locale } from '../../electron/shared/i18n/locales.js';
 import { windowsRequest } from '../../electron/shared/setup.js';
 import { canGoBack, canProceed, initialState, reducer, writeSteps, type WizardState } from '../../electron/shared/wizard.js';
 import { asIpcError, bridge, unwrap } from './api.js';
+import { LanguagePicker } from './components/LanguagePicker.js';
 import { Stepper } from './components/Stepper.js';
+import { I18nProvider, useT } from './i18n.js';
 import { ConfirmStep } from './steps/ConfirmStep.js';
 import { DoneStep } from './steps/DoneStep.js';
 import { DrivesStep } from './steps/DrivesStep.js';
@@ -25,9 +29,54 @@ const WRITE: JobActions<WriteResult> = {
   failed: (jobId, error) => ({ type: 'write-failed', jobId, error }),
 };
 
+interface Language {
+  /** The language in use. */
+  locale: Locale;
+  /** The user's choice, or null: the OS's. */
+  choice: Locale | null;
+}
+
+/**
+ * The app: asks main what it is and which language it speaks (once; the answer also carries the
+ * image it was opened with), then shows the wizard in that language. Picking another language asks
+ * main to remember it and switches at once.
+ */
 export function App() {
-  const [state, dispatch] = useReducer(reducer, initialState);
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const [language, setLanguage] = useState<Language | null>(null);
+  const [launchImage, setLaunchImage] = useState<string | null>(null);
+  useEffect(() => {
+    void unwrap(bridge().appInfo({})).then(
+      (i) => {
+        setInfo(i);
+        // Main hands the launch image out once; a second call (React's strict mode) must not lose it.
+        if (i.launchImage) setLaunchImage(i.launchImage);
+        setLanguage({ locale: i.locale, choice: i.languageChoice });
+      },
+      () => setLanguage({ locale: DEFAULT_LOCALE, choice: null }),
+    );
+  }, []);
+  const chooseLanguage = useCallback(async (choice: Locale | null) => {
+    try {
+      const { locale } = await unwrap(bridge().setLanguage({ locale: choice }));
+      setLanguage({ locale, choice });
+    } catch (e) {
+      // Not remembered; a named language still applies to this window.
+      console.warn('language not saved:', asIpcError(e).message);
+      setLanguage((l) => (choice ? { locale: choice, choice } : l));
+    }
+  }, []);
+  if (!language) return null;
+  return (
+    <I18nProvider locale={language.locale}>
+      <Wizard info={info} launchImage={launchImage} language={language} chooseLanguage={(c) => void chooseLanguage(c)} />
+    </I18nProvider>
+  );
+}
+
+function Wizard({ info, launchImage, language, chooseLanguage }: { info: AppInfo | null; launchImage: string | null; language: Language; chooseLanguage(choice: Locale | null): void }) {
+  const tr = useT();
+  const [state, dispatch] = useReducer(reducer, initialState);
   const [dragging, setDragging] = useState(false);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -62,13 +111,17 @@ export function App() {
     }
   }, [inspect]);
 
+  // The image the app was opened with ("Open with", a file argument): once.
+  const launched = useRef<string | null>(null);
+  useEffect(() => {
+    if (!launchImage || launched.current === launchImage) return;
+    launched.current = launchImage;
+    openPath(launchImage);
+  }, [launchImage, openPath]);
+
   // Bridge subscriptions: live drive list, job progress, menu commands.
   useEffect(() => {
     const api = bridge();
-    void unwrap(api.appInfo({})).then((i) => {
-      setInfo(i);
-      if (i.launchImage) openPath(i.launchImage);
-    }, () => {});
     void unwrap(api.listDrives({ showAll: true })).then(
       (drives) => dispatch({ type: 'drives-changed', drives }),
       () => {},
@@ -126,7 +179,7 @@ export function App() {
 
   const props: StepProps = { state, dispatch, info, chooseImage, inspect };
   const showNav = state.step === 'image' || state.step === 'setup' || state.step === 'drives' || state.step === 'confirm';
-  const nextLabel = state.step === 'confirm' ? `Erase ${state.write.targets.length === 1 ? 'drive' : `${state.write.targets.length} drives`} and write` : 'Next';
+  const nextLabel = state.step === 'confirm' ? tr.t('app.nav.eraseAndWrite', { count: state.write.targets.length }) : tr.t('app.nav.next');
 
   return (
     <div
@@ -148,10 +201,11 @@ export function App() {
           <span>SevenStick</span>
         </div>
         <Stepper step={state.step} steps={writeSteps(state)} />
+        <LanguagePicker choice={language.choice} onChoose={chooseLanguage} />
       </header>
       <main className="content" aria-labelledby="step-heading">
         <h1 id="step-heading" ref={headingRef} tabIndex={-1} className="step-heading">
-          {stepHeading(state)}
+          {stepHeading(tr, state)}
         </h1>
         {state.step === 'start' && <StartStep {...props} />}
         {state.step === 'image' && <ImageStep {...props} />}
@@ -165,7 +219,7 @@ export function App() {
       {showNav && (
         <footer className="navbar">
           <button type="button" className="secondary" onClick={() => dispatch({ type: 'back' })} disabled={!canGoBack(state)}>
-            Back
+            {tr.t('app.nav.back')}
           </button>
           <button type="button" className={state.step === 'confirm' ? 'danger' : 'primary'} onClick={() => void next()} disabled={!canProceed(state)}>
             {nextLabel}
@@ -173,33 +227,33 @@ export function App() {
         </footer>
       )}
       <div className="drop-hint" aria-hidden="true">
-        Drop the ISO to use it
+        {tr.t('app.shell.dropHint')}
       </div>
     </div>
   );
 }
 
-function stepHeading(s: WizardState): string {
+function stepHeading(tr: Translator, s: WizardState): string {
   switch (s.step) {
     case 'start':
-      return 'Make a Windows 7 USB stick';
+      return tr.t('app.heading.start');
     case 'image':
-      return 'Choose the Windows 7 image';
+      return tr.t('app.heading.image');
     case 'setup':
-      return 'Set up Windows';
+      return tr.t('app.heading.setup');
     case 'drives':
-      return 'Choose the USB drive';
+      return tr.t('app.heading.drives');
     case 'confirm':
-      return 'Erase and write?';
+      return tr.t('app.heading.confirm');
     case 'write':
-      return 'Writing';
+      return tr.t('app.heading.write');
     case 'done': {
       const r = s.write.result;
-      if (r?.outcome === 'done') return r.targets.length > 1 ? 'Your sticks are ready' : 'Your stick is ready';
-      if (r?.outcome === 'cancelled' || s.write.error?.code === 'E_CANCELLED') return 'Writing cancelled';
-      return 'Writing did not finish';
+      if (r?.outcome === 'done') return tr.t('app.heading.ready', { count: r.targets.length });
+      if (r?.outcome === 'cancelled' || s.write.error?.code === 'E_CANCELLED') return tr.t('app.heading.cancelled');
+      return tr.t('app.heading.failed');
     }
     case 'verify':
-      return 'Verify a stick';
+      return tr.t('app.heading.verify');
   }
 }

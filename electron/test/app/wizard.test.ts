@@ -39,7 +39,10 @@ test('the happy path walks Image → Drives → Confirm → Write → Done, with
     { path: '/dev/sdb', size: 8_000_000_000, serial: 'S-/dev/sdb' },
     { path: '/dev/sdc', size: 8_000_000_000, serial: 'S-/dev/sdc' },
   ]);
-  assert.deepEqual(confirmationLines(s), ['Stick /dev/sdb (/dev/sdb, 7.45 GiB)', 'Stick /dev/sdc (/dev/sdc, 7.45 GiB)']);
+  assert.deepEqual(confirmationLines(s), [
+    { name: 'Stick /dev/sdb', path: '/dev/sdb', size: 8_000_000_000 },
+    { name: 'Stick /dev/sdc', path: '/dev/sdc', size: 8_000_000_000 },
+  ]);
   s = reducer(s, { type: 'write-started', jobId: 'j1', verify: true });
   assert.equal(s.step, 'write');
   const p: Progress = { type: 'progress', phase: 'writing', bytes: 50, total: 100, bytesPerSecond: 10, etaSeconds: 5, target: '/dev/sdb' };

@@ -1,22 +1,23 @@
-/** Small text helpers the steps share (numbers as the wizard shows them). */
+/** Small text helpers the steps share: numbers as the wizard shows them, in the user's language. */
 import type { DriveView, Progress } from '../../../electron/shared/contract.js';
-import { formatBytes, formatSpeed } from '../../../electron/shared/format.js';
+import type { Translator } from '../../../electron/shared/i18n/translator.js';
 
 /** How far one phase is, 0..1 (0 while its size is unknown). */
 export function phaseFraction(p: Progress | null | undefined): number {
   return p && p.total > 0 ? p.bytes / p.total : 0;
 }
 
-export function speedOf(p: Progress | null | undefined): string {
-  return p ? formatSpeed(p.bytesPerSecond) : '—';
+export function speedOf(tr: Translator, p: Progress | null | undefined): string {
+  return tr.speed(p?.bytesPerSecond ?? 0);
 }
 
-export function pct(p: Progress | null | undefined): string {
-  return `${Math.floor(phaseFraction(p) * 100)} %`;
+export function pct(tr: Translator, p: Progress | null | undefined): string {
+  return tr.percent(phaseFraction(p));
 }
 
-export function driveLine(d: DriveView): string {
-  return `${formatBytes(d.size)} · ${d.bus}${d.removable ? ' · removable' : ''}`;
+/** "7.45 GiB · usb · removable". */
+export function driveLine(tr: Translator, d: DriveView): string {
+  return tr.t('app.drive.meta', { size: tr.bytes(d.size), bus: d.bus, removable: d.removable ? 'yes' : 'no' });
 }
 
 /** A DOM id for a drive row (`prefix-` + the path with everything but letters and digits as `_`). */

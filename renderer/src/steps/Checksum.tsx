@@ -4,6 +4,7 @@ import { bridge } from '../api.js';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { speedOf, pct, phaseFraction } from '../components/format.js';
 import { ProgressBar } from '../components/ProgressBar.js';
+import { Msg, useT } from '../i18n.js';
 import type { Dispatch } from '../types.js';
 import { useJob, type JobActions } from '../useJob.js';
 
@@ -15,71 +16,66 @@ const CHECKSUM: JobActions<ChecksumView> = {
 
 /** The image's SHA-1 and SHA-256 on request, matched against the catalog of official releases. */
 export function Checksum({ path, ck, dispatch }: { path: string; ck: ImageState['checksum']; dispatch: Dispatch }) {
+  const tr = useT();
   const job = useJob(dispatch, CHECKSUM);
+  const match = ck.value?.catalogMatch;
+  const mismatch = ck.value?.catalogMismatch;
   return (
     <div className="checksum">
       {ck.status === 'idle' && (
         <button type="button" className="secondary" onClick={() => void job.start((api, jobId) => api.checksumImage({ jobId, path }))}>
-          Verify checksum
+          {tr.t('app.checksum.start')}
         </button>
       )}
       {ck.status === 'running' && (
         <div className="checksum-progress">
-          <p id="ck-label">Computing SHA-1 and SHA-256…</p>
-          <ProgressBar fraction={phaseFraction(ck.progress)} label="Checksum progress" />
-          <p className="num small muted">
-            {pct(ck.progress)} · {speedOf(ck.progress)} · {formatEta(ck.progress?.etaSeconds ?? null)} left
-          </p>
+          <p id="ck-label">{tr.t('app.checksum.computing')}</p>
+          <ProgressBar fraction={phaseFraction(ck.progress)} label={tr.t('app.checksum.progress')} />
+          <p className="num small muted">{tr.t('app.checksum.stats', { percent: pct(tr, ck.progress), speed: speedOf(tr, ck.progress), eta: formatEta(ck.progress?.etaSeconds ?? null) })}</p>
           <button type="button" className="secondary" onClick={() => ck.jobId && void bridge().cancelJob({ jobId: ck.jobId })}>
-            Stop
+            {tr.t('app.checksum.stop')}
           </button>
         </div>
       )}
       {ck.status === 'done' && ck.value && (
-        <div className={`callout ${ck.value.catalogMatch ? 'success' : ck.value.catalogMismatch ? 'warning' : 'info'}`} role="status">
-          {ck.value.catalogMatch ? (
+        <div className={`callout ${match ? 'success' : mismatch ? 'warning' : 'info'}`} role="status">
+          {match ? (
             <p>
-              ✓ Matches <strong>{ck.value.catalogMatch.file}</strong> as listed publicly{' '}
-              <span className="muted">
-                (source: {ck.value.catalogMatch.source}
-                {ck.value.catalogMatch.singleSource ? '; listed by one source only' : ''})
-              </span>
-              .
+              <Msg id="app.checksum.match" values={{ file: match.file, source: match.source, single: match.singleSource ? 'yes' : 'no' }} />
             </p>
-          ) : ck.value.catalogMismatch ? (
+          ) : mismatch ? (
             <>
-              <p className="callout-title">Modified image</p>
+              <p className="callout-title">{tr.t('app.checksum.modified')}</p>
               <p>
-                This file is named like <strong>{ck.value.catalogMismatch.file}</strong>, but its checksum differs from the one listed publicly: it is not
-                that release as published (it was changed or damaged).
+                <Msg id="app.checksum.modifiedText" values={{ file: mismatch.file }} />
               </p>
               <p className="hashes">
-                {ck.value.catalogMismatch.expectedSha1 && (
+                {mismatch.expectedSha1 && (
                   <>
-                    Listed SHA-1 <code>{ck.value.catalogMismatch.expectedSha1}</code>
+                    <Msg id="app.checksum.listedSha1" values={{ hash: mismatch.expectedSha1 }} />
                     <br />
                   </>
                 )}
-                {ck.value.catalogMismatch.expectedSha256 && (
+                {mismatch.expectedSha256 && (
                   <>
-                    Listed SHA-256 <code>{ck.value.catalogMismatch.expectedSha256}</code>
+                    <Msg id="app.checksum.listedSha256" values={{ hash: mismatch.expectedSha256 }} />
                     <br />
                   </>
                 )}
-                <span className="muted">(source: {ck.value.catalogMismatch.source})</span>
+                <span className="muted">{tr.t('app.checksum.source', { source: mismatch.source })}</span>
               </p>
             </>
           ) : (
-            <p>No match: this image is not in the catalog of known official Windows 7 releases. That does not mean it is bad; compare the checksums with your source.</p>
+            <p>{tr.t('app.checksum.noMatch')}</p>
           )}
           <p className="hashes">
-            {ck.value.catalogMismatch ? 'This file: ' : ''}SHA-1 <code>{ck.value.sha1}</code>
+            {mismatch ? <Msg id="app.checksum.thisFileSha1" values={{ hash: ck.value.sha1 }} /> : <Msg id="app.checksum.sha1" values={{ hash: ck.value.sha1 }} />}
             <br />
-            SHA-256 <code>{ck.value.sha256}</code>
+            <Msg id="app.checksum.sha256" values={{ hash: ck.value.sha256 }} />
           </p>
         </div>
       )}
-      {ck.status === 'error' && ck.error && <ErrorBox error={ck.error} title="The checksum could not be computed" />}
+      {ck.status === 'error' && ck.error && <ErrorBox error={ck.error} title={tr.t('app.checksum.failed')} />}
     </div>
   );
 }

@@ -1,36 +1,36 @@
 import { erasesPcDisk, setupLines } from '../../../electron/shared/setup.js';
 import { confirmationLines } from '../../../electron/shared/wizard.js';
+import { Msg, useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
 
 export function ConfirmStep({ state }: StepProps) {
+  const tr = useT();
   const lines = confirmationLines(state);
-  const setup = setupLines(state.setup, state.image.info?.windows?.editions ?? []);
+  const setup = setupLines(state.setup, state.image.info?.windows?.editions ?? []).map((l) => ('key' in l ? tr.t(l.key, l.values) : l.text));
   return (
     <div className="step">
       <div className="callout danger">
-        <p className="callout-title">
-          {lines.length === 1 ? 'This drive will be completely erased:' : `These ${lines.length} drives will be completely erased:`}
-        </p>
+        <p className="callout-title">{tr.t('app.confirm.erased', { count: lines.length })}</p>
         <ul className="erase-list">
           {lines.map((l) => (
-            <li key={l}>{l}</li>
+            <li key={l.path}>{tr.t('app.confirm.target', { name: l.name, path: l.path, size: tr.bytes(l.size) })}</li>
           ))}
         </ul>
-        <p>Everything on {lines.length === 1 ? 'it' : 'them'} will be lost. This cannot be undone.</p>
+        <p>{tr.t('app.confirm.lost', { count: lines.length })}</p>
       </div>
       <p>
-        Image: <strong>{state.image.info?.label || state.image.info?.fileName}</strong> <span className="muted break">({state.image.path})</span>
+        <Msg id="app.confirm.image" values={{ name: state.image.info?.label || state.image.info?.fileName || '', path: state.image.path ?? '' }} />
       </p>
       {erasesPcDisk(state.setup) && (
         <div className="callout danger">
-          <p className="callout-title">Windows setup from this stick erases the PC's disk 0</p>
-          <p>Every PC this stick starts setup on loses everything on its first disk, without another question.</p>
+          <p className="callout-title">{tr.t('app.confirm.wipeTitle')}</p>
+          <p>{tr.t('app.confirm.wipeText')}</p>
         </div>
       )}
       {setup.length > 0 && (
         <section className="card" aria-labelledby="setup-title">
           <h2 id="setup-title" className="card-title">
-            Windows setup
+            {tr.t('app.confirm.setupTitle')}
           </h2>
           <ul className="setup-lines">
             {setup.map((l) => (
@@ -39,7 +39,7 @@ export function ConfirmStep({ state }: StepProps) {
           </ul>
         </section>
       )}
-      <p className="muted">After writing, SevenStick reads every written sector back from the drive and compares it.</p>
+      <p className="muted">{tr.t('app.confirm.readBack')}</p>
     </div>
   );
 }

@@ -1,17 +1,23 @@
-import type { StepProps } from '../types.js';
-import { ErrorBox } from '../components/ErrorBox.js';
+import type { Notice } from '../../../electron/shared/contract.js';
+import { ErrorBox, ErrorText } from '../components/ErrorBox.js';
 import { Notices } from '../components/Notices.js';
+import { useT } from '../i18n.js';
+import type { StepProps } from '../types.js';
 
 export function DoneStep({ state, dispatch }: StepProps) {
+  const tr = useT();
   const r = state.write.result;
   const err = state.write.error;
+  // The stick's warnings as notices (in the user's language); older results carry only the English words.
+  const stickNotices: Notice[] = r?.notices?.length ? r.notices : (r?.warnings ?? []).map((message) => ({ severity: 'warning', code: 'W_STICK', message }));
   return (
     <div className="step">
-      {err && <ErrorBox error={err} title={err.code === 'E_ELEVATION' ? 'SevenStick could not get administrator access' : 'Writing failed'} />}
+      {err && <ErrorBox error={err} title={err.code === 'E_ELEVATION' ? tr.t('app.done.noElevation') : tr.t('app.done.failed')} />}
       {r && (
         <ul className="results">
           {r.targets.map((t) => {
             const d = state.drives.find((x) => x.path === t.path);
+            const cancelled = r.outcome === 'cancelled' || t.error?.code === 'E_CANCELLED';
             return (
               <li key={t.path} className={`result ${t.ok ? 'ok' : 'bad'}`}>
                 <span className="result-icon" aria-hidden="true">
@@ -22,16 +28,16 @@ export function DoneStep({ state, dispatch }: StepProps) {
                     {d?.description ?? t.path} <span className="drive-path">{t.path}</span>
                   </p>
                   {t.ok ? (
-                    <p>{t.verified ? 'Written and verified: every sector was read back from the drive and matches.' : 'Written (not verified).'}</p>
-                  ) : (
+                    <p>{t.verified ? tr.t('app.done.verified') : tr.t('app.done.notVerified')}</p>
+                  ) : cancelled ? (
+                    <p>{tr.t('app.done.cancelled')}</p>
+                  ) : t.error ? (
                     <>
-                      <p>
-                        {r.outcome === 'cancelled' || t.error?.code === 'E_CANCELLED'
-                          ? 'Cancelled. The drive was left without a boot sector, so it cannot be mistaken for a working stick. Write it again to use it.'
-                          : (t.error?.message ?? 'Not finished.')}
-                      </p>
-                      {t.error && t.error.code !== 'E_CANCELLED' && <p className="muted">Try another USB port or another stick; if it fails at the same place again, the stick is probably worn out or fake.</p>}
+                      <ErrorText error={t.error} />
+                      <p className="muted">{tr.t('app.done.tryAgain')}</p>
                     </>
+                  ) : (
+                    <p>{tr.t('app.done.notFinished')}</p>
                   )}
                 </div>
               </li>
@@ -39,19 +45,19 @@ export function DoneStep({ state, dispatch }: StepProps) {
           })}
         </ul>
       )}
-      {r?.warnings && r.warnings.length > 0 && <Notices label="About this stick" notices={r.warnings.map((message) => ({ severity: 'warning', code: 'W_STICK', message }))} />}
+      {stickNotices.length > 0 && <Notices label={tr.t('app.done.aboutStick')} notices={stickNotices} />}
       {r?.outcome === 'done' && state.image.info?.kind === 'windows' && (
         <div className="callout info">
-          <p className="callout-title">Before you boot it</p>
+          <p className="callout-title">{tr.t('app.done.beforeBoot')}</p>
           <ul>
-            <li>Plug the stick into a USB 2 port: Windows 7 setup has no USB 3 drivers.</li>
-            <li>Boot it in Legacy/CSM mode where you can: Windows 7 often hangs at “Starting Windows” under pure UEFI.</li>
+            <li>{tr.t('app.done.usb2')}</li>
+            <li>{tr.t('app.done.csm')}</li>
           </ul>
         </div>
       )}
       <div className="actions">
         <button type="button" className="primary" onClick={() => dispatch({ type: 'reset' })}>
-          Start over
+          {tr.t('app.done.startOver')}
         </button>
       </div>
     </div>

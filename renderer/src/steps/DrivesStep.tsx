@@ -3,29 +3,31 @@ import { canSelect, visibleDrives } from '../../../electron/shared/wizard.js';
 import { DriveLabel } from '../components/DriveLabel.js';
 import { driveId, driveLine } from '../components/format.js';
 import { Notices } from '../components/Notices.js';
+import { useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
 
 export function DrivesStep({ state, dispatch }: StepProps) {
+  const tr = useT();
   const list = visibleDrives(state);
   const warnId = useId();
   return (
     <div className="step">
       <div aria-live="assertive" className="live">
         {state.dropped.length > 0 && (
-          <p className="callout warning" role="status">
-            {state.dropped.join(', ')} {state.dropped.length === 1 ? 'was removed or became unavailable, so it is' : 'were removed or became unavailable, so they are'} no longer selected.
+          <p className="callout warning break" role="status">
+            {tr.t('app.drives.dropped', { count: state.dropped.length, drives: tr.list(state.dropped) })}
           </p>
         )}
       </div>
       {!state.drivesLoaded ? (
-        <p className="muted">Looking for drives…</p>
+        <p className="muted">{tr.t('app.drives.looking')}</p>
       ) : list.length === 0 ? (
         <div className="empty">
-          <p>No USB drive found. Plug in a stick of at least 4 GB; it appears here by itself.</p>
+          <p>{tr.t('app.drives.none')}</p>
         </div>
       ) : (
         <fieldset className="drives">
-          <legend>Drives to write (everything on them is erased)</legend>
+          <legend>{tr.t('app.drives.legend')}</legend>
           <ul>
             {list.map((d) => {
               const selectable = canSelect(state, d);
@@ -43,9 +45,9 @@ export function DrivesStep({ state, dispatch }: StepProps) {
                   />
                   <DriveLabel id={id} drive={d} />
                   <div id={`${id}-desc`} className="drive-meta">
-                    <span className="num">{driveLine(d)}</span>
-                    {d.system && <span className="badge no">System drive</span>}
-                    <Notices notices={d.notices} label={`About ${d.path}`} />
+                    <span className="num">{driveLine(tr, d)}</span>
+                    {d.system && <span className="badge no">{tr.t('app.drives.system')}</span>}
+                    <Notices notices={d.notices} label={tr.t('app.drives.notices', { path: d.path })} />
                   </div>
                 </li>
               );
@@ -55,9 +57,9 @@ export function DrivesStep({ state, dispatch }: StepProps) {
       )}
       <div className="show-all">
         <input type="checkbox" id="show-all" checked={state.showAll} onChange={(e) => dispatch({ type: 'show-all', value: e.target.checked })} aria-describedby={warnId} />
-        <label htmlFor="show-all">Show all drives</label>
+        <label htmlFor="show-all">{tr.t('app.drives.showAll')}</label>
         <p id={warnId} className="small muted">
-          Also lists internal and large disks. Be careful: picking the wrong one destroys its data. The system drive is never offered.
+          {tr.t('app.drives.showAllHint')}
         </p>
       </div>
     </div>

@@ -1,16 +1,32 @@
 import type { ImageView } from '../../../electron/shared/contract.js';
-import { formatBytes } from '../../../electron/shared/format.js';
+import type { MessageKey } from '../../../electron/shared/i18n/catalog.js';
+import type { Translator } from '../../../electron/shared/i18n/translator.js';
 import type { ImageState } from '../../../electron/shared/wizard.js';
 import { Notices } from '../components/Notices.js';
+import { useT } from '../i18n.js';
 import type { Dispatch } from '../types.js';
 import { Checksum } from './Checksum.js';
 
-function kindText(kind: ImageView['kind']): string {
-  return kind === 'windows' ? 'Windows setup media' : kind === 'hybrid' ? 'Hybrid image (copied as is)' : 'Raw disk image';
+const KIND_KEYS: Record<ImageView['kind'], MessageKey> = {
+  windows: 'app.image.kindWindows',
+  hybrid: 'app.image.kindHybrid',
+  raw: 'app.image.kindRaw',
+};
+
+/** "Build 6.1.7601.17514, Service Pack 1" (the media names its service pack in English: only its number is kept). */
+function versionText(tr: Translator, w: NonNullable<ImageView['windows']>): string {
+  if (!w.servicePack) return tr.t('app.image.versionNoSp', { build: w.build });
+  const n = /^Service Pack (\d+)$/i.exec(w.servicePack)?.[1];
+  return tr.t('app.image.version', { build: w.build, servicePack: n ? tr.t('app.image.servicePack', { number: n }) : w.servicePack });
+}
+
+function archText(tr: Translator, arch: string): string {
+  return arch === 'x64' ? tr.t('app.image.arch64') : arch === 'x86' ? tr.t('app.image.arch32') : arch;
 }
 
 /** What the inspected image is: type, size, and for Windows media its build, editions and warnings. */
 export function ImageCard({ image, dispatch }: { image: ImageState; dispatch: Dispatch }) {
+  const tr = useT();
   const info = image.info;
   if (!info) return null;
   const w = info.windows;
@@ -22,37 +38,34 @@ export function ImageCard({ image, dispatch }: { image: ImageState; dispatch: Di
       <p className="muted break">{info.path}</p>
       <dl className="facts">
         <div>
-          <dt>Type</dt>
-          <dd>{kindText(info.kind)}</dd>
+          <dt>{tr.t('app.image.type')}</dt>
+          <dd>{tr.t(KIND_KEYS[info.kind])}</dd>
         </div>
         <div>
-          <dt>Size</dt>
-          <dd className="num">{formatBytes(info.size)}</dd>
+          <dt>{tr.t('app.image.size')}</dt>
+          <dd className="num">{tr.bytes(info.size)}</dd>
         </div>
         {w && (
           <>
             <div>
-              <dt>Version</dt>
-              <dd>
-                Build {w.build}
-                {w.servicePack ? `, ${w.servicePack}` : ', no service pack'}
-              </dd>
+              <dt>{tr.t('app.image.versionLabel')}</dt>
+              <dd>{versionText(tr, w)}</dd>
             </div>
             <div>
-              <dt>Architecture</dt>
-              <dd>{w.arch === 'x64' ? '64-bit (x64)' : w.arch === 'x86' ? '32-bit (x86)' : w.arch}</dd>
+              <dt>{tr.t('app.image.archLabel')}</dt>
+              <dd>{archText(tr, w.arch)}</dd>
             </div>
             <div>
-              <dt>Boots on</dt>
+              <dt>{tr.t('app.image.bootsOn')}</dt>
               <dd>
-                <span className={`badge ${w.bios ? 'yes' : 'no'}`}>BIOS {w.bios ? '✓' : '✗'}</span>{' '}
-                <span className={`badge ${w.uefi ? 'yes' : 'no'}`}>UEFI {w.uefi ? '✓' : '✗'}</span>
+                <span className={`badge ${w.bios ? 'yes' : 'no'}`}>{tr.t('app.image.firmware', { firmware: 'BIOS', boots: w.bios ? 'yes' : 'no' })}</span>{' '}
+                <span className={`badge ${w.uefi ? 'yes' : 'no'}`}>{tr.t('app.image.firmware', { firmware: 'UEFI', boots: w.uefi ? 'yes' : 'no' })}</span>
               </dd>
             </div>
             {w.languages.length > 0 && (
               <div>
-                <dt>Languages</dt>
-                <dd>{w.languages.join(', ')}</dd>
+                <dt>{tr.t('app.image.languages')}</dt>
+                <dd>{tr.list(w.languages)}</dd>
               </div>
             )}
           </>
@@ -60,17 +73,17 @@ export function ImageCard({ image, dispatch }: { image: ImageState; dispatch: Di
       </dl>
       {w && w.editions.length > 0 && (
         <div className="editions">
-          <h3>Editions</h3>
+          <h3>{tr.t('app.image.editions')}</h3>
           <ul>
             {w.editions.map((e) => (
               <li key={e.index}>
-                <span className="num">{e.index}.</span> {e.name} <span className="muted">({e.editionId}, {e.arch})</span>
+                <span className="num">{tr.number(e.index)}.</span> {e.name} <span className="muted">({e.editionId}, {e.arch})</span>
               </li>
             ))}
           </ul>
         </div>
       )}
-      <Notices notices={info.notices} label="Things to know about this image" />
+      <Notices notices={info.notices} label={tr.t('app.image.notices')} />
       <Checksum path={info.path} ck={image.checksum} dispatch={dispatch} />
     </section>
   );

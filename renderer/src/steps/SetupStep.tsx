@@ -1,5 +1,6 @@
 import type { SetupFields } from '../../../electron/shared/setup.js';
 import { ErrorBox } from '../components/ErrorBox.js';
+import { useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
 import { exportAnswers, importAnswers, loadPreset, savePreset } from './setup/actions.js';
 import { SetupAccount } from './setup/SetupAccount.js';
@@ -9,54 +10,53 @@ import { SetupRegion } from './setup/SetupRegion.js';
 
 /** "Set up Windows": an answer file made from settings (or presets), or one imported as is. */
 export function SetupStep({ state, dispatch }: StepProps) {
+  const tr = useT();
   const setup = state.setup;
   const w = state.image.info?.windows;
   const set = (patch: Partial<SetupFields>) => dispatch({ type: 'setup-set', patch });
   const fromSettings = setup.source === 'settings';
   return (
     <div className="step setup">
-      <p className="muted">
-        The stick gets an answer file (autounattend.xml) so Windows setup on every PC it starts gets the same answers. What you leave empty, setup asks as usual.
-      </p>
+      <p className="muted">{tr.t('app.setup.intro')}</p>
       <fieldset className="plain">
-        <legend>Answer file</legend>
+        <legend>{tr.t('app.setup.sourceLegend')}</legend>
         <div className="radio">
           <input type="radio" id="setup-source-settings" name="setup-source" checked={fromSettings} onChange={() => set({ source: 'settings' })} />
-          <label htmlFor="setup-source-settings">Make it from the settings below</label>
+          <label htmlFor="setup-source-settings">{tr.t('app.setup.sourceSettings')}</label>
         </div>
         <div className="radio">
           <input type="radio" id="setup-source-imported" name="setup-source" checked={!fromSettings} onChange={() => set({ source: 'imported' })} />
-          <label htmlFor="setup-source-imported">Use an autounattend.xml I already have (copied as is)</label>
+          <label htmlFor="setup-source-imported">{tr.t('app.setup.sourceImported')}</label>
         </div>
       </fieldset>
       <div className="toolbar">
         {fromSettings ? (
           <>
             <button type="button" className="secondary" disabled={setup.busy} onClick={() => void loadPreset(state, dispatch)}>
-              Load preset…
+              {tr.t('app.setup.loadPreset')}
             </button>
             <button type="button" className="secondary" disabled={setup.busy} onClick={() => void savePreset(state, dispatch)}>
-              Save preset…
+              {tr.t('app.setup.savePreset')}
             </button>
             <button type="button" className="secondary" disabled={setup.busy} onClick={() => void exportAnswers(state, dispatch)}>
-              Export answer file…
+              {tr.t('app.setup.exportAnswers')}
             </button>
           </>
         ) : (
           <button type="button" className="secondary" disabled={setup.busy} onClick={() => void importAnswers(dispatch)}>
-            Import autounattend.xml…
+            {tr.t('app.setup.importAnswers')}
           </button>
         )}
       </div>
       <div aria-live="polite" className="live">
-        {setup.busy && <p className="muted">Working…</p>}
+        {setup.busy && <p className="muted">{tr.t('app.setup.working')}</p>}
         {!fromSettings && setup.imported !== null && (
           <p className="callout" role="status">
-            Imported answer file ({setup.imported.length} characters): well-formed and for this image's architecture. It goes on the stick exactly as it is.
+            {tr.t('app.setup.imported', { count: setup.imported.length })}
           </p>
         )}
       </div>
-      {setup.error && <ErrorBox error={setup.error} title="The answer file cannot be made" />}
+      {setup.error && <ErrorBox error={setup.error} title={tr.t('app.setup.failed')} />}
       <SetupEdition setup={setup} editions={w?.editions ?? []} set={set} />
       {fromSettings && (
         <>

@@ -1,20 +1,22 @@
+import { useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
 
 export function StartStep({ dispatch }: StepProps) {
+  const tr = useT();
   return (
     <div className="start">
-      <p className="lead">Turns a Windows 7 ISO into a USB stick that boots on BIOS and UEFI PCs — and proves it by reading every written sector back.</p>
+      <p className="lead">{tr.t('app.start.lead')}</p>
       <div className="choices">
         <button type="button" className="choice" onClick={() => dispatch({ type: 'start', flow: 'write' })}>
-          <span className="choice-title">Make a bootable stick</span>
-          <span className="choice-text">Pick an ISO and a USB drive. The drive is erased.</span>
+          <span className="choice-title">{tr.t('app.start.write')}</span>
+          <span className="choice-text">{tr.t('app.start.writeText')}</span>
         </button>
         <button type="button" className="choice" onClick={() => dispatch({ type: 'start', flow: 'verify' })}>
-          <span className="choice-title">Verify a stick</span>
-          <span className="choice-text">Compare a stick made earlier with its ISO, file by file.</span>
+          <span className="choice-title">{tr.t('app.start.verify')}</span>
+          <span className="choice-text">{tr.t('app.start.verifyText')}</span>
         </button>
       </div>
-      <p className="muted small">Tip: you can also drop an ISO file anywhere on this window.</p>
+      <p className="muted small">{tr.t('app.start.tip')}</p>
     </div>
   );
 }

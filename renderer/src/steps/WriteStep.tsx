@@ -1,9 +1,11 @@
 import type { Progress } from '../../../electron/shared/contract.js';
+import { phaseText } from '../../../electron/shared/i18n/phrases.js';
 import { jobFraction } from '../../../electron/shared/job-progress.js';
-import { formatEta, PHASE_LABELS } from '../../../electron/shared/wizard.js';
+import { formatEta } from '../../../electron/shared/wizard.js';
 import { bridge } from '../api.js';
 import { speedOf, pct, phaseFraction } from '../components/format.js';
 import { ProgressBar } from '../components/ProgressBar.js';
+import { useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
 
 function Stat({ label, value }: { label: string; value: string }) {
@@ -16,6 +18,8 @@ function Stat({ label, value }: { label: string; value: string }) {
 }
 
 function TargetProgress({ path, p, name }: { path: string; p: Progress | undefined; name: string }) {
+  const tr = useT();
+  const phase = p ? phaseText(tr, p.phase) : null;
   return (
     <li className="target">
       <div className="target-head">
@@ -23,19 +27,20 @@ function TargetProgress({ path, p, name }: { path: string; p: Progress | undefin
         <span className="drive-path">{path}</span>
       </div>
       <p className="phase" aria-live="polite">
-        {p ? PHASE_LABELS[p.phase] : 'Waiting for administrator access…'}
+        {phase ?? tr.t('app.write.waiting')}
       </p>
-      <ProgressBar fraction={p?.phase === 'done' ? 1 : phaseFraction(p)} label={`${name}: ${p ? PHASE_LABELS[p.phase] : 'waiting'}`} />
+      <ProgressBar fraction={p?.phase === 'done' ? 1 : phaseFraction(p)} label={tr.t('app.write.progress', { name, phase: phase ?? tr.t('app.write.waitingShort') })} />
       <dl className="stats">
-        <Stat label="Done" value={p?.phase === 'done' ? '100 %' : pct(p)} />
-        <Stat label="Speed" value={speedOf(p)} />
-        <Stat label="Time left" value={formatEta(p?.etaSeconds ?? null)} />
+        <Stat label={tr.t('app.write.done')} value={p?.phase === 'done' ? tr.percent(1) : pct(tr, p)} />
+        <Stat label={tr.t('app.write.speed')} value={speedOf(tr, p)} />
+        <Stat label={tr.t('app.write.timeLeft')} value={formatEta(p?.etaSeconds ?? null)} />
       </dl>
     </li>
   );
 }
 
 export function WriteStep({ state, dispatch }: StepProps) {
+  const tr = useT();
   const cancel = async () => {
     if (!state.write.jobId) return;
     dispatch({ type: 'cancel-requested' });
@@ -45,8 +50,8 @@ export function WriteStep({ state, dispatch }: StepProps) {
   return (
     <div className="step">
       <p className="overall num">
-        <span className="sr-only">Overall progress: </span>
-        {Math.floor(overall * 100)} %
+        <span className="sr-only">{tr.t('app.write.overall')} </span>
+        {tr.percent(overall)}
       </p>
       <ul className="targets">
         {state.write.targets.map((t) => {
@@ -54,10 +59,10 @@ export function WriteStep({ state, dispatch }: StepProps) {
           return <TargetProgress key={t.path} path={t.path} name={d?.description ?? t.path} p={state.write.progress[t.path] ?? state.write.progress['']} />;
         })}
       </ul>
-      <p className="muted small">Keep the drive plugged in. Your computer will not go to sleep while SevenStick writes.</p>
+      <p className="muted small">{tr.t('app.write.keepPlugged')}</p>
       <div className="actions">
         <button type="button" className="secondary" onClick={() => void cancel()} disabled={state.write.cancelling}>
-          {state.write.cancelling ? 'Cancelling…' : 'Cancel'}
+          {state.write.cancelling ? tr.t('app.write.cancelling') : tr.t('app.write.cancel')}
         </button>
       </div>
     </div>

@@ -1,31 +1,49 @@
 import type { SetupFields, SetupState } from '../../../../electron/shared/setup.js';
+import type { Translator } from '../../../../electron/shared/i18n/translator.js';
+import { useT } from '../../i18n.js';
 import { KEYBOARDS, LOCALES, TIME_ZONES, keyboardFor, mediaLanguages, type Locale } from './data.js';
 import { Field } from './Field.js';
 
-const localeOptions = (list: readonly Locale[]) =>
-  list.map((l) => (
-    <option key={l.tag} value={l.tag}>
-      {l.name} ({l.tag})
-    </option>
-  ));
+/** A Windows locale by its name in the user's language (Intl's), else Windows' English name. */
+function localeName(tr: Translator, l: Locale): string {
+  try {
+    return tr.intl.formatDisplayName(l.tag, { type: 'language', languageDisplay: 'standard' }) ?? l.name;
+  } catch {
+    return l.name;
+  }
+}
+
+/** The locales as options, named and sorted in the user's language. */
+function localeOptions(tr: Translator, list: readonly Locale[]) {
+  const collator = new Intl.Collator(tr.intl.locale);
+  return list
+    .map((l) => ({ tag: l.tag, name: localeName(tr, l) }))
+    .sort((a, b) => collator.compare(a.name, b.name))
+    .map((l) => (
+      <option key={l.tag} value={l.tag}>
+        {tr.t('app.setup.localeOption', { name: l.name, tag: l.tag })}
+      </option>
+    ));
+}
 
 /** Setup's language, formats, keyboard and time zone: Windows 7's own identifiers. */
 export function SetupRegion({ setup, languages, set }: { setup: SetupState; languages: string[]; set(p: Partial<SetupFields>): void }) {
+  const tr = useT();
   return (
     <fieldset>
-      <legend>Language and region</legend>
+      <legend>{tr.t('app.setup.regionLegend')}</legend>
       <div className="field-grid">
-        <Field id="setup-language" label="Language of setup and Windows">
+        <Field id="setup-language" label={tr.t('app.setup.language')}>
           <select id="setup-language" value={setup.language} onChange={(e) => set({ language: e.target.value })}>
-            {localeOptions(mediaLanguages(languages))}
+            {localeOptions(tr, mediaLanguages(languages))}
           </select>
         </Field>
-        <Field id="setup-locale" label="Formats (dates, numbers, currency)">
+        <Field id="setup-locale" label={tr.t('app.setup.locale')}>
           <select id="setup-locale" value={setup.locale} onChange={(e) => set({ locale: e.target.value, keyboard: keyboardFor(e.target.value) })}>
-            {localeOptions(LOCALES)}
+            {localeOptions(tr, LOCALES)}
           </select>
         </Field>
-        <Field id="setup-keyboard" label="Keyboard layout">
+        <Field id="setup-keyboard" label={tr.t('app.setup.keyboard')}>
           <select id="setup-keyboard" value={setup.keyboard} onChange={(e) => set({ keyboard: e.target.value })}>
             {KEYBOARDS.map((k) => (
               <option key={k.id} value={k.id.toLowerCase()}>
@@ -34,9 +52,9 @@ export function SetupRegion({ setup, languages, set }: { setup: SetupState; lang
             ))}
           </select>
         </Field>
-        <Field id="setup-timezone" label="Time zone">
+        <Field id="setup-timezone" label={tr.t('app.setup.timeZone')}>
           <select id="setup-timezone" value={setup.timeZone ?? ''} onChange={(e) => set({ timeZone: e.target.value || null })}>
-            <option value="">Let setup ask</option>
+            <option value="">{tr.t('app.setup.letSetupAsk')}</option>
             {TIME_ZONES.map((z) => (
               <option key={z.id} value={z.id}>
                 {z.label}
