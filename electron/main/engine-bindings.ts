@@ -124,8 +124,8 @@ export function imageView(path: string, r: InspectResult): ImageView {
   const w = r.windows;
   if (w) {
     view.windows = {
-      build: w.version || (w.build !== null ? String(w.build) : 'unknown'),
-      servicePack: w.sp ? `Service Pack ${w.sp}` : null,
+      build: w.version || (w.build !== null ? String(w.build) : null),
+      servicePack: w.sp || null,
       arch: w.arch,
       uefi: w.uefi,
       bios: true,

@@ -85,9 +85,10 @@ export interface ImageView {
   label: string;
   size: number;
   windows?: {
-    build: string;
-    /** e.g. "Service Pack 1", or null when the media has none. */
-    servicePack: string | null;
+    /** "6.1.7601.17514", or null when the media does not say. */
+    build: string | null;
+    /** The service pack's number (1 for SP1), or null when the media has none. */
+    servicePack: number | null;
     arch: string;
     uefi: boolean;
     bios: boolean;

@@ -24,7 +24,7 @@ const image: ImageView = {
   label: 'GRMCPRXFRER_EN_DVD',
   size: 3_000_000_000,
   notices: [],
-  windows: { build: '6.1.7601', servicePack: 'Service Pack 1', arch: 'x64', uefi: true, bios: true, editions, languages: ['en-US'] },
+  windows: { build: '6.1.7601', servicePack: 1, arch: 'x64', uefi: true, bios: true, editions, languages: ['en-US'] },
 };
 const run = (actions: Action[], s: WizardState = initialState): WizardState => actions.reduce(reducer, s);
 const toImage: Action[] = [

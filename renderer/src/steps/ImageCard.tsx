@@ -13,11 +13,11 @@ const KIND_KEYS: Record<ImageView['kind'], MessageKey> = {
   raw: 'app.image.kindRaw',
 };
 
-/** "Build 6.1.7601.17514, Service Pack 1" (the media names its service pack in English: only its number is kept). */
+/** "Build 6.1.7601.17514, Service Pack 1". */
 function versionText(tr: Translator, w: NonNullable<ImageView['windows']>): string {
-  if (!w.servicePack) return tr.t('app.image.versionNoSp', { build: w.build });
-  const n = /^Service Pack (\d+)$/i.exec(w.servicePack)?.[1];
-  return tr.t('app.image.version', { build: w.build, servicePack: n ? tr.t('app.image.servicePack', { number: n }) : w.servicePack });
+  const build = w.build ?? tr.t('app.image.buildUnknown');
+  if (!w.servicePack) return tr.t('app.image.versionNoSp', { build });
+  return tr.t('app.image.version', { build, servicePack: tr.t('app.image.servicePack', { number: w.servicePack }) });
 }
 
 function archText(tr: Translator, arch: string): string {
