@@ -15,8 +15,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriveView, ImageView } from '../electron/shared/contract.js';
 import { isLocale, PSEUDO_LOCALE, type Locale } from '../electron/shared/i18n/locales.js';
+import { pseudoMessage } from '../electron/shared/i18n/pseudo.js';
 import { launch, REPO, STUB_FILES, type Host } from './host.js';
-import { axeViolations, driveBox, fitProblems, heading, isRoot, pageTexts, pickImage, say, teardown, waitHeading, world } from './spec-kit.js';
+import { axeViolations, driveBox, fitProblems, heading, isRoot, pageTexts, pickImage, say, teardown, valuesSaying, waitHeading, world } from './spec-kit.js';
 import { loopDevice, throttleWrites, until, win7Iso } from './util.js';
 
 /** Names and technical words that stay as they are in every language. */
@@ -208,8 +209,10 @@ for (const walk of WALKS) {
         await until(async () => Number(await p.getByRole('progressbar').first().getAttribute('aria-valuenow')) > 0 || undefined, 30_000, 'write progress');
         await c.step('write');
       }
-      await waitHeading(host, say_('Your stick is ready'), 180_000);
+      await p.locator('.results .result').first().waitFor({ timeout: 180_000 });
       unthrottle?.();
+      assert.equal(await p.locator('.results .result.ok').count(), 1, `the stick was written: ${await p.locator('main').innerText()}`);
+      await waitHeading(host, say_('Your stick is ready'));
       await c.step('done');
 
       // Verify the stick against its ISO: from the start screen, to the report.
@@ -312,6 +315,14 @@ test('i18n: the checks themselves find text that does not fit and English that i
   } finally {
     await teardown(w);
   }
+  // say(): a catalog text in the wizard's language, also when it is one branch of a plural or select.
+  assert.match(pseudoMessage('Writing'), say(PSEUDO_LOCALE, 'Writing') as RegExp);
+  assert.match('Writing', say(PSEUDO_LOCALE, 'Writing') as RegExp);
+  const plural = '{count, plural, one {Your stick is ready} other {Your sticks are ready}}';
+  assert.deepEqual(valuesSaying(plural, 'Your stick is ready'), { count: 1 });
+  assert.deepEqual(valuesSaying(plural, 'Your sticks are ready'), { count: 5 });
+  assert.deepEqual(valuesSaying('{kind, select, iso {An ISO} other {A disk}}', 'An ISO'), { kind: 'iso' });
+  assert.equal(valuesSaying(plural, 'ready'), null);
   assert.deepEqual(englishLeaks(['Ñéxţ ŵöŕ', 'Ŵíñđöŵš ÚÉFÍ SevenStick BIOS'], []), []);
   assert.deepEqual(englishLeaks(['Ŵŕíţíñĝ /dev/loop3 → /tmp/a b/win7.iso (E_NO_SPACE)', 'Ţíɱé žöñé: W. Europe Standard Time'], ['W. Europe Standard Time']), []);
   assert.deepEqual(englishLeaks(['Ñéxţ', 'Next', 'Choose the image'], []), ['"Next" in "Next"', '"Choose" in "Choose the image"', '"image" in "Choose the image"']);

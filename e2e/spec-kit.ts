@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { englishMessages, type MessageKey } from '../electron/shared/i18n/catalog.js';
 import type { Locale } from '../electron/shared/i18n/locales.js';
-import { createTranslator } from '../electron/shared/i18n/translator.js';
+import { createTranslator, type MessageValues } from '../electron/shared/i18n/translator.js';
 import type { Host, HostOptions } from './host.js';
 import type { Loop } from './util.js';
 
@@ -32,16 +33,38 @@ export async function step(host: Host, name: string): Promise<void> {
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * The values that make an English catalog message say exactly `english`: {} when it is that text, or
+ * the value choosing a plural/select branch of plain text (`{count, plural, one {Your stick is ready}
+ * other {…}}` says "Your stick is ready" for count 1); null when it never does.
+ */
+export function valuesSaying(message: string, english: string): MessageValues | null {
+  if (message === english) return {};
+  const ast = parse(message);
+  const el = ast[0];
+  if (ast.length !== 1 || !el || (el.type !== TYPE.plural && el.type !== TYPE.select)) return null;
+  for (const [k, o] of Object.entries(el.options)) {
+    const only = o.value.length === 1 ? o.value[0] : undefined;
+    if (only?.type !== TYPE.literal || only.value !== english) continue;
+    const PLURAL: Record<string, number> = { zero: 0, one: 1, two: 2, few: 3, many: 11, other: 5 };
+    return { [el.value]: el.type === TYPE.select ? k : k.startsWith('=') ? Number(k.slice(1)) : (PLURAL[k] ?? 5) };
+  }
+  return null;
+}
+
+/**
  * What the wizard shows for an English text in a language, as a pattern for Playwright's name/text
- * matching: the text of every catalog message whose English is exactly `english`, in `locale` (the
- * pseudo-locale's or a translation, English where a catalog has none yet), and the English itself (a
- * text the renderer does not take from a catalog yet). English: the text as it is, matched as before.
+ * matching: the text of every catalog message that says exactly `english` (valuesSaying), in `locale`
+ * (the pseudo-locale's or a translation, English where a catalog has none yet), and the English itself
+ * (a text the renderer does not take from a catalog yet). English: the text as it is, matched as before.
  */
 export function say(locale: Locale, english: string): string | RegExp {
   if (locale === 'en') return english;
   const tr = createTranslator(locale);
-  const keys = (Object.entries(englishMessages()) as Array<[MessageKey, string]>).filter(([, m]) => m === english).map(([k]) => k);
-  const texts = new Set([english, ...keys.map((k) => tr.t(k))]);
+  const texts = new Set([english]);
+  for (const [k, m] of Object.entries(englishMessages()) as Array<[MessageKey, string]>) {
+    const values = valuesSaying(m, english);
+    if (values) texts.add(tr.t(k, values));
+  }
   return new RegExp([...texts].map(escapeRe).join('|'));
 }
 
