@@ -26,8 +26,8 @@ const ALLOWED_WORDS = new Set(['SevenStick', 'Windows', 'UEFI', 'BIOS', 'CSM', '
 /** Windows 7's own identifiers the setup lists show (language, keyboard and time zone names): data, not messages. */
 function windowsIdentifiers(): string[] {
   const loc = JSON.parse(readFileSync(join(REPO, 'assets', 'unattend', 'locales.json'), 'utf8')) as { locales: Array<{ tag: string; name: string }>; keyboards: Array<{ name: string }> };
-  const tz = JSON.parse(readFileSync(join(REPO, 'assets', 'unattend', 'timezones.json'), 'utf8')) as { zones: Array<{ label: string }> };
-  return [...loc.locales.map((l) => `${l.name} (${l.tag})`), ...loc.locales.map((l) => l.name), ...loc.keyboards.map((k) => k.name), ...tz.zones.map((z) => z.label)];
+  const tz = JSON.parse(readFileSync(join(REPO, 'assets', 'unattend', 'timezones.json'), 'utf8')) as { zones: Array<{ id: string; label: string }> };
+  return [...loc.locales.map((l) => `${l.name} (${l.tag})`), ...loc.locales.map((l) => l.name), ...loc.keyboards.map((k) => k.name), ...tz.zones.flatMap((z) => [z.label, z.id])];
 }
 
 /**
