@@ -138,7 +138,7 @@ for (const walk of WALKS) {
         image.path,
         ...(image.windows?.editions.flatMap((e) => [e.name, e.editionId, `(${e.editionId}, ${e.arch})`, e.arch]) ?? []),
         ...(image.windows?.languages ?? []),
-        image.windows?.servicePack ?? '',
+        String(image.windows?.servicePack ?? ''), // "Service Pack 1" here; a number once the renderer says it itself
         ...drives.flatMap((d) => [d.description, d.path, d.bus]),
         ...windowsIdentifiers(),
         ...typed,
