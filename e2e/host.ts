@@ -14,6 +14,8 @@ import { CSP } from '../electron/main/app-protocol.js';
 import { bindEngine } from '../electron/main/engine-bindings.js';
 import { createHandlers, dispatch } from '../electron/main/handlers.js';
 import { HelperSession } from '../electron/main/helper-client.js';
+import { languageSettings } from '../electron/main/language.js';
+import type { Locale } from '../electron/shared/i18n/locales.js';
 import { EVENT_METHODS, INVOKE_METHODS, type EventChannel, type EventContract, type InvokeChannel, type WriteRequest } from '../electron/shared/contract.js';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -52,6 +54,22 @@ export interface HostOptions {
   watchMs?: number;
   /** Start as if opened with this image ("Open with SevenStick", a file argument). */
   launchImage?: string;
+  /**
+   * The OS's language as main reports it (default English). A choice made in the app is kept in memory
+   * for this launch, across page reloads, as main's settings file keeps it across restarts.
+   * Chromium host only (the Electron launcher runs with the machine's own language).
+   */
+  locale?: Locale;
+  /**
+   * Browser zoom. 200 % zoom in Electron halves the CSS viewport: emulated with a CSS viewport of
+   * 490×380 at device scale factor 2 (default 1: 980×760). Chromium host only.
+   */
+  zoom?: 1 | 2;
+}
+
+/** The window's CSS viewport at a zoom level (the app's window is 980×760 at 100 %). */
+export function viewportAt(zoom: 1 | 2): { width: number; height: number } {
+  return { width: 980 / zoom, height: 760 / zoom };
 }
 
 export interface Host {
@@ -83,7 +101,8 @@ export async function launch(opts: HostOptions): Promise<Host> {
     executablePath: process.env.SEVENSTICK_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 980, height: 760 },
+    viewport: viewportAt(opts.zoom ?? 1),
+    deviceScaleFactor: opts.zoom ?? 1,
     colorScheme: opts.colorScheme ?? 'light',
     reducedMotion: 'reduce',
   });
@@ -157,6 +176,7 @@ export async function launch(opts: HostOptions): Promise<Host> {
     openFile: async (kind) => (existsSync(join(files, STUB_FILES[kind])) ? readFileSync(join(files, STUB_FILES[kind])) : null),
     openLog: async () => true,
     emit,
+    language: languageSettings({ os: () => opts.locale ?? 'en' }),
     info: { version: 'e2e', platform: process.platform, needsElevation: process.getuid?.() !== 0, logPath: join(tmpdir(), 'sevenstick-e2e.log') },
     takeLaunchImage: () => {
       const p = launchImage;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STUB_FILES } from './host.js';
+import { STUB_FILES, viewportAt } from './host.js';
 import { loopDevice, until, win7Iso } from './util.js';
 import { driveBox, isRoot, pickImage, step, teardown, waitHeading, world, type Launcher } from './spec-kit.js';
 
@@ -109,11 +109,11 @@ export function defineSetupSpecs(launch: Launcher, opts: { id: 'chromium' | 'ele
       await kb.press('Space');
       assert.equal(await p.getByRole('button', { name: 'Next' }).isDisabled(), false);
       await step(host, 'setup-keyboard-dark');
-      await p.setViewportSize({ width: 490, height: 380 });
+      await p.setViewportSize(viewportAt(2));
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `horizontal overflow at 200 %: ${overflow}px`);
       await step(host, 'setup-dark-200');
-      await p.setViewportSize({ width: 980, height: 760 });
+      await p.setViewportSize(viewportAt(1));
       // An imported answer file for the other architecture: refused, with the reason.
       writeFileSync(
         join(host.files ?? '', STUB_FILES.answers),

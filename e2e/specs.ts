@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { viewportAt } from './host.js';
 import { loopDevice, rawImage, throttleWrites, until, win7Iso } from './util.js';
 import { cmpDeviceWithFile, driveBox, heading, isRoot, pickImage, step, teardown, waitHeading, world, type Launcher } from './spec-kit.js';
 import { defineSetupSpecs } from './setup-specs.js';
@@ -337,7 +338,7 @@ export function defineSpecs(launch: Launcher, opts: { id: 'chromium' | 'electron
       await host.page.getByRole('heading', { level: 2, name: 'GRMCPRXFRER_EN_DVD' }).waitFor();
       await step(host, 'image-dark');
       // 200 % zoom: half the CSS viewport; nothing may overflow sideways.
-      await host.page.setViewportSize({ width: 490, height: 380 });
+      await host.page.setViewportSize(viewportAt(2));
       const overflow = await host.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `horizontal overflow at 200 %: ${overflow}px`);
       await step(host, 'image-dark-200');
