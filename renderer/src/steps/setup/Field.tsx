@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 
 /** One labelled control, with an optional hint tied to it (aria-describedby is set by the caller). */
-export function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
+export function Field({ id, label, hint, wide, children }: { id: string; label: string; hint?: string; /** A whole row of the grid (long choices: locales, time zones). */ wide?: boolean; children: ReactNode }) {
   return (
-    <div className="field">
+    <div className={wide ? 'field field-wide' : 'field'}>
       <label htmlFor={id}>{label}</label>
       {children}
       {hint && (

@@ -33,12 +33,12 @@ export function SetupRegion({ setup, languages, set }: { setup: SetupState; lang
     <fieldset>
       <legend>{tr.t('app.setup.regionLegend')}</legend>
       <div className="field-grid">
-        <Field id="setup-language" label={tr.t('app.setup.language')}>
+        <Field wide id="setup-language" label={tr.t('app.setup.language')}>
           <select id="setup-language" value={setup.language} onChange={(e) => set({ language: e.target.value })}>
             {localeOptions(tr, mediaLanguages(languages))}
           </select>
         </Field>
-        <Field id="setup-locale" label={tr.t('app.setup.locale')}>
+        <Field wide id="setup-locale" label={tr.t('app.setup.locale')}>
           <select id="setup-locale" value={setup.locale} onChange={(e) => set({ locale: e.target.value, keyboard: keyboardFor(e.target.value) })}>
             {localeOptions(tr, LOCALES)}
           </select>
@@ -52,7 +52,7 @@ export function SetupRegion({ setup, languages, set }: { setup: SetupState; lang
             ))}
           </select>
         </Field>
-        <Field id="setup-timezone" label={tr.t('app.setup.timeZone')}>
+        <Field wide id="setup-timezone" label={tr.t('app.setup.timeZone')}>
           <select id="setup-timezone" value={setup.timeZone ?? ''} onChange={(e) => set({ timeZone: e.target.value || null })}>
             <option value="">{tr.t('app.setup.letSetupAsk')}</option>
             {TIME_ZONES.map((z) => (
