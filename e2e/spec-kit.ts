@@ -81,6 +81,7 @@ export interface FitProblem {
  * whose overflow is hidden/clip and whose content is larger than its client box; (2) a text node whose
  * line boxes (Range client rects) reach outside an element that holds it (up to the first scroll
  * container) or outside the viewport horizontally; (3) a <select> whose chosen option is wider than the
+ * select (unless an <output for="<select id>"> shows the choice in full),
  * room it has; (4) the document scrolling sideways. Visually hidden (1 px, screen reader) text is left out.
  */
 export async function fitProblems(page: Page): Promise<FitProblem[]> {
@@ -165,7 +166,9 @@ export async function fitProblems(page: Page): Promise<FitProblem[]> {
       const need = canvas.measureText(opt.text).width;
       const arrow = st.appearance === 'none' ? 0 : parseFloat(st.fontSize) * 1.25;
       const room = sel.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - arrow;
-      if (need > room + TOL) out.push({ kind: 'select-clipped', text: short(opt.text), element: describe(sel), detail: `text ${Math.round(need)} px wide, room ${Math.round(room)} px` });
+      // A narrow window may cut a long choice if the page also writes it out in full (<output for=…>).
+      const spelled = sel.id ? Array.from(document.querySelectorAll(`output[for~="${CSS.escape(sel.id)}"]`)).some((o) => shown(o) && (o.textContent ?? '').includes(opt.text.trim())) : false;
+      if (need > room + TOL && !spelled) out.push({ kind: 'select-clipped', text: short(opt.text), element: describe(sel), detail: `text ${Math.round(need)} px wide, room ${Math.round(room)} px` });
     }
 
     // (4) No sideways scrolling of the whole page.

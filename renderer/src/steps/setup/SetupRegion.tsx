@@ -29,6 +29,7 @@ function localeOptions(tr: Translator, list: readonly Locale[]) {
 /** Setup's language, formats, keyboard and time zone: Windows 7's own identifiers. */
 export function SetupRegion({ setup, languages, set }: { setup: SetupState; languages: string[]; set(p: Partial<SetupFields>): void }) {
   const tr = useT();
+  const zone = TIME_ZONES.find((z) => z.id === setup.timeZone);
   return (
     <fieldset>
       <legend>{tr.t('app.setup.regionLegend')}</legend>
@@ -61,6 +62,12 @@ export function SetupRegion({ setup, languages, set }: { setup: SetupState; lang
               </option>
             ))}
           </select>
+          {/* Windows' zone names are long: in a narrow window the chosen one is also written out in full here. */}
+          {zone && (
+            <output htmlFor="setup-timezone" className="field-value small">
+              {zone.label}
+            </output>
+          )}
         </Field>
       </div>
     </fieldset>
