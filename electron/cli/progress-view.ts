@@ -108,7 +108,7 @@ export class ProgressView {
     const tr = this.tr;
     const fraction = this.job.fraction(l.key || undefined);
     const pct = tr.percent(fraction).padStart(tr.percent(1).length);
-    const speed = (l.speed > 0 && MOVING.has(l.phase) ? tr.speed(l.speed) : '').padStart(tr.speed(999.9 * 1024 ** 2).length);
+    const speed = (l.speed > 0 && MOVING.has(l.phase) ? tr.speed(l.speed) : '').padStart(tr.speed(9999.9 * 1024 ** 2).length);
     const eta = this.eta().padEnd(tr.t('cli.progress.eta', { time: tr.duration(3599) }).length);
     const statusWidth = Math.max(...[...this.lines.values()].map((x) => phaseText(tr, x.phase).length));
     // name + " [" + bar + "] " + pct + " " + status + " " + speed + " " + eta
@@ -121,7 +121,7 @@ export class ProgressView {
     const barSize = Math.max(barMin, Math.min(30, room - nameW - statusW));
     const name = fit(l.key || this.defaultName, nameW);
     const filled = Math.round(fraction * barSize);
-    return `${name} [${'█'.repeat(filled)}${'░'.repeat(barSize - filled)}] ${pct} ${cut(phaseText(tr, l.phase), statusW)} ${speed} ${eta}`.trimEnd();
+    return `${name} [${'█'.repeat(filled)}${'░'.repeat(barSize - filled)}] ${pct} ${cut(phaseText(tr, l.phase), statusW)} ${speed} ${eta}`.trimEnd().slice(0, this.width());
   }
 
   private line(key: string): Line {
