@@ -3,27 +3,18 @@
  * phases from shared/job-progress.ts (byte passes weighted by bytes), the ETA of the whole job from a
  * smoothed rate (JobEta), phases without a byte count shown as status text. On a TTY one line per
  * target, redrawn in place (cli-progress MultiBar) and cleared at the end, each line fitting the
- * terminal; plain lines otherwise.
+ * terminal; plain lines otherwise. Phase names, percentages, sizes, speeds and times in the run's
+ * language (issue #15).
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { Progress } from '../engine/index.js';
-import { formatBytes, formatSpeed } from '../shared/format.js';
 import { JobEta, jobBytes, jobFraction, startTally, tallyProgress, type BytePass, type JobTally } from '../shared/job-progress.js';
-import { formatEta } from '../shared/wizard.js';
-
-const STATUS: Record<Progress['phase'], string> = {
-  preparing: 'preparing',
-  hashing: 'hashing',
-  writing: 'writing',
-  flushing: 'flushing',
-  verifying: 'verifying',
-  'checking-capacity': 'capacity',
-  done: 'done',
-};
+import { phaseText } from '../shared/i18n/phrases.js';
+import type { Translator } from '../shared/i18n/translator.js';
 
 interface Line {
   key: string;
-  status: string;
+  phase: Progress['phase'];
   speed: number;
   bar?: SingleBar;
 }
@@ -32,6 +23,17 @@ interface Line {
 function fit(name: string, n: number): string {
   return name.length <= n ? name.padEnd(n) : `…${name.slice(name.length - n + 1)}`;
 }
+
+/** Text cut at the end to `n` characters. */
+function cut(text: string, n: number): string {
+  return text.length <= n ? text.padEnd(n) : `${text.slice(0, Math.max(0, n - 1))}…`;
+}
+
+/** The phases whose bytes move (a speed is worth showing). */
+const MOVING: ReadonlySet<Progress['phase']> = new Set(['writing', 'verifying', 'hashing']);
+
+/** Name columns: at least this wide (a cut name keeps its last characters), at most 24. */
+const NAME_MIN = 12;
 
 /** The job's progress state, fed Progress events; renders lines of at most `width` columns. */
 export class JobProgress {
@@ -75,6 +77,7 @@ export class ProgressView {
 
   constructor(
     private readonly job: JobProgress,
+    private readonly tr: Translator,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     /** The name shown for events that name no target (e.g. the image being hashed). */
     private readonly defaultName = '',
@@ -91,26 +94,49 @@ export class ProgressView {
     return Math.max(40, (this.stream.columns || 80) - 1);
   }
 
-  /** One target's line: name [bar] pct status speed ETA, exactly `width` columns or less. */
+  /** The job's time left: "ETA 1 min, 5 sec" (a dash while unknown). */
+  private eta(): string {
+    const s = this.job.etaSeconds();
+    return this.tr.t('cli.progress.eta', { time: s === null || !Number.isFinite(s) ? '—' : this.tr.duration(s) });
+  }
+
+  /**
+   * One target's line: name [bar] pct phase speed ETA, at most `width` columns. The percentage, speed
+   * and ETA are never cut; when room is short the bar shrinks first, then the name, then the phase.
+   */
   private render(l: Line): string {
-    const pct = `${Math.floor(this.job.fraction(l.key || undefined) * 100)}%`.padStart(4);
-    const speed = (l.speed > 0 && (l.status === 'writing' || l.status === 'verifying' || l.status === 'hashing') ? formatSpeed(l.speed) : '').padStart(11);
-    const eta = `ETA ${formatEta(this.job.etaSeconds())}`.padEnd(10);
-    const tail = ` ${pct} ${l.status.padEnd(9)} ${speed} ${eta}`;
-    const name = fit(l.key || this.defaultName, this.nameWidth);
-    const barSize = Math.max(5, Math.min(30, this.width() - name.length - tail.length - 3));
-    const filled = Math.round(this.job.fraction(l.key || undefined) * barSize);
-    return `${name} [${'█'.repeat(filled)}${'░'.repeat(barSize - filled)}]${tail}`.slice(0, this.width());
+    const tr = this.tr;
+    const fraction = this.job.fraction(l.key || undefined);
+    const pct = tr.percent(fraction).padStart(tr.percent(1).length);
+    const speed = (l.speed > 0 && MOVING.has(l.phase) ? tr.speed(l.speed) : '').padStart(tr.speed(9999.9 * 1024 ** 2).length);
+    const eta = this.eta().padEnd(tr.t('cli.progress.eta', { time: tr.duration(3599) }).length);
+    const statusWidth = Math.max(...[...this.lines.values()].map((x) => phaseText(tr, x.phase).length));
+    // name + " [" + bar + "] " + pct + " " + status + " " + speed + " " + eta
+    const room = this.width() - 3 - pct.length - 1 - 1 - speed.length - 1 - eta.length - 1;
+    const barMin = 5;
+    let nameW = this.nameWidth;
+    let statusW = statusWidth;
+    if (nameW + statusW + barMin > room) nameW = Math.max(Math.min(NAME_MIN, nameW), room - statusW - barMin);
+    if (nameW + statusW + barMin > room) statusW = Math.max(1, room - nameW - barMin);
+    const barSize = Math.max(barMin, Math.min(30, room - nameW - statusW));
+    const name = fit(l.key || this.defaultName, nameW);
+    const filled = Math.round(fraction * barSize);
+    return `${name} [${'█'.repeat(filled)}${'░'.repeat(barSize - filled)}] ${pct} ${cut(phaseText(tr, l.phase), statusW)} ${speed} ${eta}`.trimEnd().slice(0, this.width());
   }
 
   private line(key: string): Line {
     let l = this.lines.get(key);
     if (!l) {
-      l = { key, status: 'preparing', speed: 0 };
+      l = { key, phase: 'preparing', speed: 0 };
       this.lines.set(key, l);
       this.nameWidth = Math.min(24, Math.max(10, ...[...this.lines.keys()].map((k) => (k || this.defaultName).length)));
     }
     return l;
+  }
+
+  /** `target: text`, or the text alone for the job as a whole. */
+  private named(name: string, text: string): string {
+    return name ? this.tr.t('cli.progress.target', { target: name, text }) : text;
   }
 
   /** Shows one event (already folded into the JobProgress). */
@@ -119,11 +145,13 @@ export class ProgressView {
     // where the job has a name for it (inspect's hashing).
     const keyed = p.target !== undefined || this.defaultName !== '';
     const affected = keyed ? [this.line(p.target ?? '')] : [...this.lines.values()];
-    if (!keyed && affected.length === 0 && !this.tty && p.phase !== 'done' && p.phase !== this.lastGlobal) this.stream.write(`${STATUS[p.phase]}…\n`);
+    if (!keyed && affected.length === 0 && !this.tty && p.phase !== 'done' && p.phase !== this.lastGlobal) {
+      this.stream.write(`${this.tr.t('cli.progress.phase', { phase: phaseText(this.tr, p.phase) })}\n`);
+    }
     if (!keyed) this.lastGlobal = p.phase;
     for (const l of affected) {
-      const changed = l.status !== STATUS[p.phase];
-      l.status = STATUS[p.phase];
+      const changed = l.phase !== p.phase;
+      l.phase = p.phase;
       if (p.total > 0) l.speed = p.bytesPerSecond;
       if (!this.tty) this.plain(l, p, changed);
     }
@@ -132,24 +160,32 @@ export class ProgressView {
 
   private plain(l: Line, p: Progress, changed: boolean): void {
     if (p.phase === 'done') return;
+    const tr = this.tr;
     const name = l.key || this.defaultName;
     const now = Date.now();
+    const phase = phaseText(tr, l.phase);
     if (p.total === 0) {
-      if (changed) this.stream.write(`${name ? name + ': ' : ''}${l.status}…\n`);
+      if (changed) this.stream.write(`${this.named(name, tr.t('cli.progress.phase', { phase }))}\n`);
       return;
     }
     if (!changed && p.bytes < p.total && now - this.lastPlain < 2000) return;
     this.lastPlain = now;
     const { done, planned } = this.job.bytes(l.key || undefined);
-    this.stream.write(
-      `${name ? name + ': ' : ''}${l.status} ${Math.floor(this.job.fraction(l.key || undefined) * 100)}% of the job (${formatBytes(done)} of ${formatBytes(planned)}, ${formatSpeed(p.bytesPerSecond)}, ETA ${formatEta(this.job.etaSeconds())})\n`,
-    );
+    const text = tr.t('cli.progress.plain', {
+      phase,
+      percent: tr.percent(this.job.fraction(l.key || undefined)),
+      done: tr.bytes(done),
+      planned: tr.bytes(planned),
+      speed: tr.speed(p.bytesPerSecond),
+      eta: this.eta(),
+    });
+    this.stream.write(`${this.named(name, text)}\n`);
   }
 
   private draw(): void {
     if (!this.multi) {
       // A phase without bytes before anything moved (preparing) is not worth a bar yet.
-      if ([...this.lines.values()].every((l) => l.status === 'preparing')) return;
+      if ([...this.lines.values()].every((l) => l.phase === 'preparing')) return;
       this.multi = new MultiBar({
         stream: this.stream,
         hideCursor: true,

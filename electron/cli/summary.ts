@@ -1,52 +1,69 @@
 /**
  * The end of a `write` (issue #14): a summary per target and for the job — size, elapsed time, average
  * speed, verified or not — and the next steps for Windows media; on cancel, the state the targets were
- * left in and what to do. Sizes and speeds through shared/format.ts, times like the app's ETA.
+ * left in and what to do. In the run's language (issue #15): sizes, speeds and times by the Translator.
  */
 import type { Drive, WriteJobResult } from '../engine/index.js';
-import { formatBytes, formatSpeed } from '../shared/format.js';
-import { formatEta } from '../shared/wizard.js';
+import { errorText } from '../shared/i18n/phrases.js';
+import type { Translator } from '../shared/i18n/translator.js';
+import type { Said } from './i18n.js';
 
-const speed = (bytes: number, seconds: number): string => (seconds > 0 ? formatSpeed(bytes / seconds) : '—');
+/** Differences listed per target before "… and N more". */
+const SHOWN = 20;
+
+/** "48.0 MiB (50331648 bytes)": the size people read and the exact count (not grouped: it is copied into tools). */
+export function sizeWithBytes(tr: Translator, bytes: number): string {
+  return tr.t('cli.size.withBytes', { size: tr.bytes(bytes), count: bytes, exact: String(bytes) });
+}
+
+/** An engine error on one line: its headline in the user's language, then the English detail. */
+export function errorLine(tr: Translator, e: { code: Parameters<typeof errorText>[1]['code']; message: string }): string {
+  const { title, detail } = errorText(tr, e);
+  return detail ? tr.t('cli.error.inline', { title, detail }) : title;
+}
 
 /** The lines to print after a finished job (success or not). */
-export function writeSummary(r: WriteJobResult, drives: readonly Drive[]): string[] {
+export function writeSummary(tr: Translator, r: WriteJobResult, drives: readonly Drive[]): string[] {
   const out: string[] = [];
-  for (const w of r.warnings) out.push(`warning: ${w}`);
+  for (const w of r.warnings) out.push(tr.t('cli.warning', { message: w }));
   for (const t of r.targets) {
-    const size = `${formatBytes(t.bytesWritten)} (${t.bytesWritten} bytes)`;
-    if (t.ok) out.push(`✓ ${t.target}: written${t.verified ? ' and verified' : ' (not verified: --no-verify)'} — ${size}`);
-    else out.push(`✗ ${t.target}: FAILED — ${t.error?.message ?? 'unknown error'}`);
-    for (const d of t.differences.slice(0, 20)) out.push(`  differs at byte ${d.offset} (${d.length} bytes): ${d.what}`);
-    if (t.differences.length > 20) out.push(`  … and ${t.differences.length - 20} more differences`);
-    for (const n of t.notes) out.push(`  note: ${n}`);
+    const size = sizeWithBytes(tr, t.bytesWritten);
+    if (t.ok) out.push(t.verified ? tr.t('cli.write.targetVerified', { target: t.target, size }) : tr.t('cli.write.targetNotVerified', { target: t.target, size }));
+    else out.push(tr.t('cli.write.targetFailed', { target: t.target, error: t.error ? errorLine(tr, t.error) : tr.t('cli.write.unknownError') }));
+    for (const d of t.differences.slice(0, SHOWN)) out.push(tr.t('cli.write.difference', { offset: String(d.offset), count: d.length, length: String(d.length), what: d.what }));
+    if (t.differences.length > SHOWN) out.push(tr.t('cli.write.moreDifferences', { count: t.differences.length - SHOWN }));
+    for (const n of t.notes) out.push(tr.t('cli.note', { note: n }));
   }
   const ok = r.targets.filter((t) => t.ok);
   const s = r.seconds;
-  out.push(
-    `${ok.length} of ${r.targets.length} target${r.targets.length === 1 ? '' : 's'} done in ${formatEta(s.total)}: ${formatBytes(r.bytesToWrite)} written at ${speed(r.bytesToWrite, s.writing)} on average` +
-      (s.verifying > 0 ? `, read back at ${speed(r.bytesToWrite, s.verifying)}` : ''),
-  );
-  if (ok.length > 0) out.push(...nextSteps(r, drives.filter((d) => ok.some((t) => t.target === d.device))));
+  const values = {
+    done: ok.length,
+    count: r.targets.length,
+    time: tr.duration(s.total),
+    size: tr.bytes(r.bytesToWrite),
+    speed: tr.speed(s.writing > 0 ? r.bytesToWrite / s.writing : 0),
+    readBack: tr.speed(s.verifying > 0 ? r.bytesToWrite / s.verifying : 0),
+  };
+  out.push(s.verifying > 0 ? tr.t('cli.write.jobReadBack', values) : tr.t('cli.write.job', values));
+  if (ok.length > 0) out.push(...nextSteps(tr, r, drives.filter((d) => ok.some((t) => t.target === d.device))));
   return out;
 }
 
 /** What to do with the finished targets: boot them (Windows media), remove them. */
-function nextSteps(r: WriteJobResult, done: readonly Drive[]): string[] {
+function nextSteps(tr: Translator, r: WriteJobResult, done: readonly Drive[]): string[] {
   const steps: string[] = [];
   const sticks = done.filter((d) => d.kind === 'block');
   const files = done.filter((d) => d.kind === 'file');
   if (r.mode === 'windows') {
-    steps.push('Next steps:');
+    steps.push(tr.t('cli.next.title'));
     if (sticks.length) {
-      steps.push('  • Plug the stick into a USB 2 port (Windows 7 setup has no USB 3 drivers: it may stop asking for a "CD/DVD driver" on a USB 3 port).');
-      steps.push('  • Start the PC from it with its boot menu key (often F12, F11, F8 or Esc).');
+      steps.push(tr.t('cli.next.usb2'));
+      steps.push(tr.t('cli.next.bootMenu'));
     }
-    if (r.uefiBoot === 'none') steps.push('  • The stick boots in BIOS mode only: turn on Legacy/CSM boot in the firmware settings.');
-    else steps.push('  • UEFI: turn Secure Boot off (Windows 7 does not support it); or boot it in Legacy/CSM mode.');
-    for (const f of files) steps.push(`  • ${f.device} is a disk image: attach it to a virtual machine (${f.device.toLowerCase().endsWith('.vhd') ? 'VirtualBox, Hyper-V or QEMU' : 'QEMU, or VirtualBox after conversion'}) and boot from it.`);
+    steps.push(r.uefiBoot === 'none' ? tr.t('cli.next.biosOnly') : tr.t('cli.next.secureBoot'));
+    for (const f of files) steps.push(f.device.toLowerCase().endsWith('.vhd') ? tr.t('cli.next.vhd', { device: f.device }) : tr.t('cli.next.diskImage', { device: f.device }));
   }
-  if (sticks.length) steps.push(`It is safe to remove ${sticks.map((d) => d.device).join(', ')} now: everything was flushed to ${sticks.length === 1 ? 'it' : 'them'}.`);
+  if (sticks.length) steps.push(tr.t('cli.next.safeToRemove', { devices: tr.list(sticks.map((d) => d.device)), count: sticks.length }));
   return steps;
 }
 
@@ -54,15 +71,7 @@ function nextSteps(r: WriteJobResult, done: readonly Drive[]): string[] {
  * Notes for a write that was cancelled: what state each target is in and what to do. `started`: the
  * targets were being written (not only prepared).
  */
-export function cancelNotes(drives: readonly Drive[], started: boolean): string[] {
-  if (!started) return ['cancelled before anything was written: every target is as it was'];
-  const notes: string[] = [];
-  for (const d of drives) {
-    if (d.kind === 'block') {
-      notes.push(
-        `${d.device} was left unbootable on purpose: its first sector is zeroed so a half-written stick never passes for a finished one; what was on it before is partly overwritten. Write it again, or format it to use it for something else.`,
-      );
-    }
-  }
-  return notes;
+export function cancelNotes(drives: readonly Drive[], started: boolean): Said[] {
+  if (!started) return [{ key: 'cli.cancel.nothingWritten' }];
+  return drives.filter((d) => d.kind === 'block').map((d) => ({ key: 'cli.cancel.leftUnbootable', values: { device: d.device } }));
 }

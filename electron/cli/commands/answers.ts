@@ -24,12 +24,14 @@ import {
   parsePreset,
   serializePreset,
   validatePreset,
-  summaryLines,
   type AnswerSummary,
   type Preset,
   type WindowsInfo,
 } from '../../engine/index.js';
+import type { MessageKey } from '../../shared/i18n/catalog.js';
+import type { Translator } from '../../shared/i18n/translator.js';
 import { runCommand, type Output } from '../output.js';
+import { CliError } from '../i18n.js';
 import { checkOutput } from './extract.js';
 
 interface AnswersOptions {
@@ -86,19 +88,23 @@ async function writeOutput(image: string, outputPath: string, bytes: Buffer): Pr
     await rename(tmp, dest);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e instanceof SevenStickError ? e : new SevenStickError('E_IO', `Cannot write ${outputPath}: ${e instanceof Error ? e.message : String(e)}`, { path: outputPath });
+    if (e instanceof SevenStickError) throw e;
+    throw new CliError('E_IO', { key: 'cli.output.cannotWriteBecause', values: { output: outputPath, reason: e instanceof Error ? e.message : String(e) } }, { path: outputPath });
   }
 }
 
-async function readSmallFile(path: string, what: string, max: number): Promise<Buffer> {
+/** The small files `answers` reads (the messages name them by kind). */
+type SmallFile = 'preset' | 'passwordFile' | 'answerFile';
+
+async function readSmallFile(path: string, what: SmallFile, max: number): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SevenStickError(code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_ARGS', `Cannot read the ${what} ${path}${code ? ` (${code})` : ''}`, { path });
+    throw new CliError(code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_ARGS', code ? { key: 'cli.answers.cannotReadCode', values: { what, path, code } } : { key: 'cli.answers.cannotRead', values: { what, path } }, { path });
   }
-  if (bytes.length > max) throw new SevenStickError('E_ARGS', `The ${what} ${path} is too large (${bytes.length} bytes)`, { path });
+  if (bytes.length > max) throw new CliError('E_ARGS', { key: 'cli.answers.tooLarge', values: { what, path, count: bytes.length, bytes: String(bytes.length) } }, { path });
   return bytes;
 }
 
@@ -126,7 +132,7 @@ function promptHidden(question: string): Promise<string> {
         }
         if (ch === '\u0003' || ch === '\u0004') {
           finish();
-          reject(new SevenStickError('E_CANCELLED', 'Cancelled: nothing was written'));
+          reject(new CliError('E_CANCELLED', { key: 'cli.answers.cancelled' }));
           return;
         }
         if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
@@ -138,38 +144,31 @@ function promptHidden(question: string): Promise<string> {
 }
 
 /** The account's clear password: from the preset's passwordFile (relative to the preset), or asked twice on the terminal. */
-async function accountPassword(preset: Preset, presetDir: string): Promise<string | undefined> {
+async function accountPassword(tr: Translator, preset: Preset, presetDir: string): Promise<string | undefined> {
   const src = preset.account?.password;
   if (!preset.account || !src || src.from === 'preset') return undefined;
   if (src.from === 'file') {
-    const text = (await readSmallFile(resolve(presetDir, src.passwordFile), 'password file', 4096)).toString('utf8');
+    const text = (await readSmallFile(resolve(presetDir, src.passwordFile), 'passwordFile', 4096)).toString('utf8');
     return text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
   }
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new SevenStickError(
-      'E_ARGS',
-      `The password of the account "${preset.account.name}" is asked on a terminal, and there is none: name a password file in the preset ("password": {"from": "file", "passwordFile": "…"}). Passwords are never taken from the command line.`,
-    );
+    throw new CliError('E_ARGS', { key: 'cli.answers.passwordNoTerminal', values: { account: preset.account.name } });
   }
-  const first = await promptHidden(`Password for the Windows account "${preset.account.name}" (not shown): `);
-  const again = await promptHidden('The same password again: ');
-  if (first !== again) throw new SevenStickError('E_ARGS', 'The two passwords differ: nothing was written');
+  const first = await promptHidden(tr.t('cli.answers.passwordPrompt', { account: preset.account.name }));
+  const again = await promptHidden(tr.t('cli.answers.passwordAgain'));
+  if (first !== again) throw new CliError('E_ARGS', { key: 'cli.answers.passwordsDiffer' });
   return first;
 }
 
 /** The second, plainly worded confirmation before an answer file that erases disk 0. */
-async function confirmWipe(o: AnswersOptions): Promise<string> {
+async function confirmWipe(tr: Translator, o: AnswersOptions): Promise<string> {
   if (o.iUnderstandDisk0WillBeErased) return WIPE_DISK_0_CONFIRMATION;
-  if (!process.stdin.isTTY) {
-    throw new SevenStickError('E_SAFETY', 'Refusing to make an answer file that erases disk 0 without a second confirmation: there is no terminal to ask (add --i-understand-disk-0-will-be-erased)');
-  }
+  if (!process.stdin.isTTY) throw new CliError('E_SAFETY', { key: 'cli.answers.wipeNoTerminal' });
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(
-      `The answer file will make Windows setup ERASE EVERYTHING on the PC's first disk (disk 0) without asking.\nType "${WIPE_DISK_0_CONFIRMATION}" to go on: `,
-    );
-    if (answer.trim() !== WIPE_DISK_0_CONFIRMATION) throw new SevenStickError('E_SAFETY', 'Not confirmed: nothing was written');
+    const answer = await rl.question(tr.t('cli.answers.wipeConfirm', { phrase: WIPE_DISK_0_CONFIRMATION }));
+    if (answer.trim() !== WIPE_DISK_0_CONFIRMATION) throw new CliError('E_SAFETY', { key: 'cli.answers.notConfirmed' });
   } finally {
     rl.close();
   }
@@ -177,7 +176,7 @@ async function confirmWipe(o: AnswersOptions): Promise<string> {
 }
 
 /** The preset the options describe: the --preset file's, with each given option overriding its field. */
-async function buildPreset(o: AnswersOptions, windows: WindowsInfo): Promise<{ preset: Preset; presetDir: string }> {
+async function buildPreset(tr: Translator, o: AnswersOptions, windows: WindowsInfo): Promise<{ preset: Preset; presetDir: string }> {
   const data = loadUnattendData();
   let preset: Preset;
   let presetDir = process.cwd();
@@ -201,15 +200,15 @@ async function buildPreset(o: AnswersOptions, windows: WindowsInfo): Promise<{ p
   if (o.productKey !== undefined) preset.productKey = checkProductKey(o.productKey);
   if (o.acceptEula) preset.acceptEula = true;
   if (o.wipeDisk0 !== undefined) {
-    if (o.wipeDisk0 !== 'bios' && o.wipeDisk0 !== 'uefi') throw new SevenStickError('E_ARGS', '--wipe-disk-0 takes bios (MBR) or uefi (GPT)');
-    preset.partitioning = { mode: 'wipe-disk-0', firmware: o.wipeDisk0, confirmed: await confirmWipe(o) };
+    if (o.wipeDisk0 !== 'bios' && o.wipeDisk0 !== 'uefi') throw new CliError('E_ARGS', { key: 'cli.answers.wipeFirmware' });
+    preset.partitioning = { mode: 'wipe-disk-0', firmware: o.wipeDisk0, confirmed: await confirmWipe(tr, o) };
   }
   // The preset file was checked as it was read; what fails now came from an option.
   return { preset: validatePreset(preset, 'settings'), presetDir };
 }
 
 /** `write --preset p.json`: the answer file the preset gives for the media (the edition overridden by --edition). */
-export async function answerFileFromPreset(presetPath: string, windows: WindowsInfo, edition: number | undefined, onlyEdition: boolean): Promise<{ bytes: Buffer; showEveryEdition: boolean; summary: AnswerSummary }> {
+export async function answerFileFromPreset(tr: Translator, presetPath: string, windows: WindowsInfo, edition: number | undefined, onlyEdition: boolean): Promise<{ bytes: Buffer; showEveryEdition: boolean; summary: AnswerSummary }> {
   const preset = parsePreset((await readSmallFile(presetPath, 'preset', 64 * 1024)).toString('utf8'));
   if (edition !== undefined) preset.edition = { index: edition };
   // A stick that keeps one edition has it as image 1: the answer file names it, which stays true.
@@ -218,16 +217,48 @@ export async function answerFileFromPreset(presetPath: string, windows: WindowsI
     const e = windows.editions.find((x) => x.index === pick.index);
     if (e) preset.edition = { name: e.name };
   }
-  const password = await accountPassword(preset, dirname(resolve(presetPath)));
+  const password = await accountPassword(tr, preset, dirname(resolve(presetPath)));
   const answer = generateAnswerFile(preset, windows, loadUnattendData(), password === undefined ? {} : { password });
   return { bytes: Buffer.from(answer.xml, 'utf8'), showEveryEdition: preset.showEveryEdition, summary: answer.summary };
 }
 
 /** An answer file named on the command line (`write --unattend`), read with the size limit (the engine checks it). */
 export function readAnswerFileArg(path: string): Promise<Buffer> {
-  return readSmallFile(path, 'answer file', 1024 * 1024);
+  return readSmallFile(path, 'answerFile', 1024 * 1024);
 }
 
+/** What setup still asks (the engine's English phrases, also in `--json`), in the user's language. */
+const SETUP_ASKS: Readonly<Record<string, MessageKey>> = {
+  edition: 'cli.answers.asks.edition',
+  'licence terms': 'cli.answers.asks.licence',
+  'where to install (disk and partition)': 'cli.answers.asks.whereToInstall',
+  'user name and computer name': 'cli.answers.asks.userAndComputer',
+  'user name': 'cli.answers.asks.user',
+  'computer name': 'cli.answers.asks.computer',
+  'product key (may be skipped)': 'cli.answers.asks.productKey',
+  'update setting': 'cli.answers.asks.updates',
+  'time zone and date': 'cli.answers.asks.timeZone',
+  'network location': 'cli.answers.asks.network',
+};
+
+/** The answer file's summary, one row per setting, labels in a column (12 wide in English). */
+export function summaryLines(tr: Translator, s: AnswerSummary): string[] {
+  const setupAsk = (a: string): string => {
+    const key = SETUP_ASKS[a];
+    return key ? tr.t(key) : a;
+  };
+  const rows: Array<[string, string]> = [
+    [tr.t('cli.answers.label.edition'), s.edition ? tr.t('cli.answers.edition', { index: s.edition.index, name: s.edition.name, by: s.edition.by }) : tr.t('cli.answers.edition.asks')],
+    [tr.t('cli.answers.label.language'), tr.t('cli.answers.language', { language: s.language, locale: s.locale, keyboard: s.inputLocale })],
+    [tr.t('cli.answers.label.timeZone'), s.timeZone ?? tr.t('cli.answers.timeZone.asks')],
+    [tr.t('cli.answers.label.computer'), s.computerName === '*' ? tr.t('cli.answers.computer.madeUp') : (s.computerName ?? tr.t('cli.answers.setupAsks'))],
+    [tr.t('cli.answers.label.account'), s.user ? tr.t('cli.answers.account', { user: s.user }) : tr.t('cli.answers.setupAsks')],
+    [tr.t('cli.answers.label.disk'), s.wipeDisk0 ? tr.t('cli.answers.disk.erased', { firmware: s.wipeDisk0 }) : tr.t('cli.answers.disk.asks')],
+    [tr.t('cli.answers.label.setupAsks'), s.setupAsks.length ? tr.list(s.setupAsks.map(setupAsk)) : tr.t('cli.answers.asks.nothing')],
+  ];
+  const width = Math.max(12, ...rows.map(([k]) => k.length + 1));
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`);
+}
 
 async function answers(out: Output, image: string, o: AnswersOptions): Promise<void> {
   // Bad output paths are bad arguments before anything is read.
@@ -235,23 +266,24 @@ async function answers(out: Output, image: string, o: AnswersOptions): Promise<v
   if (o.savePreset) checkOutput(image, o.savePreset);
   if (o.import) {
     const extra = SETTING_FLAGS.filter(([k]) => o[k] !== undefined).map(([, f]) => f);
-    if (extra.length) throw new SevenStickError('E_ARGS', `--import copies a file as it is: it takes no ${extra.join(', ')}`);
+    if (extra.length) throw new CliError('E_ARGS', { key: 'cli.answers.importTakesNo', values: { options: extra.join(', ') } });
   }
-  if (o.storePasswordInPreset && !o.savePreset) throw new SevenStickError('E_ARGS', '--store-password-in-preset needs --save-preset');
+  if (o.storePasswordInPreset && !o.savePreset) throw new CliError('E_ARGS', { key: 'cli.answers.storeNeedsSave' });
   const r = await inspectImage(image);
   const windows = r.windows;
-  if (!windows) throw new SevenStickError('E_UNSUPPORTED', `${image} is not Windows setup media: an answer file is for Windows 7 setup`, { path: image });
+  if (!windows) throw new CliError('E_UNSUPPORTED', { key: 'cli.answers.notWindows', values: { image } }, { path: image });
 
   if (o.import) {
-    const imported = checkImportedAnswerFile(await readSmallFile(o.import, 'answer file', 1024 * 1024), windows);
+    const imported = checkImportedAnswerFile(await readSmallFile(o.import, 'answerFile', 1024 * 1024), windows);
     await writeOutput(image, o.output, imported.bytes);
     if (out.opts.json) out.line({ type: 'result', output: o.output, imported: o.import, bytes: imported.bytes.length, arch: imported.arch, passes: imported.passes });
-    else out.info(`Checked ${o.import} (${imported.arch}, passes ${imported.passes.join(', ')}) and copied it as is → ${o.output}`);
+    else out.info(out.tr.t('cli.answers.imported', { file: o.import, arch: imported.arch, passes: imported.passes.join(', '), output: o.output }));
     return;
   }
 
-  const { preset, presetDir } = await buildPreset(o, windows);
-  const password = await accountPassword(preset, presetDir);
+  const tr = out.tr;
+  const { preset, presetDir } = await buildPreset(tr, o, windows);
+  const password = await accountPassword(tr, preset, presetDir);
   const answer = generateAnswerFile(preset, windows, loadUnattendData(), password === undefined ? {} : { password });
   await writeOutput(image, o.output, Buffer.from(answer.xml, 'utf8'));
   if (o.savePreset) {
@@ -265,34 +297,34 @@ async function answers(out: Output, image: string, o: AnswersOptions): Promise<v
     out.line({ type: 'result', output: o.output, preset: o.savePreset ?? null, ...answer.summary });
     return;
   }
-  out.info(`Wrote ${o.output}${o.savePreset ? ` and the preset ${o.savePreset}` : ''}`);
-  for (const line of summaryLines(answer.summary)) out.info(line);
-  if (answer.summary.wipeDisk0) out.info('warning: setup will erase disk 0 of the PC it runs on, without asking');
+  out.info(o.savePreset ? tr.t('cli.answers.wroteWithPreset', { output: o.output, preset: o.savePreset }) : tr.t('cli.answers.wrote', { output: o.output }));
+  for (const line of summaryLines(tr, answer.summary)) out.info(line);
+  if (answer.summary.wipeDisk0) out.warning(tr.t('cli.answers.wipeWarning'));
 }
 
-export function registerAnswers(program: Command): void {
+export function registerAnswers(program: Command, tr: Translator): void {
   program
     .command('answers')
-    .description('Write a Windows 7 answer file (autounattend.xml) for the image, from a preset and/or options, or check and copy an existing one')
-    .argument('<image>', 'Windows 7 ISO')
-    .requiredOption('-o, --output <file>', 'where to write autounattend.xml')
-    .option('--preset <file>', 'a preset (JSON); alone, the answer file is reproduced from it')
-    .option('--edition <N|NAME>', 'the edition to install: its index or its name in install.wim (default: setup asks)')
-    .option('--lang <ll-CC>', "setup's and Windows' language (default: the media's)")
-    .option('--locale <ll-CC>', 'formats and system locale (default: the language)')
-    .option('--keyboard <KLID>', "keyboard layout, e.g. 00000407 (default: the locale's usual one)")
-    .option('--timezone <ID>', 'a Windows 7 time zone ID, e.g. "W. Europe Standard Time" (default: setup asks)')
-    .option('--computer-name <NAME>', 'up to 15 letters, digits, hyphens; * for a made-up one (default: setup asks)')
-    .option('--user <NAME>', 'create this local administrator account (its password is asked, or read from the preset\'s passwordFile)')
-    .option('--product-key <KEY>', 'XXXXX-XXXXX-XXXXX-XXXXX-XXXXX (default: setup asks; it may be skipped)')
-    .option('--accept-eula', 'accept the Windows licence terms on the user\'s behalf')
-    .option('--wipe-disk-0 <bios|uefi>', 'let setup ERASE the PC\'s disk 0 and install there (asks a second confirmation)')
-    .option('--i-understand-disk-0-will-be-erased', 'the second confirmation for --wipe-disk-0, without a terminal')
-    .option('--save-preset <file>', 'also save the settings as a preset (without the password)')
-    .option('--store-password-in-preset', 'store the password (as the answer file encodes it) in the saved preset')
-    .option('--import <file>', 'check an existing autounattend.xml against the image and copy it as is')
-    .option('--json', 'print one JSON object')
+    .description(tr.t('cli.answers.description'))
+    .argument('<image>', tr.t('cli.answers.argument.image'))
+    .requiredOption('-o, --output <file>', tr.t('cli.answers.option.output'))
+    .option('--preset <file>', tr.t('cli.answers.option.preset'))
+    .option('--edition <N|NAME>', tr.t('cli.answers.option.edition'))
+    .option('--lang <ll-CC>', tr.t('cli.answers.option.lang'))
+    .option('--locale <ll-CC>', tr.t('cli.answers.option.locale'))
+    .option('--keyboard <KLID>', tr.t('cli.answers.option.keyboard'))
+    .option('--timezone <ID>', tr.t('cli.answers.option.timezone'))
+    .option('--computer-name <NAME>', tr.t('cli.answers.option.computerName'))
+    .option('--user <NAME>', tr.t('cli.answers.option.user'))
+    .option('--product-key <KEY>', tr.t('cli.answers.option.productKey'))
+    .option('--accept-eula', tr.t('cli.answers.option.acceptEula'))
+    .option('--wipe-disk-0 <bios|uefi>', tr.t('cli.answers.option.wipeDisk0'))
+    .option('--i-understand-disk-0-will-be-erased', tr.t('cli.answers.option.iUnderstand'))
+    .option('--save-preset <file>', tr.t('cli.answers.option.savePreset'))
+    .option('--store-password-in-preset', tr.t('cli.answers.option.storePassword'))
+    .option('--import <file>', tr.t('cli.answers.option.import'))
+    .option('--json', tr.t('cli.inspect.option.json'))
     .action(async (image: string, o: AnswersOptions) => {
-      await runCommand({ json: o.json === true }, (out) => answers(out, image, o));
+      await runCommand({ json: o.json === true, tr }, (out) => answers(out, image, o));
     });
 }

@@ -15,18 +15,19 @@ import {
   type ImageLocation,
 } from '../../engine/index.js';
 import { runCommand } from '../output.js';
-import { formatBytes } from '../../shared/format.js';
+import type { MessageKey } from '../../shared/i18n/catalog.js';
+import type { Translator } from '../../shared/i18n/translator.js';
 
 /** Each reason in a few words, for the table (the JSON keeps the full sentences). */
-const REASON: Record<ConstraintCode, string> = {
-  partition: 'a partition, not a whole drive',
-  system: 'system drive',
-  source: 'holds the image',
-  'read-only': 'read-only',
-  'too-small': 'too small for the image',
-  'unknown-size': 'unknown size',
-  large: 'over 64 GB',
-  'not-removable': 'not removable',
+const REASON: Record<ConstraintCode, MessageKey> = {
+  partition: 'cli.drives.reason.partition',
+  system: 'cli.drives.reason.system',
+  source: 'cli.drives.reason.source',
+  'read-only': 'cli.drives.reason.readOnly',
+  'too-small': 'cli.drives.reason.tooSmall',
+  'unknown-size': 'cli.drives.reason.unknownSize',
+  large: 'cli.drives.reason.large',
+  'not-removable': 'cli.drives.reason.notRemovable',
 };
 
 /** What the image asks of a drive: it must not hold the image, and it must be large enough for it. */
@@ -50,47 +51,50 @@ async function imageConstraints(d: Drive, image: string, loc: ImageLocation): Pr
 }
 
 /** drivelist names some disks only by a PCI vendor code: say what it is. */
-function describe(description: string): string {
-  if (/^0x1af4$/i.test(description)) return 'virtual disk (virtio)';
-  return /^0x[0-9a-f]{4}$/i.test(description) ? `disk without a model name (vendor ${description})` : description;
+function describe(tr: Translator, description: string): string {
+  if (/^0x1af4$/i.test(description)) return tr.t('cli.drives.virtio');
+  return /^0x[0-9a-f]{4}$/i.test(description) ? tr.t('cli.drives.noModel', { vendor: description }) : description;
 }
 
 /** The table: headers, one row per drive, the reasons in words. */
-export function drivesTable(rows: readonly (Drive & { constraints: Constraint[] })[]): string[] {
+export function drivesTable(tr: Translator, rows: readonly (Drive & { constraints: Constraint[] })[]): string[] {
+  const reasons = (d: Drive & { constraints: Constraint[] }, severity: Constraint['severity']): string =>
+    tr.list(d.constraints.filter((c) => c.severity === severity).map((c) => tr.t(REASON[c.code])));
+  const loopOver = (file: string): string => tr.t('cli.drives.loopOver', { file });
   const cells = rows.map((d) => {
-    const errors = d.constraints.filter((c) => c.severity === 'error').map((c) => REASON[c.code]);
-    const warnings = d.constraints.filter((c) => c.severity === 'warning').map((c) => REASON[c.code]);
-    const status = [errors.length ? `refused: ${errors.join(', ')}` : 'ok', ...(warnings.length ? [`check: ${warnings.join(', ')}`] : [])].join('; ');
-    const what = d.bus === 'loop' && d.backingFile ? `loop over ${d.backingFile}` : `${describe(d.description)}${d.serial ? ` [${d.serial}]` : ''}`;
-    return [d.device, formatBytes(d.size), d.bus === 'unknown' ? '—' : d.bus, what, status];
+    const errors = d.constraints.some((c) => c.severity === 'error');
+    const warnings = d.constraints.some((c) => c.severity === 'warning');
+    const status = [errors ? tr.t('cli.drives.refused', { reasons: reasons(d, 'error') }) : tr.t('cli.drives.ok'), ...(warnings ? [tr.t('cli.drives.check', { reasons: reasons(d, 'warning') })] : [])].join('; ');
+    const what = d.bus === 'loop' && d.backingFile ? loopOver(d.backingFile) : `${describe(tr, d.description)}${d.serial ? ` [${d.serial}]` : ''}`;
+    return { cells: [d.device, tr.bytes(d.size), d.bus === 'unknown' ? '—' : d.bus, what, status], loopFile: d.bus === 'loop' && d.backingFile ? d.backingFile : undefined };
   });
-  const head = ['DEVICE', 'SIZE', 'BUS', 'DESCRIPTION', 'STATUS'];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const head = [tr.t('cli.drives.head.device'), tr.t('cli.drives.head.size'), tr.t('cli.drives.head.bus'), tr.t('cli.drives.head.description'), tr.t('cli.drives.head.status')];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c.cells[i] ?? '').length)));
   // The description gives way when the line would be long; the status is never cut.
   const descMax = Math.max(24, 79 - widths.filter((_, i) => i !== 3 && i !== 4).reduce((a, b) => a + b + 2, 0) - Math.min(widths[4] ?? 0, 30) - 2);
   widths[3] = Math.min(widths[3] ?? 0, descMax);
-  const fmt = (c: string[]): string =>
+  const fmt = (c: readonly string[], loopFile?: string): string =>
     c
       .map((x, i) => {
         const w = widths[i] ?? 0;
         // A loop device's file keeps its name: its path is cut from the left.
-        const cut = i !== 3 || x.length <= w ? x : x.startsWith('loop over ') ? `loop over …${x.slice(x.length - (w - 11))}` : `${x.slice(0, w - 1)}…`;
+        const cut = i !== 3 || x.length <= w ? x : loopFile ? loopOver(`…${loopFile.slice(loopFile.length - (w - loopOver('').length - 1))}`) : `${x.slice(0, w - 1)}…`;
         return i === 4 ? cut : i === 1 ? cut.padStart(w) : cut.padEnd(w);
       })
       .join('  ')
       .trimEnd();
-  return [fmt(head), ...cells.map(fmt)];
+  return [fmt(head), ...cells.map((c) => fmt(c.cells, c.loopFile))];
 }
 
-export function registerDrives(program: Command): void {
+export function registerDrives(program: Command, tr: Translator): void {
   program
     .command('drives')
-    .description('List drives that can be written (--all: every drive, with why it is refused)')
-    .option('--all', 'also list system drives, fixed disks, loop devices and drives of unknown size')
-    .option('--image <image>', 'also check each drive against this image (holds the image, too small)')
-    .option('--json', 'print JSON')
+    .description(tr.t('cli.drives.description'))
+    .option('--all', tr.t('cli.drives.option.all'))
+    .option('--image <image>', tr.t('cli.drives.option.image'))
+    .option('--json', tr.t('cli.drives.option.json'))
     .action(async (o: { all?: boolean; image?: string; json?: boolean }) => {
-      await runCommand({ json: !!o.json }, async (out) => {
+      await runCommand({ json: !!o.json, tr }, async (out) => {
         // Loop devices with a file attached are targets `write` accepts: listed too (bus "loop").
         const drives = await listDrives({ all: !!o.all, sources: [drivelistDrives, envTestDrives, linuxLoopDrives] });
         const loc = o.image !== undefined ? locateImage(o.image) : undefined;
@@ -100,8 +104,8 @@ export function registerDrives(program: Command): void {
           out.line({ type: 'result', drives: rows });
           return 0;
         }
-        if (rows.length === 0) out.info(o.all ? 'No drives found.' : 'No usable drives found (try --all).');
-        else for (const l of drivesTable(rows)) out.info(l);
+        if (rows.length === 0) out.info(o.all ? tr.t('cli.drives.none') : tr.t('cli.drives.noneUsable'));
+        else for (const l of drivesTable(tr, rows)) out.info(l);
         return 0;
       });
     });

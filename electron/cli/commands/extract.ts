@@ -15,12 +15,15 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { SevenStickError, toSevenStickError, FileReader, readChunks, sameFile, openFileSystem, PWM_MAGIC, WIM_MAGIC, openWim, findWimFile, openWimInFileSystem, parseImagePath, splitWimSpec, ProgressMeter, type ByteReader, type Wim } from '../../engine/index.js';
+import { toSevenStickError, FileReader, readChunks, sameFile, openFileSystem, PWM_MAGIC, WIM_MAGIC, openWim, findWimFile, openWimInFileSystem, parseImagePath, splitWimSpec, ProgressMeter, type ByteReader, type Wim } from '../../engine/index.js';
+import type { Translator } from '../../shared/i18n/translator.js';
 import { runCommand, type Output } from '../output.js';
+import { CliError, englishTranslator, say, type Said } from '../i18n.js';
 
 interface Source {
-  /** What is extracted, for messages. */
+  /** What is extracted: in English for `--json` (`source`), said in the user's language otherwise. */
   what: string;
+  said: Said;
   size: number;
   /** SHA-1 the bytes are checked against (WIM files only). */
   sha1: string | null;
@@ -36,7 +39,8 @@ async function isWim(reader: ByteReader): Promise<boolean> {
 async function wimSource(wim: Wim, inner: string): Promise<Source> {
   const { imageIndex, path } = parseImagePath(inner);
   const entry = await findWimFile(wim, imageIndex, path);
-  return { what: `${entry.path} (image ${imageIndex} of ${wim.label})`, size: entry.size, sha1: entry.sha1, chunks: () => wim.chunks(entry) };
+  const said: Said = { key: 'cli.extract.fromWim', values: { path: entry.path, index: imageIndex, wim: wim.label } };
+  return { what: say(englishTranslator(), said), said, size: entry.size, sha1: entry.sha1, chunks: () => wim.chunks(entry) };
 }
 
 async function resolveSource(reader: ByteReader, spec: string): Promise<Source> {
@@ -45,10 +49,11 @@ async function resolveSource(reader: ByteReader, spec: string): Promise<Source> 
   const split = splitWimSpec(spec);
   if (split) return wimSource(await openWimInFileSystem(fs, split.wimPath), split.inner);
   const node = await fs.lookup(spec);
-  if (!node) throw new SevenStickError('E_NOT_FOUND', `${spec} is not in ${reader.label}`, { path: spec });
-  if (node.isDirectory) throw new SevenStickError('E_ARGS', `${spec} in ${reader.label} is a folder, not a file`, { path: spec });
+  if (!node) throw new CliError('E_NOT_FOUND', { key: 'cli.extract.notInImage', values: { path: spec, image: reader.label } }, { path: spec });
+  if (node.isDirectory) throw new CliError('E_ARGS', { key: 'cli.extract.isFolder', values: { path: spec, image: reader.label } }, { path: spec });
   const file = fs.open(node);
-  return { what: `${node.path} in ${reader.label}`, size: node.size, sha1: null, chunks: () => readChunks(file, 1024 * 1024) };
+  const said: Said = { key: 'cli.extract.fromImage', values: { path: node.path, image: reader.label } };
+  return { what: say(englishTranslator(), said), said, size: node.size, sha1: null, chunks: () => readChunks(file, 1024 * 1024) };
 }
 
 /**
@@ -65,16 +70,14 @@ export function checkOutput(image: string, outputPath: string): { dest: string; 
     st = undefined;
   }
   if (st?.isDirectory()) {
-    throw new SevenStickError('E_ARGS', `${outputPath} is a folder: give the file to write, e.g. -o ${join(outputPath, 'file')}`, { path: outputPath });
+    throw new CliError('E_ARGS', { key: 'cli.output.isFolder', values: { output: outputPath, example: join(outputPath, 'file') } }, { path: outputPath });
   }
   if (st) {
     if (sameFile(dest, image)) {
-      throw new SevenStickError('E_SAFETY', `${outputPath} is the image being read (the same file): extracting onto it would destroy it; nothing was written`, {
-        path: outputPath,
-      });
+      throw new CliError('E_SAFETY', { key: 'cli.output.isImage', values: { output: outputPath } }, { path: outputPath });
     }
     if (st.isCharacterDevice() || st.isFIFO()) return { dest, stream: true };
-    if (!st.isFile()) throw new SevenStickError('E_ARGS', `${outputPath} is not a regular file (a drive is written with \`sevenstick write\`)`, { path: outputPath });
+    if (!st.isFile()) throw new CliError('E_ARGS', { key: 'cli.output.notRegular', values: { output: outputPath } }, { path: outputPath });
     dest = realpathSync(dest);
   }
   const dir = dirname(dest);
@@ -84,7 +87,7 @@ export function checkOutput(image: string, outputPath: string): { dest: string; 
   } catch {
     // reported below
   }
-  if (!dirOk) throw new SevenStickError('E_ARGS', `Cannot write ${outputPath}: the folder ${dir} does not exist`, { path: outputPath });
+  if (!dirOk) throw new CliError('E_ARGS', { key: 'cli.output.noFolder', values: { output: outputPath, folder: dir } }, { path: outputPath });
   return { dest, stream: false };
 }
 
@@ -98,7 +101,7 @@ async function extract(out: Output, image: string, spec: string, outputPath: str
     // A temporary name in the destination's folder (same filesystem: the rename is atomic), never an existing file.
     const tmp = stream ? dest : join(dirname(dest), `.${basename(dest)}.sevenstick-${process.pid}-${randomBytes(4).toString('hex')}.part`);
     const file = createWriteStream(tmp, { flags: stream ? 'w' : 'wx' });
-    const failed = new Promise<never>((_, reject) => file.once('error', (e) => reject(toSevenStickError(e, 'E_IO', `Cannot write ${outputPath}`, { path: outputPath }))));
+    const failed = new Promise<never>((_, reject) => file.once('error', (e) => reject(toSevenStickError(e, 'E_IO', say(englishTranslator(), { key: 'cli.output.cannotWrite', values: { output: outputPath } }), { path: outputPath }))));
     failed.catch(() => undefined);
     let bytes = 0;
     try {
@@ -109,10 +112,12 @@ async function extract(out: Output, image: string, spec: string, outputPath: str
       }
       file.end();
       await Promise.race([once(file, 'close'), failed]);
-      if (bytes !== src.size) throw new SevenStickError('E_IO', `${src.what} ended early: ${bytes} of ${src.size} bytes`, { path: outputPath });
+      if (bytes !== src.size) {
+        throw new CliError('E_IO', { key: 'cli.extract.endedEarly', values: (tr) => ({ what: say(tr, src.said), bytes: String(bytes), count: src.size, size: String(src.size) }) }, { path: outputPath });
+      }
       if (!stream) {
         // The source may not have been replaced meanwhile by something that is now the destination.
-        if (sameFile(dest, image)) throw new SevenStickError('E_SAFETY', `${outputPath} is the image being read (the same file); nothing was written`, { path: outputPath });
+        if (sameFile(dest, image)) throw new CliError('E_SAFETY', { key: 'cli.output.becameImage', values: { output: outputPath } }, { path: outputPath });
         // On the disk before it takes the output's name: a crash leaves the old output or the new one, whole.
         const h = await open(tmp, 'r+');
         try {
@@ -131,21 +136,24 @@ async function extract(out: Output, image: string, spec: string, outputPath: str
     if (bytes === 0) meter.finish();
     out.stopBar();
     if (out.opts.json) out.line({ type: 'result', source: src.what, output: outputPath, bytes, sha1: src.sha1, verified: src.sha1 !== null });
-    else out.info(`Extracted ${src.what} → ${outputPath} (${bytes} bytes${src.sha1 ? ', SHA-1 verified' : ''})`);
+    else {
+      const values = { what: say(out.tr, src.said), output: outputPath, count: bytes, bytes: String(bytes) };
+      out.info(src.sha1 ? out.tr.t('cli.extract.doneVerified', values) : out.tr.t('cli.extract.done', values));
+    }
   } finally {
     await reader.close();
   }
 }
 
-export function registerExtract(program: Command): void {
+export function registerExtract(program: Command, tr: Translator): void {
   program
     .command('extract')
-    .description('Copy one file out of an ISO, or out of a WIM (install.wim:1/Windows/…) in the ISO or on its own')
-    .argument('<image>', 'ISO image or .wim file')
-    .argument('<path>', 'sources/boot.wim | sources/install.wim:1/Windows/Boot/EFI/bootmgfw.efi | (for a .wim) 1/Windows/…')
-    .requiredOption('-o, --output <file>', 'where to write the file')
-    .option('--json', 'JSON Lines on stdout: progress, then one result or error object')
+    .description(tr.t('cli.extract.description'))
+    .argument('<image>', tr.t('cli.extract.argument.image'))
+    .argument('<path>', tr.t('cli.extract.argument.path'))
+    .requiredOption('-o, --output <file>', tr.t('cli.extract.option.output'))
+    .option('--json', tr.t('cli.extract.option.json'))
     .action(async (image: string, spec: string, o: { output: string; json?: boolean }) => {
-      await runCommand({ json: o.json === true }, (out) => extract(out, image, spec, o.output));
+      await runCommand({ json: o.json === true, tr }, (out) => extract(out, image, spec, o.output));
     });
 }

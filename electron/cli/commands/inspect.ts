@@ -6,13 +6,29 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { inspectImage, mbrBootCode, type InspectResult } from '../../engine/index.js';
-import { formatBytes } from '../../shared/format.js';
+import type { MessageKey } from '../../shared/i18n/catalog.js';
+import { noticeText } from '../../shared/i18n/phrases.js';
+import type { Translator } from '../../shared/i18n/translator.js';
 import { Output, runCommand } from '../output.js';
 
 /** Words for the partition types a hybrid image or a stick uses. */
-function partitionKind(type: number): string {
-  const names: Record<number, string> = { 0x00: 'empty', 0x01: 'FAT12', 0x06: 'FAT16', 0x07: 'NTFS or exFAT', 0x0b: 'FAT32', 0x0c: 'FAT32', 0x0e: 'FAT16', 0x17: 'hidden NTFS (ISO data)', 0x83: 'Linux', 0xee: 'GPT protective', 0xef: 'EFI system' };
-  return names[type] ?? `type 0x${type.toString(16)}`;
+const PARTITION_KINDS: Readonly<Record<number, MessageKey>> = {
+  0x00: 'cli.inspect.partition.empty',
+  0x01: 'cli.inspect.partition.fat12',
+  0x06: 'cli.inspect.partition.fat16',
+  0x07: 'cli.inspect.partition.ntfs',
+  0x0b: 'cli.inspect.partition.fat32',
+  0x0c: 'cli.inspect.partition.fat32',
+  0x0e: 'cli.inspect.partition.fat16',
+  0x17: 'cli.inspect.partition.hiddenNtfs',
+  0x83: 'cli.inspect.partition.linux',
+  0xee: 'cli.inspect.partition.gptProtective',
+  0xef: 'cli.inspect.partition.efiSystem',
+};
+
+function partitionKind(tr: Translator, type: number): string {
+  const key = PARTITION_KINDS[type];
+  return key ? tr.t(key) : tr.t('cli.inspect.partition.type', { type: `0x${type.toString(16)}` });
 }
 
 /** Words into lines of at most `width` characters. */
@@ -45,76 +61,120 @@ export function isOwnStick(path: string): boolean {
   }
 }
 
-export function formatInspect(r: InspectResult, ownStick = false): string {
-  const lines: string[] = [];
-  // A long value wraps at 80 columns under its own column, so a wrapped warning keeps its indent.
-  const row = (k: string, v: string): void => {
-    const wrapped = wrap(v, 80 - 12);
-    wrapped.forEach((l, i) => lines.push(`${(i === 0 ? k + ':' : '').padEnd(12)}${l}`));
+/** The row labels' column: 12 wide in English, wider when a language's labels need it. */
+function labelWidth(labels: readonly string[]): number {
+  return Math.max(12, ...labels.map((l) => l.length + 1));
+}
+
+export function formatInspect(tr: Translator, r: InspectResult, ownStick = false): string {
+  const rows: [string, string][] = [];
+  const row = (k: MessageKey, v: string): void => {
+    rows.push([tr.t(k), v]);
   };
-  row('Image', `${r.path} (${formatBytes(r.size)}, ${r.size} bytes)`);
-  row('Kind', r.kind === 'windows' ? 'Windows setup media' : ownStick ? 'a stick (or disk image) SevenStick wrote: MBR, FAT32 and SevenStick’s boot code — write the ISO instead, or check it with "sevenstick verify <it> --image <the ISO>"' : r.kind === 'hybrid' ? 'hybrid image: it has its own partition table and boot code, so it is copied byte for byte' : 'raw disk image (copied byte for byte)');
-  if (r.label) row('Label', r.label);
+  const bytes = (n: number): string => tr.bytes(n);
+  row('cli.inspect.label.image', tr.t('cli.inspect.image', { path: r.path, size: tr.bytes(r.size), count: r.size, exact: String(r.size) }));
+  row(
+    'cli.inspect.label.kind',
+    r.kind === 'windows'
+      ? tr.t('cli.inspect.kind.windows')
+      : ownStick
+        ? tr.t('cli.inspect.kind.ownStick')
+        : r.kind === 'hybrid'
+          ? tr.t('cli.inspect.kind.hybrid')
+          : tr.t('cli.inspect.kind.raw'),
+  );
+  if (r.label) row('cli.inspect.label.label', r.label);
   const fs = r.filesystem;
   const parts: string[] = [];
-  if (fs.udf) parts.push(`UDF ${fs.udf.revision}${fs.udf.partitionMaps.some((m) => m.kind === 'metadata') ? ' (metadata partition)' : ''}`);
-  if (fs.iso9660) parts.push(`ISO 9660${fs.joliet ? ' + Joliet' : ''}`);
-  if (parts.length) row('Filesystem', `${parts.join(', ')}${fs.type ? ` — files read from ${fs.type === 'udf' ? 'UDF' : fs.joliet ? 'Joliet' : 'ISO 9660'}` : ''}`);
+  if (fs.udf) parts.push(fs.udf.partitionMaps.some((m) => m.kind === 'metadata') ? tr.t('cli.inspect.fs.udfMetadata', { revision: fs.udf.revision }) : tr.t('cli.inspect.fs.udf', { revision: fs.udf.revision }));
+  if (fs.iso9660) parts.push(fs.joliet ? tr.t('cli.inspect.fs.isoJoliet') : tr.t('cli.inspect.fs.iso'));
+  if (parts.length) {
+    const list = parts.join(', ');
+    row('cli.inspect.label.filesystem', fs.type ? tr.t('cli.inspect.fs.readFrom', { list, from: fs.type === 'udf' ? 'UDF' : fs.joliet ? 'Joliet' : 'ISO 9660' }) : list);
+  }
   for (const e of fs.elTorito) {
     const segment = e.loadSegment || 0x7c0;
-    row('Boot entry', `for ${e.platform === 'efi' ? 'UEFI' : e.platform === 'x86' ? 'BIOS' : e.platform} from a CD/DVD (El Torito, ${e.mediaType === 'no-emulation' ? 'no emulation' : e.mediaType})${e.bootable ? '' : ', marked not bootable'}, ${formatBytes(e.sectorCount * 512)} of boot code${segment === 0x7c0 ? '' : ', loaded at an unusual address'}`);
+    const platform = e.platform === 'efi' ? 'UEFI' : e.platform === 'x86' ? 'BIOS' : e.platform;
+    const media = e.mediaType === 'no-emulation' ? tr.t('cli.inspect.boot.noEmulation') : e.mediaType;
+    row(
+      'cli.inspect.label.bootEntry',
+      tr.t('cli.inspect.boot.entry', {
+        platform,
+        media,
+        bootable: e.bootable ? 'yes' : 'no',
+        size: bytes(e.sectorCount * 512),
+        usualAddress: segment === 0x7c0 ? 'yes' : 'no',
+      }),
+    );
   }
   if (r.partitionTable) {
     const pt = r.partitionTable;
-    row('Partitions', `${pt.kind.toUpperCase()} table: ${pt.partitions.map((p) => `partition ${p.index}: ${partitionKind(p.type)}, ${formatBytes(p.sectors * 512)} from ${formatBytes(p.start * 512)}${p.bootable ? ', active' : ''}`).join('; ') || 'only a protective entry'}`);
+    const list = pt.partitions.map((p) =>
+      tr.t('cli.inspect.partition', { index: p.index, kind: partitionKind(tr, p.type), size: bytes(p.sectors * 512), start: bytes(p.start * 512), active: p.bootable ? 'yes' : 'no' }),
+    );
+    row('cli.inspect.label.partitions', tr.t('cli.inspect.partitions', { table: pt.kind.toUpperCase(), list: list.length ? list.join('; ') : tr.t('cli.inspect.partitions.protectiveOnly') }));
   }
   const w = r.windows;
   if (w) {
-    row('Windows', `${w.product}${w.sp ? ` SP${w.sp}` : ''}${w.version ? ` (${w.version})` : ''}, ${w.arch}`);
-    row('UEFI boot', w.uefi ? `possible${w.uefiBoot === 'install.wim' ? ' (efi/boot/bootx64.efi will be taken from install.wim, SHA-1 checked)' : ''}` : 'no (BIOS/CSM only)');
-    for (const e of w.editions) row('Edition', `${e.index}: ${e.name} (${e.editionId || '?'}, ${e.arch})`);
-    if (w.languages.length) row('Languages', w.languages.join(', '));
+    row('cli.inspect.label.windows', `${w.product}${w.sp ? ` SP${w.sp}` : ''}${w.version ? ` (${w.version})` : ''}, ${w.arch}`);
+    row('cli.inspect.label.uefiBoot', w.uefi ? (w.uefiBoot === 'install.wim' ? tr.t('cli.inspect.uefi.fromInstallWim') : tr.t('cli.inspect.uefi.possible')) : tr.t('cli.inspect.uefi.no'));
+    for (const e of w.editions) row('cli.inspect.label.edition', `${e.index}: ${e.name} (${e.editionId || '?'}, ${e.arch})`);
+    if (w.languages.length) row('cli.inspect.label.languages', w.languages.join(', '));
     if (w.fitsIfOnlyEdition) {
-      row('FAT32', w.fitsIfOnlyEdition.length
-        ? `install.wim is too large for FAT32; it fits if only edition ${w.fitsIfOnlyEdition.join(' or ')} is kept (write --edition N --only-edition)`
-        : 'install.wim is too large for FAT32, even with only one edition kept');
+      row(
+        'cli.inspect.label.fat32',
+        w.fitsIfOnlyEdition.length
+          ? tr.t('cli.inspect.fat32.fitsIfOnly', { editions: tr.intl.formatList(w.fitsIfOnlyEdition.map(String), { type: 'disjunction' }) })
+          : tr.t('cli.inspect.fat32.tooLarge'),
+      );
     }
-    for (const x of w.warnings) row('Warning', x.message);
+    for (const x of w.warnings) row('cli.inspect.label.warning', noticeText(tr, x));
   }
-  if (r.sha1) row('SHA-1', r.sha1);
-  if (r.sha256) row('SHA-256', r.sha256);
+  if (r.sha1) row('cli.inspect.label.sha1', r.sha1);
+  if (r.sha256) row('cli.inspect.label.sha256', r.sha256);
   if (r.catalogMatch !== undefined) {
     const m = r.catalogMatch;
-    row('Catalog', m ? `${m.message}${m.source ? ` (source: ${m.source}${m.singleSource ? '; listed by one source only' : ''})` : ''}` : 'no match among known official releases');
+    let text = tr.t('cli.inspect.catalog.noMatch');
+    if (m) {
+      const match = tr.t('cli.inspect.catalog.match', { file: m.file });
+      text = m.source ? tr.t(m.singleSource ? 'cli.inspect.catalog.matchOneSource' : 'cli.inspect.catalog.matchSource', { match, source: m.source }) : match;
+    }
+    row('cli.inspect.label.catalog', text);
   }
   if (r.catalogMismatch) {
     const x = r.catalogMismatch;
-    row('Warning', x.message);
-    if (x.expectedSha1) row('Listed', `SHA-1 ${x.expectedSha1} (${x.file})`);
-    if (x.expectedSha256) row('Listed', `SHA-256 ${x.expectedSha256} (${x.file})`);
+    const listed = x.expectedSha1 ? `SHA-1 ${x.expectedSha1}` : `SHA-256 ${x.expectedSha256 ?? ''}`;
+    const actual = x.expectedSha1 ? `SHA-1 ${x.sha1}` : `SHA-256 ${x.sha256}`;
+    row('cli.inspect.label.warning', tr.t('cli.inspect.catalog.modified', { file: x.file, listed, actual }));
+    if (x.expectedSha1) row('cli.inspect.label.listed', `SHA-1 ${x.expectedSha1} (${x.file})`);
+    if (x.expectedSha256) row('cli.inspect.label.listed', `SHA-256 ${x.expectedSha256} (${x.file})`);
   }
-  for (const c of r.catalogWarnings ?? []) row('Catalog', c);
+  for (const c of r.catalogWarnings ?? []) row('cli.inspect.label.catalog', c);
+  // A long value wraps at 80 columns under its own column, so a wrapped warning keeps its indent.
+  const width = labelWidth(rows.map(([k]) => k));
+  const lines: string[] = [];
+  for (const [k, v] of rows) wrap(v, 80 - width).forEach((l, i) => lines.push(`${(i === 0 ? k : '').padEnd(width)}${l}`));
   return lines.join('\n');
 }
 
-export function registerInspect(program: Command): void {
+export function registerInspect(program: Command, tr: Translator): void {
   program
     .command('inspect')
-    .description('Show what an image is: filesystem, label, boot entries, Windows version and editions (and checksums with --hash)')
-    .argument('<image>', 'ISO or disk image file')
-    .option('--hash', 'also compute SHA-1 and SHA-256 and match them against known official releases')
-    .option('--json', 'print one JSON object')
+    .description(tr.t('cli.inspect.description'))
+    .argument('<image>', tr.t('cli.inspect.argument.image'))
+    .option('--hash', tr.t('cli.inspect.option.hash'))
+    .option('--json', tr.t('cli.inspect.option.json'))
     .action(async (image: string, o: { hash?: boolean; json?: boolean }) => {
       const json = o.json === true;
-      await runCommand({ json }, async (out) => {
+      await runCommand({ json, tr }, async (out) => {
         // Progress never goes to stdout here: stderr, as a bar on a TTY or plain lines.
-        const progressOut = new Output({ json: false });
+        const progressOut = new Output({ json: false, tr });
         progressOut.startJob(['hashing'], basename(image));
         try {
           const r = await inspectImage(image, { hash: o.hash === true, onProgress: (p) => progressOut.progress(p) });
           progressOut.stopBar();
           if (json) out.line(r);
-          else process.stdout.write(formatInspect(r, r.kind === 'hybrid' && isOwnStick(image)) + '\n');
+          else process.stdout.write(formatInspect(tr, r, r.kind === 'hybrid' && isOwnStick(image)) + '\n');
         } finally {
           progressOut.stopBar();
         }

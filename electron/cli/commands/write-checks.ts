@@ -5,8 +5,10 @@
  */
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
-import { SevenStickError, type Drive } from '../../engine/index.js';
-import { formatBytes } from '../../shared/format.js';
+import type { Drive } from '../../engine/index.js';
+import { noticeText } from '../../shared/i18n/phrases.js';
+import type { Translator } from '../../shared/i18n/translator.js';
+import { CliError, englishTranslator, say, type Said } from '../i18n.js';
 
 /** A word for the shell: quoted only when it needs to be. */
 function shellWord(w: string): string {
@@ -33,33 +35,47 @@ export async function assertCanWrite(drives: readonly Drive[], argv: readonly st
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'EACCES';
       if (code !== 'EACCES' && code !== 'EPERM') continue; // anything else is reported when the target is opened
-      const what = creating ? `create ${d.device} (in ${place})` : `open ${d.device} for writing`;
       const sudo = sudoLine(argv);
-      throw new SevenStickError('E_DEVICE', `No permission to ${what} (${code}): nothing was written. Writing a drive needs administrator rights; run:\n  ${sudo}`, {
-        path: d.device,
-        sudo,
-      });
+      const values = { device: d.device, place, code, sudo };
+      throw new CliError('E_DEVICE', { key: creating ? 'cli.rights.create' : 'cli.rights.open', values }, { path: d.device, sudo });
     }
   }
 }
 
 /** One line of the prompt per target: its path, the size that will be written, what it is. */
-export function promptLine(d: Drive, newFileSize: number | undefined): string {
-  const size = d.kind === 'file' && !d.exists ? (newFileSize !== undefined ? formatBytes(newFileSize) : 'the image’s size') : formatBytes(d.size);
+export function promptLine(tr: Translator, d: Drive, newFileSize: number | undefined): string {
+  const size = d.kind === 'file' && !d.exists ? (newFileSize !== undefined ? tr.bytes(newFileSize) : tr.t('cli.write.imageSize')) : tr.bytes(d.size);
   return `  ${d.device}  ${size}  ${d.description}`;
+}
+
+/** A warning about one target: English for `--json` (`targetWarnings`), and said in the user's language. */
+export interface TargetWarning {
+  target: string;
+  code: string;
+  message: string;
+  text(tr: Translator): string;
+}
+
+/** A warning the engine gave about a target (a Constraint), in the user's language by its code. */
+export function constraintWarning(target: string, c: { code: string; message: string }): TargetWarning {
+  return { target, code: c.code, message: c.message, text: (tr) => noticeText(tr, { code: c.code, message: c.message }) };
+}
+
+/** The JSON form: target, code and the English sentence. */
+export function warningJson(w: TargetWarning): { target: string; code: string; message: string } {
+  return { target: w.target, code: w.code, message: w.message };
 }
 
 /**
  * `--size` names a new file's size; an existing file keeps its own (README). Said, not silently ignored:
  * a warning for each existing, non-empty file whose size differs.
  */
-export function sizeIgnoredWarnings(drives: readonly Drive[], size: number | undefined): { target: string; code: string; message: string }[] {
+export function sizeIgnoredWarnings(drives: readonly Drive[], size: number | undefined): TargetWarning[] {
   if (size === undefined) return [];
   return drives
     .filter((d) => d.kind === 'file' && d.exists && d.size !== null && d.size > 0 && d.size !== size)
-    .map((d) => ({
-      target: d.device,
-      code: 'size-ignored',
-      message: `--size ${formatBytes(size)} does not apply to ${d.device}: it exists and keeps its size (${formatBytes(d.size)}); remove it first to make it ${formatBytes(size)}`,
-    }));
+    .map((d) => {
+      const said: Said = { key: 'cli.write.sizeIgnored', values: (tr) => ({ size: tr.bytes(size), device: d.device, own: tr.bytes(d.size) }) };
+      return { target: d.device, code: 'size-ignored', message: say(englishTranslator(), said), text: (tr) => say(tr, said) };
+    });
 }

@@ -4,13 +4,15 @@
  *  [--preset p.json | --unattend file.xml] [--edition N|NAME [--only-edition]] [--show-all-editions]`
  */
 import type { Command } from 'commander';
-import { describePath, assertDriveUsable, locateImage, SevenStickError, isSevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode, checkCustomization, inspectImage, type WindowsCustomization } from '../../engine/index.js';
+import { describePath, assertDriveUsable, locateImage, isSevenStickError, EXIT_CODES, assertDistinctTargets, assertTargetPlace, runWriteJob, type Drive, type WriteJobResult, type WriteMode, checkCustomization, inspectImage, type WindowsCustomization } from '../../engine/index.js';
 import { runCommand } from '../output.js';
 import { cancelNotes, writeSummary } from '../summary.js';
-import { confirm, interruptSignal, parseSize } from './common.js';
+import { CONFIRM_WORD, confirm, interruptSignal, parseSize } from './common.js';
 import { answerFileFromPreset, readAnswerFileArg } from './answers.js';
-import { assertCanWrite, promptLine, sizeIgnoredWarnings } from './write-checks.js';
+import { assertCanWrite, constraintWarning, promptLine, sizeIgnoredWarnings, warningJson } from './write-checks.js';
 import { writePasses } from '../../shared/job-progress.js';
+import type { Translator } from '../../shared/i18n/translator.js';
+import { CliError } from '../i18n.js';
 
 interface WriteOpts {
   target?: string[];
@@ -29,27 +31,30 @@ interface WriteOpts {
 }
 
 /** The Windows customization the options ask for (undefined: none, the plain stick as before). */
-async function customization(image: string, o: WriteOpts): Promise<WindowsCustomization | undefined> {
+async function customization(tr: Translator, image: string, o: WriteOpts): Promise<WindowsCustomization | undefined> {
   if (o.preset === undefined && o.unattend === undefined && o.edition === undefined && !o.onlyEdition && !o.showAllEditions) return undefined;
-  if (o.preset !== undefined && o.unattend !== undefined) throw new SevenStickError('E_ARGS', '--preset and --unattend both give the answer file: use one');
-  if (o.onlyEdition && o.edition === undefined) throw new SevenStickError('E_ARGS', '--only-edition needs --edition N|NAME');
-  if (o.mode === 'raw') throw new SevenStickError('E_ARGS', '--preset, --unattend, --edition and --show-all-editions are for Windows sticks, not raw mode');
+  if (o.preset !== undefined && o.unattend !== undefined) throw new CliError('E_ARGS', { key: 'cli.write.presetAndUnattend' });
+  if (o.onlyEdition && o.edition === undefined) throw new CliError('E_ARGS', { key: 'cli.write.onlyEditionNeedsEdition' });
+  if (o.mode === 'raw') throw new CliError('E_ARGS', { key: 'cli.write.customizeRaw' });
   const info = await inspectImage(image);
-  if (info.kind !== 'windows') throw new SevenStickError('E_ARGS', `${image} is not Windows setup media: --preset, --unattend, --edition and --show-all-editions are for Windows sticks`);
+  if (info.kind !== 'windows') throw new CliError('E_ARGS', { key: 'cli.write.customizeNotWindows', values: { image } });
   const w: WindowsCustomization = {};
   if (o.edition !== undefined) {
     const want = o.edition.trim();
     const e = /^\d+$/.test(want)
       ? info.windows.editions.find((x) => x.index === Number(want))
       : info.windows.editions.find((x) => x.name.toLowerCase() === want.toLowerCase() || x.editionId.toLowerCase() === want.toLowerCase());
-    if (!e) throw new SevenStickError('E_ARGS', `install.wim has no edition "${want}" (it has ${info.windows.editions.map((x) => `${x.index}: ${x.name}`).join(', ') || 'none listed'})`);
+    if (!e) {
+      const editions = info.windows.editions.map((x) => `${x.index}: ${x.name}`).join(', ');
+      throw new CliError('E_ARGS', editions ? { key: 'cli.write.noSuchEdition', values: { edition: want, editions } } : { key: 'cli.write.noSuchEditionNoneListed', values: { edition: want } });
+    }
     w.edition = e.index;
   }
   if (o.onlyEdition) w.onlyEdition = true;
   if (o.showAllEditions) w.showAllEditions = true;
   if (o.unattend !== undefined) w.unattend = await readAnswerFileArg(o.unattend);
   if (o.preset !== undefined) {
-    const a = await answerFileFromPreset(o.preset, info.windows, w.edition, !!o.onlyEdition);
+    const a = await answerFileFromPreset(tr, o.preset, info.windows, w.edition, !!o.onlyEdition);
     w.unattend = a.bytes;
     if (a.showEveryEdition) w.showAllEditions = true;
   }
@@ -65,31 +70,31 @@ export function exitCodeOfResult(r: WriteJobResult): number {
   return io?.error ? EXIT_CODES[io.error.code] : EXIT_CODES.E_VERIFY;
 }
 
-export function registerWrite(program: Command): void {
+export function registerWrite(program: Command, tr: Translator): void {
   program
     .command('write')
-    .description('Write an image to one or more drives (or disk image files) and verify it')
-    .argument('<image>', 'Windows 7 ISO, hybrid ISO or disk image')
+    .description(tr.t('cli.write.description'))
+    .argument('<image>', tr.t('cli.write.argument.image'))
     // Not a commander "required option": `write` with nothing should first ask for the image.
-    .option('--target <path>', 'required: the drive or disk image file to write (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--mode <mode>', 'auto | windows | raw (see below)', 'auto')
-    .option('--size <size>', 'size of a new target file: N, NK, NM or NG')
-    .option('--no-verify', 'skip reading everything back')
-    .option('--yes', 'do not ask before erasing the targets')
-    .option('--json', 'JSON Lines on stdout')
-    .option('--check-capacity', 'test for a fake-capacity stick before writing')
-    .option('--preset <p.json>', 'Windows: put autounattend.xml made from this preset (sevenstick answers) at the stick\'s root')
-    .option('--unattend <file.xml>', 'Windows: put this answer file (checked, copied as is) at the stick\'s root as autounattend.xml')
-    .option('--edition <N|NAME>', 'Windows: the edition (index or name in install.wim) the answer file and --only-edition use')
-    .option('--only-edition', 'Windows: the stick\'s install.wim holds only --edition (also makes a too-large install.wim fit FAT32)')
-    .option('--show-all-editions', 'Windows: leave sources/ei.cfg off the stick, so setup offers every edition')
-    .option('--require-uefi', 'refuse (exit 2) instead of writing a Windows stick that boots in BIOS mode only')
+    .option('--target <path>', tr.t('cli.write.option.target'), (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mode <mode>', tr.t('cli.write.option.mode'), 'auto')
+    .option('--size <size>', tr.t('cli.write.option.size'))
+    .option('--no-verify', tr.t('cli.write.option.noVerify'))
+    .option('--yes', tr.t('cli.write.option.yes'))
+    .option('--json', tr.t('cli.option.jsonLines'))
+    .option('--check-capacity', tr.t('cli.write.option.checkCapacity'))
+    .option('--preset <p.json>', tr.t('cli.write.option.preset'))
+    .option('--unattend <file.xml>', tr.t('cli.write.option.unattend'))
+    .option('--edition <N|NAME>', tr.t('cli.write.option.edition'))
+    .option('--only-edition', tr.t('cli.write.option.onlyEdition'))
+    .option('--show-all-editions', tr.t('cli.write.option.showAllEditions'))
+    .option('--require-uefi', tr.t('cli.write.option.requireUefi'))
     .action(async (image: string, o: WriteOpts) => {
-      await runCommand({ json: !!o.json }, async (out) => {
-        if (!o.target?.length) throw new SevenStickError('E_ARGS', 'No target given: name the drive or disk image file to write with --target <path>');
-        if (!['auto', 'windows', 'raw'].includes(o.mode)) throw new SevenStickError('E_ARGS', `Unknown mode "${o.mode}" (auto, windows or raw)`);
+      await runCommand({ json: !!o.json, tr }, async (out) => {
+        if (!o.target?.length) throw new CliError('E_ARGS', { key: 'cli.write.noTarget' });
+        if (!['auto', 'windows', 'raw'].includes(o.mode)) throw new CliError('E_ARGS', { key: 'cli.write.unknownMode', values: { mode: o.mode } });
         const size = o.size !== undefined ? parseSize(o.size) : undefined;
-        const windows = await customization(image, o);
+        const windows = await customization(tr, image, o);
         const signal = interruptSignal();
         // Every check that can refuse runs before the prompt: existence and kind (describePath), safety,
         // rights (assertCanWrite), then in the job the image against the targets (size, UEFI); the
@@ -123,22 +128,22 @@ export function registerWrite(program: Command): void {
             out.progress(p);
           },
           onWarnings: async (warnings) => {
-            for (const w of warnings) for (const c of w.constraints) targetWarnings.push({ target: w.target, code: c.code, message: c.message });
-            for (const w of targetWarnings) out.info(`warning: ${w.message}`);
+            for (const w of warnings) for (const c of w.constraints) targetWarnings.push(constraintWarning(w.target, c));
+            for (const w of targetWarnings) out.warning(w.text(tr));
             if (o.yes) return;
-            const list = drives.map((d) => promptLine(d, size)).join('\n');
-            await confirm(`This will ERASE everything on:\n${list}\nType "yes" to continue: `, signal);
+            const list = drives.map((d) => promptLine(tr, d, size)).join('\n');
+            await confirm(tr.t('cli.write.confirm', { list, word: CONFIRM_WORD }), signal);
           },
         }).catch((e: unknown) => {
           // A cancel says what state the targets are in and what to do.
-          if (isSevenStickError(e) && e.code === 'E_CANCELLED') e.details.notes = [...(Array.isArray(e.details.notes) ? (e.details.notes as string[]) : []), ...cancelNotes(drives, started)];
+          if (isSevenStickError(e) && e.code === 'E_CANCELLED') out.noteOnError(cancelNotes(drives, started));
           throw e;
         });
         out.stopBar();
         // --json: the targets' warnings join the image's in `warnings` (sentences) and, with their
         // target and code, in `targetWarnings`.
-        if (o.json) out.line({ type: 'result', ...r, warnings: [...r.warnings, ...targetWarnings.map((w) => w.message)], targetWarnings });
-        else for (const l of writeSummary(r, drives)) out.info(l);
+        if (o.json) out.line({ type: 'result', ...r, warnings: [...r.warnings, ...targetWarnings.map((w) => w.message)], targetWarnings: targetWarnings.map(warningJson) });
+        else for (const l of writeSummary(tr, r, drives)) out.info(l);
         return exitCodeOfResult(r);
       });
     });
