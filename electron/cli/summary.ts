@@ -4,7 +4,7 @@
  * left in and what to do. In the run's language (issue #15): sizes, speeds and times by the Translator.
  */
 import type { Drive, WriteJobResult } from '../engine/index.js';
-import { errorText } from '../shared/i18n/phrases.js';
+import { errorText, noticeText } from '../shared/i18n/phrases.js';
 import type { Translator } from '../shared/i18n/translator.js';
 import type { Said } from './i18n.js';
 
@@ -25,7 +25,8 @@ export function errorLine(tr: Translator, e: { code: Parameters<typeof errorText
 /** The lines to print after a finished job (success or not). */
 export function writeSummary(tr: Translator, r: WriteJobResult, drives: readonly Drive[]): string[] {
   const out: string[] = [];
-  for (const w of r.warnings) out.push(tr.t('cli.warning', { message: w }));
+  // The stick-wide warnings (BIOS only, and why) by their codes; an older result without notices says them in English.
+  for (const w of r.notices?.length ? r.notices.map((n) => noticeText(tr, n)) : r.warnings) out.push(tr.t('cli.warning', { message: w }));
   for (const t of r.targets) {
     const size = sizeWithBytes(tr, t.bytesWritten);
     if (t.ok) out.push(t.verified ? tr.t('cli.write.targetVerified', { target: t.target, size }) : tr.t('cli.write.targetNotVerified', { target: t.target, size }));

@@ -37,8 +37,7 @@ export function verifyReport(tr: Translator, target: string, image: string, r: S
     const list = r.failures.filter((f) => f.problem === k);
     const kind = tr.t(KIND[k]);
     for (const f of list.slice(0, SHOWN)) {
-      const params: Record<string, string | number> = { path: f.path, ...(f.offset !== undefined ? { offset: f.offset } : {}) };
-      out.push(tr.t('cli.verify.problem', { kind, problem: problemText(tr, { path: f.path, problem: f.message, code: f.problem, params }) }));
+      out.push(tr.t('cli.verify.problem', { kind, problem: problemText(tr, { path: f.path, problem: f.message, code: f.code, params: f.params }) }));
     }
     if (list.length > SHOWN) out.push(tr.t('cli.verify.more', { count: list.length - SHOWN, kind }));
   }

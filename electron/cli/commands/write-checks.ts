@@ -57,8 +57,8 @@ export interface TargetWarning {
 }
 
 /** A warning the engine gave about a target (a Constraint), in the user's language by its code. */
-export function constraintWarning(target: string, c: { code: string; message: string }): TargetWarning {
-  return { target, code: c.code, message: c.message, text: (tr) => noticeText(tr, { code: c.code, message: c.message }) };
+export function constraintWarning(target: string, c: { code: string; message: string; params?: Record<string, string | number> }): TargetWarning {
+  return { target, code: c.code, message: c.message, text: (tr) => noticeText(tr, c) };
 }
 
 /** The JSON form: target, code and the English sentence. */
