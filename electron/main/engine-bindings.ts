@@ -28,7 +28,7 @@ import {
   type Progress as EngineProgress,
   type WindowsInfo,
 } from '../engine/index.js';
-import type { AnswersResponse, ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
+import type { AnswerSummaryView, AnswersResponse, ChecksumView, ConfirmedTarget, DriveView, ImageView, Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
 import { WIPE_CONFIRMATION, type SetupPreset } from '../shared/setup.js';
 import type { Translator } from '../shared/i18n/translator.js';
 import { english, sayError } from './i18n.js';
@@ -206,7 +206,8 @@ export function bindEngine(tr: () => Translator = english): EngineBindings {
     async generateAnswers(image, preset, password) {
       const p = validatePreset(preset);
       const a = generateAnswerFile(p, await windowsMedia(image, tr()), loadUnattendData(), password === null ? {} : { password });
-      return { xml: a.xml, summary: summaryLines(a.summary) };
+      const details: AnswerSummaryView = a.summary;
+      return { xml: a.xml, summary: summaryLines(a.summary), details };
     },
     async presetFile(preset) {
       return serializePreset(validatePreset(preset));

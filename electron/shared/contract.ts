@@ -179,8 +179,28 @@ export interface AnswersRequest {
 
 export interface AnswersResponse {
   xml: string;
-  /** What the answer file sets and what setup still asks, one line each. */
+  /** What the answer file sets and what setup still asks, one line each (English, for logs). */
   summary: string[];
+  /** The same as data, for the user's language (shared/i18n/answer-summary.ts). */
+  details: AnswerSummaryView;
+}
+
+/** Structurally the engine's AnswerSummary (main/engine-bindings.ts checks the two agree at compile time). */
+export interface AnswerSummaryView {
+  arch: string;
+  edition: { index: number; name: string; by: 'index' | 'name' } | null;
+  language: string;
+  locale: string;
+  /** InputLocale: "<LCID>:<KLID>". */
+  inputLocale: string;
+  timeZone: string | null;
+  computerName: string | null;
+  user: string | null;
+  /** Only the last group, e.g. "…-8QKJH". */
+  productKey: string | null;
+  wipeDisk0: 'bios' | 'uefi' | null;
+  /** What setup still asks, in the order it asks (English phrases; answer-summary.ts words them). */
+  setupAsks: string[];
 }
 
 export interface TargetOutcome {

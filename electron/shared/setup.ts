@@ -4,7 +4,7 @@
  * request, and what the confirmation says. The preset type restates the engine's (the renderer may not
  * import the engine); main/engine-bindings.ts fails to compile when the two drift apart.
  */
-import type { EditionView, AnswersResponse, IpcError, WindowsSetup } from './contract.js';
+import type { AnswerSummaryView, AnswersResponse, EditionView, IpcError, WindowsSetup } from './contract.js';
 import type { MessageKey } from './i18n/catalog.js';
 
 /** The exact words that let a preset erase disk 0 (the engine's WIPE_DISK_0_CONFIRMATION). */
@@ -223,7 +223,8 @@ export function erasesPcDisk(s: SetupState): boolean {
  * One line of what the confirmation lists about Windows setup: a catalog message and its values (the
  * step words it in the user's language), or a line main already wrote (the answer file's summary).
  */
-export type SetupLine = { key: MessageKey; values?: Readonly<Record<string, string | number>> } | { text: string };
+/** A line of the confirmation: a message, or the generated answer file's summary (worded by answer-summary.ts). */
+export type SetupLine = { key: MessageKey; values?: Readonly<Record<string, string | number>> } | { answers: AnswerSummaryView };
 
 /** What the confirmation lists about Windows setup (nothing when the step is off). */
 export function setupLines(s: SetupState, editions: EditionView[]): SetupLine[] {
@@ -233,6 +234,6 @@ export function setupLines(s: SetupState, editions: EditionView[]): SetupLine[] 
   lines.push(ed ? { key: 'app.setupLine.edition', values: { index: ed.index, name: ed.name } } : { key: 'app.setupLine.editionAsks' });
   if (ed && s.onlyEdition) lines.push({ key: 'app.setupLine.onlyEdition', values: { name: ed.name } });
   if (s.showAllEditions) lines.push({ key: 'app.setupLine.everyEdition' });
-  if (s.source === 'settings') lines.push(...(s.answers?.summary.filter((l) => !l.startsWith('Edition:')).map((text) => ({ text })) ?? []));
+  if (s.source === 'settings' && s.answers) lines.push({ answers: s.answers.details });
   return lines;
 }

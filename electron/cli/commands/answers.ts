@@ -28,7 +28,7 @@ import {
   type Preset,
   type WindowsInfo,
 } from '../../engine/index.js';
-import type { MessageKey } from '../../shared/i18n/catalog.js';
+import { answerSummaryLines } from '../../shared/i18n/answer-summary.js';
 import type { Translator } from '../../shared/i18n/translator.js';
 import { runCommand, type Output } from '../output.js';
 import { CliError } from '../i18n.js';
@@ -227,39 +227,6 @@ export function readAnswerFileArg(path: string): Promise<Buffer> {
   return readSmallFile(path, 'answerFile', 1024 * 1024);
 }
 
-/** What setup still asks (the engine's English phrases, also in `--json`), in the user's language. */
-const SETUP_ASKS: Readonly<Record<string, MessageKey>> = {
-  edition: 'cli.answers.asks.edition',
-  'licence terms': 'cli.answers.asks.licence',
-  'where to install (disk and partition)': 'cli.answers.asks.whereToInstall',
-  'user name and computer name': 'cli.answers.asks.userAndComputer',
-  'user name': 'cli.answers.asks.user',
-  'computer name': 'cli.answers.asks.computer',
-  'product key (may be skipped)': 'cli.answers.asks.productKey',
-  'update setting': 'cli.answers.asks.updates',
-  'time zone and date': 'cli.answers.asks.timeZone',
-  'network location': 'cli.answers.asks.network',
-};
-
-/** The answer file's summary, one row per setting, labels in a column (12 wide in English). */
-export function summaryLines(tr: Translator, s: AnswerSummary): string[] {
-  const setupAsk = (a: string): string => {
-    const key = SETUP_ASKS[a];
-    return key ? tr.t(key) : a;
-  };
-  const rows: Array<[string, string]> = [
-    [tr.t('cli.answers.label.edition'), s.edition ? tr.t('cli.answers.edition', { index: s.edition.index, name: s.edition.name, by: s.edition.by }) : tr.t('cli.answers.edition.asks')],
-    [tr.t('cli.answers.label.language'), tr.t('cli.answers.language', { language: s.language, locale: s.locale, keyboard: s.inputLocale })],
-    [tr.t('cli.answers.label.timeZone'), s.timeZone ?? tr.t('cli.answers.timeZone.asks')],
-    [tr.t('cli.answers.label.computer'), s.computerName === '*' ? tr.t('cli.answers.computer.madeUp') : (s.computerName ?? tr.t('cli.answers.setupAsks'))],
-    [tr.t('cli.answers.label.account'), s.user ? tr.t('cli.answers.account', { user: s.user }) : tr.t('cli.answers.setupAsks')],
-    [tr.t('cli.answers.label.disk'), s.wipeDisk0 ? tr.t('cli.answers.disk.erased', { firmware: s.wipeDisk0 }) : tr.t('cli.answers.disk.asks')],
-    [tr.t('cli.answers.label.setupAsks'), s.setupAsks.length ? tr.list(s.setupAsks.map(setupAsk)) : tr.t('cli.answers.asks.nothing')],
-  ];
-  const width = Math.max(12, ...rows.map(([k]) => k.length + 1));
-  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`);
-}
-
 async function answers(out: Output, image: string, o: AnswersOptions): Promise<void> {
   // Bad output paths are bad arguments before anything is read.
   checkOutput(image, o.output);
@@ -298,7 +265,7 @@ async function answers(out: Output, image: string, o: AnswersOptions): Promise<v
     return;
   }
   out.info(o.savePreset ? tr.t('cli.answers.wroteWithPreset', { output: o.output, preset: o.savePreset }) : tr.t('cli.answers.wrote', { output: o.output }));
-  for (const line of summaryLines(tr, answer.summary)) out.info(line);
+  for (const line of answerSummaryLines(tr, answer.summary)) out.info(line);
   if (answer.summary.wipeDisk0) out.warning(tr.t('cli.answers.wipeWarning'));
 }
 

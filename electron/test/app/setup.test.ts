@@ -5,13 +5,28 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EditionView, ImageView } from '../../shared/contract.js';
+import type { AnswerSummaryView, EditionView, ImageView } from '../../shared/contract.js';
 import { erasesPcDisk, presetOf, passwordFor, setupLines, windowsRequest, wsimEncode, WIPE_CONFIRMATION } from '../../shared/setup.js';
 import { validateRequest } from '../../shared/validate.js';
 import { canProceed, initialState, reducer, writeSteps, type Action, type WizardState } from '../../shared/wizard.js';
 import { checkImportedAnswerFile, encodeWsimPassword, validatePreset } from '../../engine/index.js';
 import { createHandlers, dispatch } from '../../main/handlers.js';
 import { stubEngine } from '../helpers/engine.js';
+
+/** An answer file's summary as the engine gives it. */
+const DETAILS: AnswerSummaryView = {
+  arch: 'amd64',
+  edition: { index: 4, name: 'Windows 7 PROFESSIONAL', by: 'index' },
+  language: 'en-US',
+  locale: 'en-US',
+  inputLocale: '0409:00000409',
+  timeZone: null,
+  computerName: 'LAB-1',
+  user: null,
+  productKey: null,
+  wipeDisk0: null,
+  setupAsks: ['user name'],
+};
 
 const editions: EditionView[] = [
   { index: 1, name: 'Windows 7 HOMEBASIC', editionId: 'HomeBasic', arch: 'x64' },
@@ -52,7 +67,7 @@ test('on: Image → Set up Windows → Drives and back; settings leave the step 
   assert.equal(reducer(s, { type: 'next' }).step, 'setup', 'no answer file yet');
   s = run([{ type: 'setup-set', patch: { edition: 4, onlyEdition: true, computerName: 'LAB-1' } }, { type: 'setup-busy' }], s);
   assert.equal(canProceed(s), false, 'busy');
-  s = run([{ type: 'setup-generated', answers: { xml: '<unattend/>', summary: ['Edition: 4. Windows 7 PROFESSIONAL'] } }, { type: 'next' }], s);
+  s = run([{ type: 'setup-generated', answers: { xml: '<unattend/>', summary: ['Edition: 4. Windows 7 PROFESSIONAL'], details: DETAILS } }, { type: 'next' }], s);
   assert.equal(s.step, 'drives');
   assert.deepEqual(windowsRequest(s.setup), { edition: 4, onlyEdition: true, showAllEditions: false, unattendXml: '<unattend/>' });
   assert.equal(reducer(s, { type: 'back' }).step, 'setup');
@@ -131,7 +146,7 @@ function answersHarness(files: Record<string, Buffer | null>) {
   const engine = stubEngine({
     inspect: async () => image,
     listDrives: async () => [],
-    generateAnswers: async (_img, preset, password) => ({ xml: `<unattend>${password === null ? '' : encodeWsimPassword(password)}</unattend>`, summary: [JSON.stringify(validatePreset(preset).computerName)] }),
+    generateAnswers: async (_img, preset, password) => ({ xml: `<unattend>${password === null ? '' : encodeWsimPassword(password)}</unattend>`, summary: [JSON.stringify(validatePreset(preset).computerName)], details: DETAILS }),
     presetFile: async (preset) => JSON.stringify(validatePreset(preset)),
     readPreset: async (text) => validatePreset(JSON.parse(text)),
     // The engine's own check, for an x64 image.

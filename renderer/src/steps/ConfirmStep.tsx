@@ -1,3 +1,4 @@
+import { answerSummaryRows } from '../../../electron/shared/i18n/answer-summary.js';
 import { erasesPcDisk, setupLines } from '../../../electron/shared/setup.js';
 import { confirmationLines } from '../../../electron/shared/wizard.js';
 import { Msg, useT } from '../i18n.js';
@@ -6,7 +7,9 @@ import type { StepProps } from '../types.js';
 export function ConfirmStep({ state }: StepProps) {
   const tr = useT();
   const lines = confirmationLines(state);
-  const setup = setupLines(state.setup, state.image.info?.windows?.editions ?? []).map((l) => ('key' in l ? tr.t(l.key, l.values) : l.text));
+  const setup = setupLines(state.setup, state.image.info?.windows?.editions ?? []).flatMap((l) =>
+    'key' in l ? [tr.t(l.key, l.values)] : answerSummaryRows(tr, l.answers, { edition: false }).map(([label, value]) => `${label} ${value}`),
+  );
   return (
     <div className="step">
       <div className="callout danger">
