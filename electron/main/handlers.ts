@@ -303,7 +303,7 @@ export function createHandlers(deps: HandlerDeps): {
         const image = basename(req.image);
         end(req.jobId, 'write', result.outcome === 'done' ? 'ok' : result.outcome === 'cancelled' ? 'cancelled' : 'failed', `${image} → ${targets.join(', ')}: ${result.outcome}${failed ? ` (${failed} failed)` : ''}`, (t) =>
           result.outcome === 'done'
-            ? t.t('main.summary.written', { image, drives: t.list(targets), duration: t.duration(result.seconds) })
+            ? t.t('main.summary.written', { image, drives: t.list(targets), count: targets.length, duration: t.duration(result.seconds) })
             : result.outcome === 'cancelled'
               ? t.t('main.summary.writeCancelled', { image })
               : t.t('main.summary.writeFailed', { image, failed, count: targets.length }),

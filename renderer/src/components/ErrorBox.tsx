@@ -6,10 +6,13 @@ import { useT } from '../i18n.js';
 function Hint({ text }: { text: string }) {
   const m = /(sudo )?sevenstick .*/.exec(text);
   if (!m) return <p className="hint">{text}</p>;
+  // A sentence may end right after the command: its full stop is not part of it.
+  const command = m[0].replace(/\s*[.。]$/, '');
   return (
     <p className="hint">
       {text.slice(0, m.index)}
-      <code className="command">{m[0]}</code>
+      <code className="command">{command}</code>
+      {m[0].slice(command.length)}
     </p>
   );
 }
