@@ -11,6 +11,7 @@ import type { Progress } from '../engine/index.js';
 import { JobEta, jobBytes, jobFraction, startTally, tallyProgress, type BytePass, type JobTally } from '../shared/job-progress.js';
 import { phaseText } from '../shared/i18n/phrases.js';
 import type { Translator } from '../shared/i18n/translator.js';
+import { cols, padEndCols, padStartCols, cutEndCols, cutStartCols } from './columns.js';
 
 interface Line {
   key: string;
@@ -19,14 +20,14 @@ interface Line {
   bar?: SingleBar;
 }
 
-/** `…/long/path` cut from the left to `n` characters. */
+/** `…/long/path` cut from the left to `n` columns. */
 function fit(name: string, n: number): string {
-  return name.length <= n ? name.padEnd(n) : `…${name.slice(name.length - n + 1)}`;
+  return padEndCols(cutStartCols(name, n), n);
 }
 
-/** Text cut at the end to `n` characters. */
+/** Text cut at the end to `n` columns. */
 function cut(text: string, n: number): string {
-  return text.length <= n ? text.padEnd(n) : `${text.slice(0, Math.max(0, n - 1))}…`;
+  return padEndCols(cutEndCols(text, n), n);
 }
 
 /** The phases whose bytes move (a speed is worth showing). */
@@ -107,12 +108,12 @@ export class ProgressView {
   private render(l: Line): string {
     const tr = this.tr;
     const fraction = this.job.fraction(l.key || undefined);
-    const pct = tr.percent(fraction).padStart(tr.percent(1).length);
-    const speed = (l.speed > 0 && MOVING.has(l.phase) ? tr.speed(l.speed) : '').padStart(tr.speed(9999.9 * 1024 ** 2).length);
-    const eta = this.eta().padEnd(tr.t('cli.progress.eta', { time: tr.duration(3599) }).length);
-    const statusWidth = Math.max(...[...this.lines.values()].map((x) => phaseText(tr, x.phase).length));
+    const pct = padStartCols(tr.percent(fraction), cols(tr.percent(1)));
+    const speed = padStartCols(l.speed > 0 && MOVING.has(l.phase) ? tr.speed(l.speed) : '', cols(tr.speed(9999.9 * 1024 ** 2)));
+    const eta = padEndCols(this.eta(), cols(tr.t('cli.progress.eta', { time: tr.duration(3599) })));
+    const statusWidth = Math.max(...[...this.lines.values()].map((x) => cols(phaseText(tr, x.phase))));
     // name + " [" + bar + "] " + pct + " " + status + " " + speed + " " + eta
-    const room = this.width() - 3 - pct.length - 1 - 1 - speed.length - 1 - eta.length - 1;
+    const room = this.width() - 3 - cols(pct) - 1 - 1 - cols(speed) - 1 - cols(eta) - 1;
     const barMin = 5;
     let nameW = this.nameWidth;
     let statusW = statusWidth;
@@ -129,7 +130,7 @@ export class ProgressView {
     if (!l) {
       l = { key, phase: 'preparing', speed: 0 };
       this.lines.set(key, l);
-      this.nameWidth = Math.min(24, Math.max(10, ...[...this.lines.keys()].map((k) => (k || this.defaultName).length)));
+      this.nameWidth = Math.min(24, Math.max(10, ...[...this.lines.keys()].map((k) => cols(k || this.defaultName))));
     }
     return l;
   }

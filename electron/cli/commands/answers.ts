@@ -28,7 +28,8 @@ import {
   type Preset,
   type WindowsInfo,
 } from '../../engine/index.js';
-import { answerSummaryLines } from '../../shared/i18n/answer-summary.js';
+import { answerSummaryRows } from '../../shared/i18n/answer-summary.js';
+import { cols, padEndCols } from '../columns.js';
 import type { Translator } from '../../shared/i18n/translator.js';
 import { runCommand, type Output } from '../output.js';
 import { CliError } from '../i18n.js';
@@ -225,6 +226,13 @@ export async function answerFileFromPreset(tr: Translator, presetPath: string, w
 /** An answer file named on the command line (`write --unattend`), read with the size limit (the engine checks it). */
 export function readAnswerFileArg(path: string): Promise<Buffer> {
   return readSmallFile(path, 'answerFile', 1024 * 1024);
+}
+
+/** The answer file's summary as terminal lines, labels in a column (12 wide in English, wider when a language needs it). */
+function answerSummaryLines(tr: Translator, s: Parameters<typeof answerSummaryRows>[1]): string[] {
+  const rows = answerSummaryRows(tr, s);
+  const width = Math.max(12, ...rows.map(([k]) => cols(k) + 1));
+  return rows.map(([k, v]) => `${padEndCols(k, width)}${v}`);
 }
 
 async function answers(out: Output, image: string, o: AnswersOptions): Promise<void> {

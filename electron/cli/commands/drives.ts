@@ -17,6 +17,7 @@ import {
 import { runCommand } from '../output.js';
 import type { MessageKey } from '../../shared/i18n/catalog.js';
 import type { Translator } from '../../shared/i18n/translator.js';
+import { cols, padEndCols, padStartCols, cutEndCols, cutStartCols } from '../columns.js';
 
 /** Each reason in a few words, for the table (the JSON keeps the full sentences). */
 const REASON: Record<ConstraintCode, MessageKey> = {
@@ -69,7 +70,7 @@ export function drivesTable(tr: Translator, rows: readonly (Drive & { constraint
     return { cells: [d.device, tr.bytes(d.size), d.bus === 'unknown' ? '—' : d.bus, what, status], loopFile: d.bus === 'loop' && d.backingFile ? d.backingFile : undefined };
   });
   const head = [tr.t('cli.drives.head.device'), tr.t('cli.drives.head.size'), tr.t('cli.drives.head.bus'), tr.t('cli.drives.head.description'), tr.t('cli.drives.head.status')];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c.cells[i] ?? '').length)));
+  const widths = head.map((h, i) => Math.max(cols(h), ...cells.map((c) => cols(c.cells[i] ?? ''))));
   // The description gives way when the line would be long; the status is never cut.
   const descMax = Math.max(24, 79 - widths.filter((_, i) => i !== 3 && i !== 4).reduce((a, b) => a + b + 2, 0) - Math.min(widths[4] ?? 0, 30) - 2);
   widths[3] = Math.min(widths[3] ?? 0, descMax);
@@ -78,8 +79,8 @@ export function drivesTable(tr: Translator, rows: readonly (Drive & { constraint
       .map((x, i) => {
         const w = widths[i] ?? 0;
         // A loop device's file keeps its name: its path is cut from the left.
-        const cut = i !== 3 || x.length <= w ? x : loopFile ? loopOver(`…${loopFile.slice(loopFile.length - (w - loopOver('').length - 1))}`) : `${x.slice(0, w - 1)}…`;
-        return i === 4 ? cut : i === 1 ? cut.padStart(w) : cut.padEnd(w);
+        const cut = i !== 3 || cols(x) <= w ? x : loopFile ? loopOver(cutStartCols(loopFile, w - cols(loopOver('')))) : cutEndCols(x, w);
+        return i === 4 ? cut : i === 1 ? padStartCols(cut, w) : padEndCols(cut, w);
       })
       .join('  ')
       .trimEnd();

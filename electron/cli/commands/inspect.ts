@@ -10,6 +10,7 @@ import type { MessageKey } from '../../shared/i18n/catalog.js';
 import { noticeText } from '../../shared/i18n/phrases.js';
 import type { Translator } from '../../shared/i18n/translator.js';
 import { Output, runCommand } from '../output.js';
+import { cols, padEndCols, wrapCols } from '../columns.js';
 
 /** Words for the partition types a hybrid image or a stick uses. */
 const PARTITION_KINDS: Readonly<Record<number, MessageKey>> = {
@@ -31,20 +32,6 @@ function partitionKind(tr: Translator, type: number): string {
   return key ? tr.t(key) : tr.t('cli.inspect.partition.type', { type: `0x${type.toString(16)}` });
 }
 
-/** Words into lines of at most `width` characters. */
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const w of text.split(' ')) {
-    if (line && line.length + 1 + w.length > width) {
-      out.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  out.push(line);
-  return out;
-}
-
 /** Whether sector 0 holds SevenStick's own MBR boot code (a stick or disk image it wrote). */
 export function isOwnStick(path: string): boolean {
   try {
@@ -61,9 +48,9 @@ export function isOwnStick(path: string): boolean {
   }
 }
 
-/** The row labels' column: 12 wide in English, wider when a language's labels need it. */
+/** The row labels' column (in terminal columns): 12 wide in English, wider when a language's labels need it. */
 function labelWidth(labels: readonly string[]): number {
-  return Math.max(12, ...labels.map((l) => l.length + 1));
+  return Math.max(12, ...labels.map((l) => cols(l) + 1));
 }
 
 export function formatInspect(tr: Translator, r: InspectResult, ownStick = false): string {
@@ -153,7 +140,7 @@ export function formatInspect(tr: Translator, r: InspectResult, ownStick = false
   // A long value wraps at 80 columns under its own column, so a wrapped warning keeps its indent.
   const width = labelWidth(rows.map(([k]) => k));
   const lines: string[] = [];
-  for (const [k, v] of rows) wrap(v, 80 - width).forEach((l, i) => lines.push(`${(i === 0 ? k : '').padEnd(width)}${l}`));
+  for (const [k, v] of rows) wrapCols(v, 80 - width).forEach((l, i) => lines.push(`${padEndCols(i === 0 ? k : '', width)}${l}`));
   return lines.join('\n');
 }
 

@@ -1,6 +1,6 @@
 /**
  * A generated answer file's summary for people: what it sets and what Windows setup still asks, one
- * row per setting. The CLI prints the rows in a column (`answers`, `write --answers`), the wizard's
+ * row per setting. The CLI prints the rows in a column (cli/commands/answers.ts), the wizard's
  * confirmation lists them. The summary itself is data (the engine's AnswerSummary, restated as
  * AnswerSummaryView in the contract); every word comes from the catalog.
  */
@@ -44,11 +44,4 @@ export function answerSummaryRows(tr: Translator, s: AnswerSummaryView, opts: { 
     ],
   );
   return rows;
-}
-
-/** The rows as terminal lines, labels in a column (12 wide in English, wider for longer labels). */
-export function answerSummaryLines(tr: Translator, s: AnswerSummaryView): string[] {
-  const rows = answerSummaryRows(tr, s);
-  const width = Math.max(12, ...rows.map(([k]) => k.length + 1));
-  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`);
 }

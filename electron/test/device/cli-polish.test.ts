@@ -243,7 +243,8 @@ test('#14.6 help has examples and exit codes; a usage error is one line and the 
   }
   const missing = await cli(['inspect', 'nonexist.iso']);
   assert.equal(missing.code, 2);
-  assert.equal(missing.stderr.trim(), 'sevenstick: Cannot open nonexist.iso: no such file or directory (ENOENT)');
+  // Once: the headline in the user's language, then the engine's detail.
+  assert.equal(missing.stderr.trim(), 'sevenstick: The file was not found\n  Cannot open nonexist.iso: no such file or directory (ENOENT)');
 });
 
 test('#14.7 drives: a table with headers, loop devices shown and marked, reasons in words, image-dependent reasons with --image', root, async () => {
