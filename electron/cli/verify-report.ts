@@ -6,7 +6,7 @@
  */
 import type { StickProblem, StickVerifyResult } from '../engine/index.js';
 import type { MessageKey } from '../shared/i18n/catalog.js';
-import { problemText } from '../shared/i18n/phrases.js';
+import { noticeText, problemText } from '../shared/i18n/phrases.js';
 import type { Translator } from '../shared/i18n/translator.js';
 import { sizeWithBytes } from './summary.js';
 
@@ -42,6 +42,6 @@ export function verifyReport(tr: Translator, target: string, image: string, r: S
     if (list.length > SHOWN) out.push(tr.t('cli.verify.more', { count: list.length - SHOWN, kind }));
   }
   for (const e of r.extras) out.push(e.known ? tr.t('cli.verify.extraKnown', { path: e.path }) : tr.t('cli.verify.extra', { path: e.path }));
-  for (const n of r.notes) out.push(tr.t('cli.note', { note: n }));
+  for (const n of r.notices) out.push(tr.t('cli.note', { note: noticeText(tr, n) }));
   return out;
 }

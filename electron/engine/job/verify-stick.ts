@@ -80,7 +80,21 @@ export interface StickVerifyResult {
   failures: StickFailure[];
   extras: StickExtra[];
   directIo: boolean;
+  /** In English (logs, `--json`). */
   notes: string[];
+  /** The same notes with codes and params, for the user's language. */
+  notices: StickNote[];
+}
+
+/**
+ * Something a verify wants said that is not a failure. Codes: `bios-only` (W_BIOS_ONLY's params),
+ * `customized` {path, edition (0: all kept), everyEdition, answerFile ('yes'|'no')}, `direct-io` {detail},
+ * `boot-code-unchecked` {detail}, `stage2-unchecked`.
+ */
+export interface StickNote {
+  code: 'bios-only' | 'customized' | 'direct-io' | 'boot-code-unchecked' | 'stage2-unchecked';
+  message: string;
+  params: Record<string, string | number>;
 }
 
 /** Folders and files operating systems put on a stick by themselves (matched by first path component). */
@@ -119,7 +133,7 @@ async function compareReaders(want: ByteReader, got: ByteReader, meter: Progress
 }
 
 /** MBR code, the boot sector's code around the BPB, and stage 2 against what the layout writes. */
-async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteReader, failures: StickFailure[], notes: string[]): Promise<void> {
+async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteReader, failures: StickFailure[], notes: StickNote[]): Promise<void> {
   let expected;
   let stage2Sector = -1;
   try {
@@ -131,7 +145,7 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
       if (/stage 2/.test(layout.describe(plan.partitionOffset + s * SECTOR))) stage2Sector = s;
     }
   } catch (e) {
-    notes.push(`boot code not checked: ${(e as Error).message}`);
+    notes.push({ code: 'boot-code-unchecked', message: `boot code not checked: ${(e as Error).message}`, params: { detail: (e as Error).message } });
     return;
   }
   const mbr = await disk.read(0, SECTOR);
@@ -147,7 +161,7 @@ async function checkBootCode(fs: ImageFileSystem, fat: Fat32Reader, disk: ByteRe
     const at = jmpSame ? BPB_END + firstDifference(vbr.subarray(BPB_END), expected.vbr.subarray(BPB_END)) : firstDifference(vbr, expected.vbr);
     failures.push({ path: 'boot sector', problem: 'boot-code', code: 'boot-sector-code', params: {}, message: 'the partition boot sector’s code is not SevenStick’s', offset: part + at });
   }
-  if (expected.stage2.length > 0 && stage2Sector < 0) notes.push('stage 2 boot code not checked: its place is unknown');
+  if (expected.stage2.length > 0 && stage2Sector < 0) notes.push({ code: 'stage2-unchecked', message: 'stage 2 boot code not checked: its place is unknown', params: {} });
   if (expected.stage2.length > 0 && stage2Sector >= 0) {
     const stage2At = part + stage2Sector * SECTOR;
     const got = await disk.read(stage2At, expected.stage2.length);
@@ -171,7 +185,7 @@ async function customizedExpectations(
   onStick: ReadonlyMap<string, FatNode>,
   matched: Set<string>,
   failures: StickFailure[],
-  notes: string[],
+  notes: StickNote[],
 ): Promise<{ overrides: Map<string, ByteReader | null> }> {
   const overrides = new Map<string, ByteReader | null>();
   const key = (p: string): string => p.toUpperCase();
@@ -194,7 +208,11 @@ async function customizedExpectations(
     return { overrides };
   }
   const parts = [manifest.onlyEdition ? `only edition ${manifest.edition}` : '', manifest.showAllEditions ? 'every edition shown' : '', manifest.autounattendSha256 ? 'an answer file' : ''].filter((p) => p);
-  notes.push(`${MANIFEST_PATH}: a customized stick${parts.length ? ` (${parts.join(', ')})` : ''}`);
+  notes.push({
+    code: 'customized',
+    message: `${MANIFEST_PATH}: a customized stick${parts.length ? ` (${parts.join(', ')})` : ''}`,
+    params: { path: MANIFEST_PATH, edition: manifest.onlyEdition && manifest.edition !== null ? manifest.edition : 0, everyEdition: manifest.showAllEditions ? 'yes' : 'no', answerFile: manifest.autounattendSha256 ? 'yes' : 'no' },
+  });
   if (manifest.onlyEdition && manifest.edition !== null) {
     try {
       overrides.set(key(INSTALL_WIM_PATH), await slimInstallWim(fs, manifest.edition));
@@ -261,6 +279,7 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
         extras: [],
         directIo: r.directIo,
         notes: r.notes,
+        notices: r.notes.map((n) => ({ code: 'direct-io' as const, message: n, params: { detail: n } })),
       };
     } finally {
       await reader.close();
@@ -272,8 +291,8 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     const fs = await openFileSystem(reader);
     const fat = await Fat32Reader.open(disk);
     const failures: StickFailure[] = [];
-    const notes: string[] = [];
-    if (!disk.direct && disk.directNote) notes.push(disk.directNote);
+    const notes: StickNote[] = [];
+    if (!disk.direct && disk.directNote) notes.push({ code: 'direct-io', message: disk.directNote, params: { detail: disk.directNote } });
 
     // The stick's tree, by upper-cased path.
     const onStick = new Map<string, FatNode>();
@@ -283,7 +302,7 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
     const media = await readWindowsMediaAndLoader(fs);
     const loader = media?.loader;
     const bootx64: ByteReader | undefined = loader?.source === 'install.wim' ? new BufferReader(loader.bytes, BOOTX64_PATH) : undefined;
-    if (loader?.source === 'none') notes.push(loader.warning);
+    if (loader?.source === 'none') notes.push({ code: 'bios-only', message: loader.warning, params: biosOnlyParams(loader) });
     const matched = new Set<string>();
     const custom = await customizedExpectations(fs, fat, onStick, matched, failures, notes);
     const expectedSize = (n: FsNode): number => {
@@ -356,7 +375,7 @@ export async function verifyStick(target: string | Drive, imagePath: string, opt
       const first = (n.path.split('/')[0] ?? '').toLowerCase();
       extras.push({ path: n.path, known: KNOWN_EXTRAS.includes(first) || KNOWN_EXTRAS.includes(top) });
     }
-    return { ok: failures.length === 0, kind: 'windows', target: targetPath, files, bytes, failures, extras, directIo: disk.direct, notes };
+    return { ok: failures.length === 0, kind: 'windows', target: targetPath, files, bytes, failures, extras, directIo: disk.direct, notes: notes.map((n) => n.message), notices: notes };
   } finally {
     await disk.close();
     await reader.close();

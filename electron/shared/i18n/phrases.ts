@@ -50,6 +50,12 @@ export const NOTICE_KEYS: Readonly<Record<string, MessageKey>> = {
   W_NO_INSTALL_IMAGE: 'notice.noInstallImage',
   W_WIM_XML_UNREADABLE: 'notice.wimXmlUnreadable',
   W_BIOS_ONLY: 'notice.biosOnly',
+  // verify's notes (StickNote): the BIOS-only one has W_BIOS_ONLY's params.
+  'bios-only': 'notice.biosOnly',
+  customized: 'notice.stickCustomized',
+  'direct-io': 'notice.directIoOff',
+  'boot-code-unchecked': 'notice.bootCodeUnchecked',
+  'stage2-unchecked': 'notice.stage2Unchecked',
   W_FILE_TOO_LARGE: 'notice.fileTooLarge',
   W_HYBRID: 'notice.hybrid',
   W_RAW: 'notice.raw',

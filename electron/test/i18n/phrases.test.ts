@@ -31,6 +31,7 @@ import {
   type FsNode,
   type ImageFileSystem,
   type LoaderFacts,
+  type StickNote,
   type StickProblemCode,
   type WindowsWarning,
   type WindowsWarningCode,
@@ -63,6 +64,7 @@ const WARNING_CODES: Record<WindowsWarningCode, true> = {
   W_BIOS_ONLY: true,
   W_FILE_TOO_LARGE: true,
 };
+const NOTE_CODES: Record<StickNote['code'], true> = { 'bios-only': true, customized: true, 'direct-io': true, 'boot-code-unchecked': true, 'stage2-unchecked': true };
 const CONSTRAINT_CODES: Record<ConstraintCode, true> = { partition: true, system: true, source: true, 'read-only': true, 'too-small': true, 'unknown-size': true, large: true, 'not-removable': true };
 const PROBLEM_CODES: Record<StickProblemCode, true> = {
   missing: true,
@@ -118,12 +120,12 @@ const english = englishMessages();
 const inCatalog = (key: MessageKey | undefined, what: string): void => assert.ok(key !== undefined && english[key] !== undefined, `${what} has an English message`);
 
 test('every Windows 7 warning, constraint, BIOS-only reason, verify problem and error code has a message', () => {
-  for (const c of [...Object.keys(WARNING_CODES), 'W_HYBRID', 'W_RAW', ...Object.keys(CONSTRAINT_CODES)]) inCatalog(NOTICE_KEYS[c], c);
+  for (const c of [...Object.keys(WARNING_CODES), 'W_HYBRID', 'W_RAW', ...Object.keys(CONSTRAINT_CODES), ...Object.keys(NOTE_CODES)]) inCatalog(NOTICE_KEYS[c], c);
   for (const c of Object.keys(REASONS)) inCatalog(BIOS_ONLY_REASON_KEYS[c], c);
   for (const c of Object.keys(PROBLEM_CODES)) inCatalog(PROBLEM_KEYS[c], c);
   for (const c of Object.keys(ERROR_CODES) as IpcErrorCode[]) inCatalog(ERROR_KEYS[c], c);
   // and no key for a code that does not exist
-  assert.deepEqual(Object.keys(NOTICE_KEYS).sort(), [...Object.keys(WARNING_CODES), 'W_HYBRID', 'W_RAW', ...Object.keys(CONSTRAINT_CODES)].sort());
+  assert.deepEqual(Object.keys(NOTICE_KEYS).sort(), [...Object.keys(WARNING_CODES), 'W_HYBRID', 'W_RAW', ...Object.keys(CONSTRAINT_CODES), ...Object.keys(NOTE_CODES)].sort());
   assert.deepEqual(Object.keys(BIOS_ONLY_REASON_KEYS).sort(), Object.keys(REASONS).sort());
   assert.deepEqual(Object.keys(PROBLEM_KEYS).sort(), Object.keys(PROBLEM_CODES).sort());
 });
@@ -370,7 +372,14 @@ test('a written stick: the write result carries the BIOS-only notice; verify pro
     poke(stick, 0, Buffer.from([0x90]));
     poke(stick, 1024 * 1024 + 100, Buffer.from([0x90, 0x90]));
 
-    const v = toVerifyReport(await verifyStick(stick, iso), iso);
+    const verified = await verifyStick(stick, iso);
+    // Its notes carry codes: this BIOS-only stick's note says the same in English from the catalog.
+    assert.deepEqual(verified.notices.map((n) => n.message), verified.notes);
+    const biosOnly = verified.notices.find((n) => n.code === 'bios-only');
+    assert.ok(biosOnly, JSON.stringify(verified.notes));
+    assert.equal(noticeText(createTranslator('en'), biosOnly), biosOnly.message);
+    assert.notEqual(noticeText(createTranslator('en-XA'), biosOnly), biosOnly.message);
+    const v = toVerifyReport(verified, iso);
     assert.equal(v.ok, false);
     for (const p of v.problems) assertProblem(p);
     for (const c of ['missing', 'size', 'different', 'type', 'bootx64-unconfirmed', 'manifest-invalid', 'mbr-code', 'boot-sector-code']) assert.ok(seenProblems.has(c), `${c} met: ${JSON.stringify(v.problems)}`);
