@@ -1,7 +1,7 @@
 /**
  * Every language fits (issue #15): the whole wizard walked in the pseudo-locale (accented, 40 % longer)
- * at 100 % and 200 % zoom, light and dark, and in German and Simplified Chinese; on every step the
- * element boxes are measured (nothing cut off, nothing outside its box or the window, no sideways
+ * at 100 % and 200 % zoom, light and dark; in German and Simplified Chinese; and in Russian, dark at
+ * 200 %. On every step the element boxes are measured (nothing cut off, nothing outside its box or the window, no sideways
  * scrolling), axe runs, `<html lang>` must be the language, and in the pseudo-locale no English word
  * may be left (a string that bypasses the catalogs). Then the language is changed in the app, kept
  * across a reload, and given back to the OS. Screenshots: test-results/i18n-<language>-<theme>-<zoom>/.
@@ -106,6 +106,8 @@ const WALKS: Walk[] = [
   { locale: PSEUDO_LOCALE, colorScheme: 'dark', zoom: 2 },
   { locale: 'de', colorScheme: 'light', zoom: 1 },
   { locale: 'zh-CN', colorScheme: 'light', zoom: 1 },
+  // The long languages themselves, at the tight end: Russian dark at 200 %.
+  { locale: 'ru', colorScheme: 'dark', zoom: 2 },
 ];
 
 for (const walk of WALKS) {
