@@ -140,8 +140,8 @@ for (const walk of WALKS) {
         image.path,
         ...(image.windows?.editions.flatMap((e) => [e.name, e.editionId, `(${e.editionId}, ${e.arch})`, e.arch]) ?? []),
         ...(image.windows?.languages ?? []),
-        String(image.windows?.servicePack ?? ''), // "Service Pack 1" here; a number once the renderer says it itself
-        ...drives.flatMap((d) => [d.description, d.path, d.bus]),
+        // A drive's model name is the OS's; a loop device is named by its file (the words around it are ours).
+        ...drives.flatMap((d) => [d.bus === 'loop' ? '' : d.description, d.backingFile ?? '', d.path, d.bus]),
         ...windowsIdentifiers(),
         ...typed,
       ];

@@ -106,6 +106,7 @@ export function driveView(d: Drive, image: ImageLocation | undefined): DriveView
     path: d.device,
     kind: d.kind,
     description: d.description,
+    backingFile: d.backingFile,
     size: d.size,
     bus: d.bus,
     removable: d.removable,

@@ -116,7 +116,10 @@ export interface DriveView {
   path: string;
   /** A whole drive, or a regular file (a disk image for VMs), which main writes itself, unprivileged. */
   kind: 'block' | 'file';
+  /** The OS's model name, or the device layer's English words for it: shown through driveName (shared/i18n/phrases.ts). */
   description: string;
+  /** A loop device's file, shown as "Loop device over <file>". */
+  backingFile: string | null;
   /** Bytes, or null when the OS cannot tell (such a drive is never selectable). */
   size: number | null;
   bus: string;

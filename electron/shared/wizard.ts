@@ -314,7 +314,8 @@ export function reducer(s: WizardState, a: Action): WizardState {
 
 /** One drive the confirmation names: what the user saw it as, its path and its size in bytes. */
 export interface ConfirmLine {
-  name: string;
+  /** The drive as listed (named through driveName), or null when it has left the list. */
+  drive: DriveView | null;
   path: string;
   size: number;
 }
@@ -323,7 +324,7 @@ export interface ConfirmLine {
 export function confirmationLines(s: WizardState): ConfirmLine[] {
   return s.write.targets.map((t) => {
     const d = s.drives.find((x) => x.path === t.path);
-    return { name: d ? d.description : t.path, path: t.path, size: t.size };
+    return { drive: d ?? null, path: t.path, size: t.size };
   });
 }
 

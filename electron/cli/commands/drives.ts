@@ -16,6 +16,7 @@ import {
 } from '../../engine/index.js';
 import { runCommand } from '../output.js';
 import type { MessageKey } from '../../shared/i18n/catalog.js';
+import { driveName } from '../../shared/i18n/phrases.js';
 import type { Translator } from '../../shared/i18n/translator.js';
 import { cols, padEndCols, padStartCols, cutEndCols, cutStartCols } from '../columns.js';
 
@@ -51,22 +52,17 @@ async function imageConstraints(d: Drive, image: string, loc: ImageLocation): Pr
   }
 }
 
-/** drivelist names some disks only by a PCI vendor code: say what it is. */
-function describe(tr: Translator, description: string): string {
-  if (/^0x1af4$/i.test(description)) return tr.t('cli.drives.virtio');
-  return /^0x[0-9a-f]{4}$/i.test(description) ? tr.t('cli.drives.noModel', { vendor: description }) : description;
-}
-
 /** The table: headers, one row per drive, the reasons in words. */
 export function drivesTable(tr: Translator, rows: readonly (Drive & { constraints: Constraint[] })[]): string[] {
   const reasons = (d: Drive & { constraints: Constraint[] }, severity: Constraint['severity']): string =>
     tr.list(d.constraints.filter((c) => c.severity === severity).map((c) => tr.t(REASON[c.code])));
+  // The table's short form; elsewhere a loop device reads "Loop device over <file>" (driveName).
   const loopOver = (file: string): string => tr.t('cli.drives.loopOver', { file });
   const cells = rows.map((d) => {
     const errors = d.constraints.some((c) => c.severity === 'error');
     const warnings = d.constraints.some((c) => c.severity === 'warning');
     const status = [errors ? tr.t('cli.drives.refused', { reasons: reasons(d, 'error') }) : tr.t('cli.drives.ok'), ...(warnings ? [tr.t('cli.drives.check', { reasons: reasons(d, 'warning') })] : [])].join('; ');
-    const what = d.bus === 'loop' && d.backingFile ? loopOver(d.backingFile) : `${describe(tr, d.description)}${d.serial ? ` [${d.serial}]` : ''}`;
+    const what = d.bus === 'loop' && d.backingFile ? loopOver(d.backingFile) : `${driveName(tr, d)}${d.serial ? ` [${d.serial}]` : ''}`;
     return { cells: [d.device, tr.bytes(d.size), d.bus === 'unknown' ? '—' : d.bus, what, status], loopFile: d.bus === 'loop' && d.backingFile ? d.backingFile : undefined };
   });
   const head = [tr.t('cli.drives.head.device'), tr.t('cli.drives.head.size'), tr.t('cli.drives.head.bus'), tr.t('cli.drives.head.description'), tr.t('cli.drives.head.status')];

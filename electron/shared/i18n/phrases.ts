@@ -169,3 +169,21 @@ export function errorText(tr: Translator, e: IpcError): { title: string; detail:
 export function problemText(tr: Translator, p: VerifyProblem): string {
   return say(tr, p.code ? PROBLEM_KEYS[p.code] : undefined, p.params, p.problem);
 }
+
+/** How a drive's name reads when the device layer could only describe it by a fixed English phrase. */
+const DRIVE_DESCRIPTIONS: Readonly<Record<string, MessageKey>> = {
+  'Disk image file': 'drive.imageFile',
+  'New disk image file': 'drive.newImageFile',
+};
+
+/**
+ * A drive's name for people: the model name the OS reports, as it is; else, in the user's language, a
+ * loop device by its file, a disk-image file, or a disk named only by its PCI vendor code.
+ */
+export function driveName(tr: Translator, d: { description: string; bus: string; backingFile?: string | null }): string {
+  if (d.bus === 'loop' && d.backingFile) return tr.t('drive.loopOver', { file: d.backingFile });
+  const fixed = DRIVE_DESCRIPTIONS[d.description];
+  if (fixed) return tr.t(fixed);
+  if (/^0x1af4$/i.test(d.description)) return tr.t('drive.virtio');
+  return /^0x[0-9a-f]{4}$/i.test(d.description) ? tr.t('drive.noModel', { vendor: d.description }) : d.description;
+}

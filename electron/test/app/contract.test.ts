@@ -308,7 +308,7 @@ test('dispatch validates first and wraps errors with their code', async () => {
   const refused = await dispatch(handlers, 'write:start', goodWrite);
   assert.equal(!refused.ok && refused.error.code, 'E_SAFETY');
   // Once the image was inspected and the drive offered, the helper's elevation error comes through with its code.
-  const offered = { path: '/dev/sdb', kind: 'block' as const, description: 'Stick', size: 16_000_000_000, bus: 'usb', removable: true, system: false, serial: 'ABC', mountpoints: [], notices: [], selectable: true, hiddenByDefault: false };
+  const offered = { path: '/dev/sdb', kind: 'block' as const, description: 'Stick', backingFile: null, size: 16_000_000_000, bus: 'usb', removable: true, system: false, serial: 'ABC', mountpoints: [], notices: [], selectable: true, hiddenByDefault: false };
   const elevating = createHandlers({
     engine: stubEngine({ inspect: async (path) => ({ path, fileName: 'win7.iso', kind: 'windows', label: 'x', size: 1, notices: [] }), listDrives: async () => [offered] }),
     startHelper: async () => {

@@ -19,7 +19,7 @@ import { fixture, tempDir } from '../helpers/tools.js';
 const ISO = '/isos/win7.iso';
 
 function drive(path: string, over: Partial<DriveView> = {}): DriveView {
-  return { path, kind: 'block', description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `serial:S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
+  return { path, kind: 'block', description: `Stick ${path}`, backingFile: null, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `serial:S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
 }
 
 const image: ImageView = { path: ISO, fileName: 'win7.iso', kind: 'windows', label: 'GRMCULFRER_EN_DVD', size: 3_000_000_000, notices: [] };

@@ -10,7 +10,7 @@ import { formatBytes, formatSpeed, stickSizeToBuy } from '../../shared/format.js
 import { canProceed, confirmationLines, formatEta, initialState, reducer, visibleDrives, type Action, type WizardState } from '../../shared/wizard.js';
 
 function drive(path: string, over: Partial<DriveView> = {}): DriveView {
-  return { path, kind: 'block', description: `Stick ${path}`, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
+  return { path, kind: 'block', description: `Stick ${path}`, backingFile: null, size: 8_000_000_000, bus: 'usb', removable: true, system: false, serial: `S-${path}`, mountpoints: [], notices: [], selectable: true, hiddenByDefault: false, ...over };
 }
 const image: ImageView = { path: '/isos/win7.iso', fileName: 'win7.iso', kind: 'windows', label: 'GRMCPRXFRER_EN_DVD', size: 3_000_000_000, notices: [] };
 const sysDisk = drive('/dev/sda', { system: true, selectable: false, hiddenByDefault: true, notices: [{ severity: 'error', code: 'system', message: 'System drive' }] });
@@ -39,10 +39,13 @@ test('the happy path walks Image → Drives → Confirm → Write → Done, with
     { path: '/dev/sdb', size: 8_000_000_000, serial: 'S-/dev/sdb' },
     { path: '/dev/sdc', size: 8_000_000_000, serial: 'S-/dev/sdc' },
   ]);
-  assert.deepEqual(confirmationLines(s), [
-    { name: 'Stick /dev/sdb', path: '/dev/sdb', size: 8_000_000_000 },
-    { name: 'Stick /dev/sdc', path: '/dev/sdc', size: 8_000_000_000 },
-  ]);
+  assert.deepEqual(
+    confirmationLines(s).map((l) => ({ name: l.drive?.description, path: l.path, size: l.size })),
+    [
+      { name: 'Stick /dev/sdb', path: '/dev/sdb', size: 8_000_000_000 },
+      { name: 'Stick /dev/sdc', path: '/dev/sdc', size: 8_000_000_000 },
+    ],
+  );
   s = reducer(s, { type: 'write-started', jobId: 'j1', verify: true });
   assert.equal(s.step, 'write');
   const p: Progress = { type: 'progress', phase: 'writing', bytes: 50, total: 100, bytesPerSecond: 10, etaSeconds: 5, target: '/dev/sdb' };

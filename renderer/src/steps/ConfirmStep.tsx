@@ -1,4 +1,5 @@
 import { answerSummaryRows } from '../../../electron/shared/i18n/answer-summary.js';
+import { driveName } from '../../../electron/shared/i18n/phrases.js';
 import { erasesPcDisk, setupLines } from '../../../electron/shared/setup.js';
 import { confirmationLines } from '../../../electron/shared/wizard.js';
 import { Msg, useT } from '../i18n.js';
@@ -16,7 +17,7 @@ export function ConfirmStep({ state }: StepProps) {
         <p className="callout-title">{tr.t('app.confirm.erased', { count: lines.length })}</p>
         <ul className="erase-list">
           {lines.map((l) => (
-            <li key={l.path}>{tr.t('app.confirm.target', { name: l.name, path: l.path, size: tr.bytes(l.size) })}</li>
+            <li key={l.path}>{tr.t('app.confirm.target', { name: l.drive ? driveName(tr, l.drive) : l.path, path: l.path, size: tr.bytes(l.size) })}</li>
           ))}
         </ul>
         <p>{tr.t('app.confirm.lost', { count: lines.length })}</p>

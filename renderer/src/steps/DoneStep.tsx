@@ -3,6 +3,7 @@ import { ErrorBox, ErrorText } from '../components/ErrorBox.js';
 import { Notices } from '../components/Notices.js';
 import { useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
+import { driveName } from '../../../electron/shared/i18n/phrases.js';
 
 export function DoneStep({ state, dispatch }: StepProps) {
   const tr = useT();
@@ -25,7 +26,7 @@ export function DoneStep({ state, dispatch }: StepProps) {
                 </span>
                 <div>
                   <p className="drive-name">
-                    {d?.description ?? t.path} <span className="drive-path">{t.path}</span>
+                    {d ? driveName(tr, d) : t.path} <span className="drive-path">{t.path}</span>
                   </p>
                   {t.ok ? (
                     <p>{t.verified ? tr.t('app.done.verified') : tr.t('app.done.notVerified')}</p>

@@ -7,6 +7,7 @@ import { speedOf, pct, phaseFraction } from '../components/format.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useT } from '../i18n.js';
 import type { StepProps } from '../types.js';
+import { driveName } from '../../../electron/shared/i18n/phrases.js';
 
 function Stat({ label, value }: { label: string; value: string }) {
   return (
@@ -56,7 +57,7 @@ export function WriteStep({ state, dispatch }: StepProps) {
       <ul className="targets">
         {state.write.targets.map((t) => {
           const d = state.drives.find((x) => x.path === t.path);
-          return <TargetProgress key={t.path} path={t.path} name={d?.description ?? t.path} p={state.write.progress[t.path] ?? state.write.progress['']} />;
+          return <TargetProgress key={t.path} path={t.path} name={d ? driveName(tr, d) : t.path} p={state.write.progress[t.path] ?? state.write.progress['']} />;
         })}
       </ul>
       <p className="muted small">{tr.t('app.write.keepPlugged')}</p>
