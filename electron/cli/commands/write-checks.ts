@@ -6,7 +6,7 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Drive } from '../../engine/index.js';
-import { noticeText } from '../../shared/i18n/phrases.js';
+import { driveName, noticeText } from '../../shared/i18n/phrases.js';
 import type { Translator } from '../../shared/i18n/translator.js';
 import { CliError, englishTranslator, say, type Said } from '../i18n.js';
 
@@ -45,7 +45,7 @@ export async function assertCanWrite(drives: readonly Drive[], argv: readonly st
 /** One line of the prompt per target: its path, the size that will be written, what it is. */
 export function promptLine(tr: Translator, d: Drive, newFileSize: number | undefined): string {
   const size = d.kind === 'file' && !d.exists ? (newFileSize !== undefined ? tr.bytes(newFileSize) : tr.t('cli.write.imageSize')) : tr.bytes(d.size);
-  return `  ${d.device}  ${size}  ${d.description}`;
+  return `  ${d.device}  ${size}  ${driveName(tr, d)}`;
 }
 
 /** A warning about one target: English for `--json` (`targetWarnings`), and said in the user's language. */
