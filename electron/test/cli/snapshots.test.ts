@@ -44,10 +44,12 @@ function normalizeJobLine(locale: Locale, text: string): string {
   const tr = createTranslator(locale);
   const marks = { time: '\u0001', speed: '\u0002', readBack: '\u0003' };
   const lines = text.split('\n');
+  // A line is normalized once: the shorter job message must not match a read-back line already done.
+  const done = new Set<number>();
   for (const key of ['cli.write.jobReadBack', 'cli.write.job'] as const) {
     for (const count of [1, 2]) {
-      for (const done of [0, 1, 2]) {
-        const pattern = tr.t(key, { done, count, size: '\u0004', ...marks });
+      for (const finished of [0, 1, 2]) {
+        const pattern = tr.t(key, { done: finished, count, size: '\u0004', ...marks });
         const re = new RegExp(
           `^${escape(pattern)}$`
             .replace('\u0001', '(?<time>.+?)')
@@ -56,8 +58,9 @@ function normalizeJobLine(locale: Locale, text: string): string {
             .replace('\u0004', '(?<size>.+?)'),
         );
         for (const [i, l] of lines.entries()) {
-          if (!re.test(l)) continue;
-          lines[i] = tr.t(key, { done, count, size: re.exec(l)?.groups?.size ?? '', time: '<time>', speed: '<speed>', readBack: '<speed>' });
+          if (done.has(i) || !re.test(l)) continue;
+          done.add(i);
+          lines[i] = tr.t(key, { done: finished, count, size: re.exec(l)?.groups?.size ?? '', time: '<time>', speed: '<speed>', readBack: '<speed>' });
         }
       }
     }
