@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import type { MessageKey } from '../shared/i18n/catalog.js';
 import type { Translator } from '../shared/i18n/translator.js';
+import { cols, wrapCols } from './columns.js';
 
 /** Usage lines that say what is required (commander's default puts every option under [options]). */
 const USAGE: Record<string, string> = {
@@ -50,6 +51,9 @@ const TITLES: Record<string, MessageKey> = {
  */
 export function translateHelp(program: Command, tr: Translator): void {
   program.configureHelp({
+    // Terminal columns, not characters: Chinese descriptions line up and wrap between characters.
+    displayWidth: (text) => cols(text),
+    boxWrap: (text, width) => (width < 40 ? text : text.split('\n').flatMap((line) => wrapCols(line, width)).join('\n')),
     styleTitle: (title) => {
       const key = TITLES[title];
       return key ? tr.t(key) : title;

@@ -9,7 +9,7 @@ export function ConfirmStep({ state }: StepProps) {
   const tr = useT();
   const lines = confirmationLines(state);
   const setup = setupLines(state.setup, state.image.info?.windows?.editions ?? []).flatMap((l) =>
-    'key' in l ? [tr.t(l.key, l.values)] : answerSummaryRows(tr, l.answers, { edition: false }).map(([label, value]) => `${label} ${value}`),
+    'key' in l ? [tr.t(l.key, l.values)] : answerSummaryRows(tr, l.answers, { edition: false }).map(([label, value]) => tr.t('app.setupLine.row', { label, value })),
   );
   return (
     <div className="step">
