@@ -288,67 +288,79 @@ test('open with: the launch argument and an open-file before the page loads go t
   }
 });
 
-test('quit while a disk image is written: before-quit is prevented and the window asks; "Keep Writing" keeps the job, "Stop and Quit" cancels it and quits; taskbar progress, power save blocker, notification', { timeout: 120_000 }, async () => {
-  const MiB = 1024 * 1024;
+/**
+ * A 64 MiB raw image and a disk-image file of the same size offered as the only test drive
+ * (SEVENSTICK_TEST_DEVICES) while `body` runs; the variable and the files are put back afterwards.
+ */
+async function withImageTarget(prefix: string, body: (files: { img: string; target: string }) => Promise<void>): Promise<void> {
   const img = await fixture('dev-raw-image.py', ['64', '1']);
-  const t = tempDir('sevenstick-main-quit-');
+  const t = tempDir(prefix);
   const target = join(t.path, 'vm.img');
-  writeFileSync(target, Buffer.alloc(64 * MiB, 0x5a));
+  writeFileSync(target, Buffer.alloc(64 * 1024 * 1024, 0x5a));
   const oldDevices = process.env.SEVENSTICK_TEST_DEVICES;
   process.env.SEVENSTICK_TEST_DEVICES = target;
-  const m = await loadMain();
-  const { world } = m;
   try {
-    await world.becomeReady();
-    const w = win(world);
-    assert.ok((await invoke(world, 'image:inspect', { path: img })).ok);
-    const list = (await invoke(world, 'drives:list', { showAll: true })) as IpcResult<Array<{ path: string; size: number; serial: string | null }>>;
-    assert.ok(list.ok);
-    const listed = list.value.find((d) => d.path === target);
-    assert.ok(listed, 'the file target is listed');
-
-    // Quit while writing ("Keep Writing"), and again once it verifies ("Stop and Quit").
-    const attempts: Array<{ phase: string; beforeQuitPrevented: boolean[]; quitted: boolean; windowOpen: boolean }> = [];
-    w.webContents.onSend = (channel, payload) => {
-      const phase = channel === 'job:progress' ? (payload as { progress: Progress }).progress.phase : '';
-      if ((phase === 'writing' && attempts.length === 0) || (phase === 'verifying' && attempts.length === 1)) {
-        world.messageBoxChoice = attempts.length === 0 ? 0 : 1;
-        const seen = world.app.beforeQuitPrevented.length;
-        world.app.quit();
-        attempts.push({ phase, beforeQuitPrevented: world.app.beforeQuitPrevented.slice(seen), quitted: world.app.quitted, windowOpen: !w.destroyed });
-      }
-    };
-    const r = (await invoke(world, 'write:start', { jobId: 'job-quit-0001', image: img, targets: [{ path: target, size: listed.size, serial: listed.serial }], mode: 'raw', verify: true })) as IpcResult<WriteResult>;
-
-    assert.deepEqual(attempts, [
-      // "Keep Writing": quit prevented, the window stays, the job goes on…
-      { phase: 'writing', beforeQuitPrevented: [true], quitted: false, windowOpen: true },
-      // …to verifying; "Stop and Quit": quit prevented until the window closed, whose last-window quit then goes through.
-      { phase: 'verifying', beforeQuitPrevented: [true, false], quitted: true, windowOpen: false },
-    ]);
-    const asked = world.messageBoxes.filter((b) => b.options.title === 'A drive is being written');
-    assert.equal(asked.length, 2);
-    assert.deepEqual(asked[0]?.options.buttons, ['Keep Writing', 'Stop and Quit']);
-    assert.ok(r.ok, JSON.stringify(r));
-    assert.equal(r.value.outcome, 'cancelled', 'Stop and Quit cancelled the running job');
-    assert.notDeepEqual(readFileSync(target).subarray(510, 512), Buffer.from([0x55, 0xaa]), 'the cancelled file never looks bootable');
-
-    // Job hooks: indeterminate at start, then fractions of the whole job; the blocker held while writing.
-    assert.deepEqual(w.progress[0], [0, { mode: 'indeterminate' }]);
-    const fractions = w.progress.slice(1).map(([p]) => p);
-    assert.ok(fractions.length > 1 && fractions.every((p) => p >= 0 && p <= 1), fractions.join(' '));
-    assert.ok(fractions.includes(0.5), `writing fills the first half of the bar: ${fractions.join(' ')}`);
-    assert.ok(world.calls.includes('powerSaveBlocker.start prevent-app-suspension'));
-    assert.equal(world.blockers.size, 0, 'the power save blocker is released');
-    assert.deepEqual(world.notifications.map((n) => n.title), ['Writing cancelled']);
-    // The title tells the progress while the job runs (Intl's percent).
-    assert.ok(w.titles.includes('50% – SevenStick'), w.titles.join(' | '));
+    await body({ img, target });
   } finally {
-    m.cleanup();
     if (oldDevices === undefined) delete process.env.SEVENSTICK_TEST_DEVICES;
     else process.env.SEVENSTICK_TEST_DEVICES = oldDevices;
     t.cleanup();
   }
+}
+
+test('quit while a disk image is written: before-quit is prevented and the window asks; "Keep Writing" keeps the job, "Stop and Quit" cancels it and quits; taskbar progress, power save blocker, notification', { timeout: 120_000 }, async () => {
+  await withImageTarget('sevenstick-main-quit-', async ({ img, target }) => {
+    const m = await loadMain();
+    const { world } = m;
+    try {
+      await world.becomeReady();
+      const w = win(world);
+      assert.ok((await invoke(world, 'image:inspect', { path: img })).ok);
+      const list = (await invoke(world, 'drives:list', { showAll: true })) as IpcResult<Array<{ path: string; size: number; serial: string | null }>>;
+      assert.ok(list.ok);
+      const listed = list.value.find((d) => d.path === target);
+      assert.ok(listed, 'the file target is listed');
+
+      // Quit while writing ("Keep Writing"), and again once it verifies ("Stop and Quit").
+      const attempts: Array<{ phase: string; beforeQuitPrevented: boolean[]; quitted: boolean; windowOpen: boolean }> = [];
+      w.webContents.onSend = (channel, payload) => {
+        const phase = channel === 'job:progress' ? (payload as { progress: Progress }).progress.phase : '';
+        if ((phase === 'writing' && attempts.length === 0) || (phase === 'verifying' && attempts.length === 1)) {
+          world.messageBoxChoice = attempts.length === 0 ? 0 : 1;
+          const seen = world.app.beforeQuitPrevented.length;
+          world.app.quit();
+          attempts.push({ phase, beforeQuitPrevented: world.app.beforeQuitPrevented.slice(seen), quitted: world.app.quitted, windowOpen: !w.destroyed });
+        }
+      };
+      const r = (await invoke(world, 'write:start', { jobId: 'job-quit-0001', image: img, targets: [{ path: target, size: listed.size, serial: listed.serial }], mode: 'raw', verify: true })) as IpcResult<WriteResult>;
+
+      assert.deepEqual(attempts, [
+        // "Keep Writing": quit prevented, the window stays, the job goes on…
+        { phase: 'writing', beforeQuitPrevented: [true], quitted: false, windowOpen: true },
+        // …to verifying; "Stop and Quit": quit prevented until the window closed, whose last-window quit then goes through.
+        { phase: 'verifying', beforeQuitPrevented: [true, false], quitted: true, windowOpen: false },
+      ]);
+      const asked = world.messageBoxes.filter((b) => b.options.title === 'A drive is being written');
+      assert.equal(asked.length, 2);
+      assert.deepEqual(asked[0]?.options.buttons, ['Keep Writing', 'Stop and Quit']);
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.value.outcome, 'cancelled', 'Stop and Quit cancelled the running job');
+      assert.notDeepEqual(readFileSync(target).subarray(510, 512), Buffer.from([0x55, 0xaa]), 'the cancelled file never looks bootable');
+
+      // Job hooks: indeterminate at start, then fractions of the whole job; the blocker held while writing.
+      assert.deepEqual(w.progress[0], [0, { mode: 'indeterminate' }]);
+      const fractions = w.progress.slice(1).map(([p]) => p);
+      assert.ok(fractions.length > 1 && fractions.every((p) => p >= 0 && p <= 1), fractions.join(' '));
+      assert.ok(fractions.includes(0.5), `writing fills the first half of the bar: ${fractions.join(' ')}`);
+      assert.ok(world.calls.includes('powerSaveBlocker.start prevent-app-suspension'));
+      assert.equal(world.blockers.size, 0, 'the power save blocker is released');
+      assert.deepEqual(world.notifications.map((n) => n.title), ['Writing cancelled']);
+      // The title tells the progress while the job runs (Intl's percent).
+      assert.ok(w.titles.includes('50% – SevenStick'), w.titles.join(' | '));
+    } finally {
+      m.cleanup();
+    }
+  });
 });
 
 test('the macOS menu starts with the app menu and closes the window instead of quitting', async () => {
@@ -417,77 +429,69 @@ test('--lang=en-XA (or SEVENSTICK_LANG) stands in for the OS language: the menu,
     env.cleanup();
   }
 
-  const MiB = 1024 * 1024;
-  const img = await fixture('dev-raw-image.py', ['64', '1']);
-  const t = tempDir('sevenstick-main-pseudo-');
-  const target = join(t.path, 'vm.img');
-  writeFileSync(target, Buffer.alloc(64 * MiB, 0x5a));
-  const oldDevices = process.env.SEVENSTICK_TEST_DEVICES;
-  process.env.SEVENSTICK_TEST_DEVICES = target;
-  const m = await loadMain({ argv: [process.execPath, '.', '--lang=en-XA'], os: { languages: ['de-DE'], locale: 'de-DE' } });
-  const { world } = m;
-  try {
-    await world.becomeReady();
-    const info = await appInfo(world);
-    assert.deepEqual([info.locale, info.languageChoice], ['en-XA', null]);
+  await withImageTarget('sevenstick-main-pseudo-', async ({ img, target }) => {
+    const m = await loadMain({ argv: [process.execPath, '.', '--lang=en-XA'], os: { languages: ['de-DE'], locale: 'de-DE' } });
+    const { world } = m;
+    try {
+      await world.becomeReady();
+      const info = await appInfo(world);
+      assert.deepEqual([info.locale, info.languageChoice], ['en-XA', null]);
 
-    // The menu: every label from the catalog, mnemonics kept.
-    const labels = topLabels(world);
-    const tops: MessageKey[] = ['main.menu.file', 'main.menu.edit', 'main.menu.view', 'main.menu.window', 'main.menu.help'];
-    assert.deepEqual(labels, tops.map((k) => PSEUDO.t(k)));
-    for (const l of labels) assert.match(String(l), /^&/, 'the mnemonic is kept');
-    assert.match(String(labels[0]), ACCENTED);
-    assert.notEqual(labels[0], '&File');
-    const all = (world.menu?.template ?? []).flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).filter((i) => i.type !== 'separator');
-    for (const i of all) assert.match(String(i.label), ACCENTED, `menu item ${String(i.label ?? i.role)} is pseudo text`);
-    const about = menuItem(world, PSEUDO.t('main.menu.about', { app: 'SevenStick' }))?.click;
-    assert.ok(about);
-    (about as () => void)();
-    const box = world.messageBoxes.at(-1)?.options;
-    assert.match(String(box?.title), ACCENTED);
-    assert.match(String(box?.detail), ACCENTED);
+      // The menu: every label from the catalog, mnemonics kept.
+      const labels = topLabels(world);
+      const tops: MessageKey[] = ['main.menu.file', 'main.menu.edit', 'main.menu.view', 'main.menu.window', 'main.menu.help'];
+      assert.deepEqual(labels, tops.map((k) => PSEUDO.t(k)));
+      for (const l of labels) assert.match(String(l), /^&/, 'the mnemonic is kept');
+      assert.match(String(labels[0]), ACCENTED);
+      assert.notEqual(labels[0], '&File');
+      const all = (world.menu?.template ?? []).flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).filter((i) => i.type !== 'separator');
+      for (const i of all) assert.match(String(i.label), ACCENTED, `menu item ${String(i.label ?? i.role)} is pseudo text`);
+      const about = menuItem(world, PSEUDO.t('main.menu.about', { app: 'SevenStick' }))?.click;
+      assert.ok(about);
+      (about as () => void)();
+      const box = world.messageBoxes.at(-1)?.options;
+      assert.match(String(box?.title), ACCENTED);
+      assert.match(String(box?.detail), ACCENTED);
 
-    // The open dialog: title, button and filter names (GTK and Windows would say them in the OS's language).
-    assert.deepEqual(await invoke(world, 'image:choose', {}), { ok: true, value: null });
-    const open = world.openDialogs.at(-1)?.options;
-    assert.equal(open?.title, PSEUDO.t('main.dialog.chooseImage'));
-    for (const text of [open?.title, open?.buttonLabel, ...(open?.filters ?? []).map((f) => f.name)]) assert.match(String(text), ACCENTED);
-    assert.deepEqual(open?.filters?.map((f) => f.extensions), [['iso', 'img', 'bin', 'raw'], ['*']]);
+      // The open dialog: title, button and filter names (GTK and Windows would say them in the OS's language).
+      assert.deepEqual(await invoke(world, 'image:choose', {}), { ok: true, value: null });
+      const open = world.openDialogs.at(-1)?.options;
+      assert.equal(open?.title, PSEUDO.t('main.dialog.chooseImage'));
+      for (const text of [open?.title, open?.buttonLabel, ...(open?.filters ?? []).map((f) => f.name)]) assert.match(String(text), ACCENTED);
+      assert.deepEqual(open?.filters?.map((f) => f.extensions), [['iso', 'img', 'bin', 'raw'], ['*']]);
 
-    // A write, quit with "Stop and Quit": the question and the notification in pseudo text.
-    assert.ok((await invoke(world, 'image:inspect', { path: img })).ok);
-    const list = (await invoke(world, 'drives:list', { showAll: true })) as IpcResult<Array<{ path: string; size: number; serial: string | null }>>;
-    assert.ok(list.ok);
-    const listed = list.value.find((d) => d.path === target);
-    assert.ok(listed);
-    const w = win(world);
-    let asked = false;
-    w.webContents.onSend = (channel, payload) => {
-      if (!asked && channel === 'job:progress' && (payload as { progress: Progress }).progress.phase === 'writing') {
-        asked = true;
-        world.messageBoxChoice = 1;
-        world.app.quit();
-      }
-    };
-    const r = (await invoke(world, 'write:start', { jobId: 'job-pseudo-001', image: img, targets: [{ path: target, size: listed.size, serial: listed.serial }], mode: 'raw', verify: true })) as IpcResult<WriteResult>;
-    assert.ok(r.ok && r.value.outcome === 'cancelled', JSON.stringify(r));
-    const question = world.messageBoxes.find((b) => b.options.type === 'warning')?.options;
-    assert.ok(question, 'the quit question was asked');
-    assert.equal(question.title, PSEUDO.t('main.quit.title'));
-    assert.deepEqual(question.buttons, [PSEUDO.t('main.quit.keepWriting'), PSEUDO.t('main.quit.stopAndQuit')]);
-    for (const text of [question.title, question.message, question.detail, ...(question.buttons ?? [])]) assert.match(String(text), ACCENTED);
-    assert.deepEqual(world.notifications.map((n) => n.title), [PSEUDO.t('main.notify.writeCancelled')]);
-    assert.match(String(world.notifications[0]?.title), ACCENTED);
-    assert.match(String(world.notifications[0]?.body), ACCENTED, `the body too: ${String(world.notifications[0]?.body)}`);
-    assert.ok(w.titles.some((x) => /^\d+% – SevenStick/.test(x) && ACCENTED.test(x)), `the taskbar title: ${w.titles.join(' | ')}`);
-    // The log stays English.
-    assert.match(readFileSync(m.logFile, 'utf8'), /job job-pseudo-001 \(write\) cancelled: /);
-  } finally {
-    m.cleanup();
-    if (oldDevices === undefined) delete process.env.SEVENSTICK_TEST_DEVICES;
-    else process.env.SEVENSTICK_TEST_DEVICES = oldDevices;
-    t.cleanup();
-  }
+      // A write, quit with "Stop and Quit": the question and the notification in pseudo text.
+      assert.ok((await invoke(world, 'image:inspect', { path: img })).ok);
+      const list = (await invoke(world, 'drives:list', { showAll: true })) as IpcResult<Array<{ path: string; size: number; serial: string | null }>>;
+      assert.ok(list.ok);
+      const listed = list.value.find((d) => d.path === target);
+      assert.ok(listed);
+      const w = win(world);
+      let asked = false;
+      w.webContents.onSend = (channel, payload) => {
+        if (!asked && channel === 'job:progress' && (payload as { progress: Progress }).progress.phase === 'writing') {
+          asked = true;
+          world.messageBoxChoice = 1;
+          world.app.quit();
+        }
+      };
+      const r = (await invoke(world, 'write:start', { jobId: 'job-pseudo-001', image: img, targets: [{ path: target, size: listed.size, serial: listed.serial }], mode: 'raw', verify: true })) as IpcResult<WriteResult>;
+      assert.ok(r.ok && r.value.outcome === 'cancelled', JSON.stringify(r));
+      const question = world.messageBoxes.find((b) => b.options.type === 'warning')?.options;
+      assert.ok(question, 'the quit question was asked');
+      assert.equal(question.title, PSEUDO.t('main.quit.title'));
+      assert.deepEqual(question.buttons, [PSEUDO.t('main.quit.keepWriting'), PSEUDO.t('main.quit.stopAndQuit')]);
+      for (const text of [question.title, question.message, question.detail, ...(question.buttons ?? [])]) assert.match(String(text), ACCENTED);
+      assert.deepEqual(world.notifications.map((n) => n.title), [PSEUDO.t('main.notify.writeCancelled')]);
+      assert.match(String(world.notifications[0]?.title), ACCENTED);
+      assert.match(String(world.notifications[0]?.body), ACCENTED, `the body too: ${String(world.notifications[0]?.body)}`);
+      assert.ok(w.titles.some((x) => /^\d+% – SevenStick/.test(x) && ACCENTED.test(x)), `the taskbar title: ${w.titles.join(' | ')}`);
+      // The log stays English.
+      assert.match(readFileSync(m.logFile, 'utf8'), /job job-pseudo-001 \(write\) cancelled: /);
+    } finally {
+      m.cleanup();
+    }
+  });
 });
 
 test('settings:language rebuilds the menu in the chosen language and remembers it in settings.json; the next start reads it back (it wins over the OS and --lang); null follows the OS again', async () => {
