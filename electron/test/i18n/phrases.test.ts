@@ -183,7 +183,7 @@ test('drive constraints: the predicates on fake drives say the same in English f
   const de = createTranslator('de');
   const c = tooSmall(fakeStick, 17e9);
   assert.ok(c);
-  assert.match(noticeText(de, c), /14,9 GiB/);
+  assert.match(noticeText(de, c), /14,9\sGiB/);
 });
 
 /** An in-memory image filesystem: path → bytes (or a folder), with an optional size that differs from the bytes. */
