@@ -4,7 +4,6 @@
  * `useT()` for the Translator every component formats with (the same one main and the CLI use), and
  * `<Msg>` for sentences with bold, code or muted parts (one message with tags, never fragments).
  */
-import type { IntlShape } from '@formatjs/intl';
 import { createContext, useContext, useLayoutEffect, useMemo, type ReactNode } from 'react';
 import { FormattedMessage, IntlProvider, useIntl } from 'react-intl';
 import { englishMessages, messagesFor, type MessageKey } from '../../electron/shared/i18n/catalog.js';
@@ -43,8 +42,7 @@ export function useLocale(): Locale {
 export function useT(): Translator {
   const intl = useIntl();
   const locale = useLocale();
-  // react-intl's IntlShape also formats rich text to React nodes; the Translator uses only its string side.
-  return useMemo(() => translatorFor(intl as unknown as IntlShape, locale), [intl, locale]);
+  return useMemo(() => translatorFor(intl, locale), [intl, locale]);
 }
 
 type Chunks = ReactNode[];

@@ -111,7 +111,7 @@ export function formatInspect(tr: Translator, r: InspectResult, ownStick = false
       row(
         'cli.inspect.label.fat32',
         w.fitsIfOnlyEdition.length
-          ? tr.t('cli.inspect.fat32.fitsIfOnly', { editions: tr.intl.formatList(w.fitsIfOnlyEdition.map(String), { type: 'disjunction' }) })
+          ? tr.t('cli.inspect.fat32.fitsIfOnly', { editions: String(tr.intl.formatList(w.fitsIfOnlyEdition.map(String), { type: 'disjunction' })) })
           : tr.t('cli.inspect.fat32.tooLarge'),
       );
     }

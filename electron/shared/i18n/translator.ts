@@ -14,11 +14,20 @@ import { intlLocale, type Locale } from './locales.js';
 
 export type NumberOptions = Parameters<IntlShape['formatNumber']>[1];
 
+/**
+ * The part of an IntlShape the Translator uses. Both FormatJS's own (main, the CLI) and react-intl's
+ * (the wizard, whose formatMessage may also return React nodes) have it, so neither needs a cast.
+ */
+export type IntlCore = Pick<IntlShape, 'locale' | 'formatNumber' | 'formatDate' | 'formatDisplayName'> & {
+  formatMessage(descriptor: { id: string }, values?: Record<string, string | number | Date>): unknown;
+  formatList(list: readonly string[], options?: Parameters<IntlShape['formatList']>[1]): unknown;
+};
+
 export type MessageValues = Readonly<Record<string, string | number | Date | null | undefined>>;
 
 export interface Translator {
   readonly locale: Locale;
-  readonly intl: IntlShape;
+  readonly intl: IntlCore;
   /** A catalog message with its ICU values. */
   t(key: MessageKey, values?: MessageValues): string;
   /** A plain number: 1,234.5 / 1.234,5. */
@@ -47,8 +56,8 @@ const UNIT_KEYS = {
   PiB: 'unit.pib',
 } as const satisfies Record<string, MessageKey>;
 
-export function translatorFor(intl: IntlShape, locale: Locale): Translator {
-  const t = (key: MessageKey, values?: MessageValues): string => intl.formatMessage({ id: key }, values as Record<string, string | number | Date>) as string;
+export function translatorFor(intl: IntlCore, locale: Locale): Translator {
+  const t = (key: MessageKey, values?: MessageValues): string => String(intl.formatMessage({ id: key }, values as Record<string, string | number | Date>));
   const number = (n: number, options?: NumberOptions): string => intl.formatNumber(n, options);
   // Scaled sizes stay below 1024 of their unit: no digit grouping ("1000 KiB", as formatBytes writes it).
   const fixed = (n: number, digits: number): string => number(n, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
@@ -78,10 +87,10 @@ export function translatorFor(intl: IntlShape, locale: Locale): Translator {
       if (h) parts.push(unit(h, 'hour'));
       if (m || (h && sec)) parts.push(unit(m, 'minute'));
       if (!h && (sec || parts.length === 0)) parts.push(unit(sec, 'second'));
-      return intl.formatList(parts, { type: 'unit', style: 'narrow' }) as string;
+      return String(intl.formatList(parts, { type: 'unit', style: 'narrow' }));
     },
     dateTime: (d) => intl.formatDate(d, { dateStyle: 'medium', timeStyle: 'short' }),
-    list: (items) => intl.formatList(items, { type: 'conjunction' }) as string,
+    list: (items) => String(intl.formatList(items, { type: 'conjunction' })),
   };
 }
 
