@@ -22,12 +22,9 @@ export function say(tr: Translator, s: Said): string {
   return tr.t(s.key, typeof s.values === 'function' ? s.values(tr) : s.values);
 }
 
-let english: Translator | undefined;
-
-/** English: what `--json` and the engine's logs carry (made once, on first use; never changes). */
+/** English: what `--json` and the engine's logs carry. */
 export function englishTranslator(): Translator {
-  english ??= createTranslator(DEFAULT_LOCALE);
-  return english;
+  return createTranslator(DEFAULT_LOCALE);
 }
 
 /** An error the CLI itself raises: English `message` for JSON, `said` for the person at the terminal. */

@@ -4,9 +4,9 @@
  * the user (image.ts); `defaultEngine()` binds it to the real engine.
  */
 import { basename } from 'node:path';
-import { customizationFromRequest, inspectImage, runWriteJob, verifyStick, type Drive, type StickVerifyResult, type Target, type WindowsCustomization, type WriteJobResult } from '../engine/index.js';
+import { customizationFromRequest, inspectImage, runWriteJob, verifyStick, type Drive, type StickVerifyResult, type Target, type WindowsCustomization, type WindowsWarning, type WriteJobResult } from '../engine/index.js';
 import { AppError } from '../shared/errors.js';
-import type { Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
+import type { Notice, Progress, VerifyReport, WindowsSetup, WriteMode, WriteResult } from '../shared/contract.js';
 
 export interface HelperWriteJob {
   /** The image as the user named it (aliased to the helper's open descriptor, see image.ts). */
@@ -34,12 +34,17 @@ export interface HelperEngine {
   verify(job: HelperVerifyJob): Promise<VerifyReport>;
 }
 
+/** One of the engine's warnings about Windows media as the contract's notice (main's image card, write results). */
+export function warningNotice(w: WindowsWarning): Notice {
+  return { severity: 'warning', code: w.code, message: w.message, ...(w.params ? { params: w.params } : {}) };
+}
+
 export function toWriteResult(r: WriteJobResult): WriteResult {
   return {
     outcome: r.ok ? 'done' : 'failed',
     seconds: r.seconds.total,
     ...(r.warnings.length ? { warnings: r.warnings } : {}),
-    ...(r.notices?.length ? { notices: r.notices.map((n) => ({ severity: 'warning' as const, code: n.code, message: n.message, ...(n.params ? { params: n.params } : {}) })) } : {}),
+    ...(r.notices?.length ? { notices: r.notices.map(warningNotice) } : {}),
     targets: r.targets.map((t) => {
       const out: WriteResult['targets'][number] = { path: t.target, ok: t.ok, verified: t.verified && t.differences.length === 0 && t.ok };
       if (t.error) out.error = { code: t.error.code, message: t.error.message };

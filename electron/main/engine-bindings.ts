@@ -32,7 +32,7 @@ import type { AnswerSummaryView, AnswersResponse, ChecksumView, ConfirmedTarget,
 import { WIPE_CONFIRMATION, type SetupPreset } from '../shared/setup.js';
 import type { Translator } from '../shared/i18n/translator.js';
 import { english, sayError } from './i18n.js';
-import { toVerifyReport, toWriteResult, windowsCustomization } from '../helper/engine.js';
+import { toVerifyReport, toWriteResult, warningNotice, windowsCustomization } from '../helper/engine.js';
 import { identityOf } from '../helper/identity.js';
 
 // The contract restates the engine's Progress (the renderer may not import the engine): this line
@@ -133,7 +133,7 @@ export function imageView(path: string, r: InspectResult): ImageView {
       editions: w.editions.map((e) => ({ index: e.index, name: e.name, editionId: e.editionId, arch: e.arch })),
       languages: w.languages,
     };
-    view.notices = w.warnings.map((x) => ({ severity: 'warning' as const, code: x.code, message: x.message, ...(x.params ? { params: x.params } : {}) }));
+    view.notices = w.warnings.map(warningNotice);
   }
   if (r.kind === 'hybrid') view.notices.push({ severity: 'warning', code: 'W_HYBRID', message: 'This image already has a partition table: it will be copied byte for byte (raw mode).' });
   if (r.kind === 'raw') view.notices.push({ severity: 'warning', code: 'W_RAW', message: 'This is a raw disk image: it will be copied byte for byte.' });

@@ -1,5 +1,5 @@
 /**
- * How main says things: a Translator per language (made once, FormatJS formatters are not free), and
+ * How main says things: the Translator of a language, and
  * errors for people that keep an English copy for the log. Main's errors are written once, as a
  * function of a Translator (`Words`): the user reads them in their language, the log (which bug
  * reports quote) gets the same words in English. Pure (no electron import).
@@ -9,16 +9,9 @@ import { AppError, toIpcError } from '../shared/errors.js';
 import type { Locale } from '../shared/i18n/locales.js';
 import { createTranslator, type Translator } from '../shared/i18n/translator.js';
 
-const translators = new Map<Locale, Translator>();
-
-/** The Translator for a language (one per language, kept). */
+/** The Translator for a language (createTranslator keeps one per language). */
 export function translator(locale: Locale): Translator {
-  let tr = translators.get(locale);
-  if (!tr) {
-    tr = createTranslator(locale);
-    translators.set(locale, tr);
-  }
-  return tr;
+  return createTranslator(locale);
 }
 
 /** English: what the log is written in. */

@@ -44,7 +44,7 @@ export interface WindowsStick {
   windows: WindowsInfo;
   /** Where bootx64.efi came from: the ISO itself, install.wim, or nowhere (BIOS-only stick). */
   uefiBoot: 'iso' | 'install.wim' | 'none';
-  /** Things the user should know (UEFI file missing, …), in plain words. */
+  /** Things the user should know (UEFI file missing, …), in plain words: the notices' English messages. */
   warnings: string[];
   /** The same warnings as codes with params (W_BIOS_ONLY), for the user's language. */
   notices: WindowsWarning[];
@@ -89,7 +89,6 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
     }
     const { info: windows, loader } = media;
     let tree = await sourceFromImageFs(fs);
-    const warnings: string[] = [];
     const notices: WindowsWarning[] = [];
     if (loader.source === 'install.wim') {
       const bytes = loader.bytes;
@@ -107,7 +106,6 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
       }
       // An empty efi/boot/bootx64.efi of the ISO's own would look like a UEFI stick that is not one.
       if (findSourcePath(tree, BOOTX64_PATH)) tree = removeSourcePath(tree, BOOTX64_PATH);
-      warnings.push(loader.warning);
       notices.push({ code: 'W_BIOS_ONLY', message: loader.warning, params: biosOnlyParams(loader) });
     }
     const maxFileSize = opts.maxFileSize ?? fat32MaxFileSize();
@@ -117,7 +115,7 @@ export async function createWindowsStick(image: string | ByteReader, opts: Stick
     }
     await refuseUnslimmedWim(fs, tree, maxFileSize);
     const plan = planDisk(tree, { targetSize: opts.targetSize, label: fs.label, vhd: opts.vhd, clusterSize: opts.clusterSize, maxFileSize });
-    return { plan, stream: diskStream(plan), windows, uefiBoot: loader.source, warnings, notices, close };
+    return { plan, stream: diskStream(plan), windows, uefiBoot: loader.source, warnings: notices.map((n) => n.message), notices, close };
   } catch (e) {
     await close();
     throw e;

@@ -109,7 +109,17 @@ export function intlFor(locale: Locale, onError?: (e: Error) => void): IntlShape
   );
 }
 
-/** A Translator for main and the CLI. A catalog error throws: a broken message is a bug, not a blank. */
+const translators = new Map<Locale, Translator>();
+
+/**
+ * The Translator for main and the CLI, one per language and kept (FormatJS's formatters are not free to
+ * make; a Translator never changes). A catalog error throws: a broken message is a bug, not a blank.
+ */
 export function createTranslator(locale: Locale): Translator {
-  return translatorFor(intlFor(locale), locale);
+  let tr = translators.get(locale);
+  if (!tr) {
+    tr = translatorFor(intlFor(locale), locale);
+    translators.set(locale, tr);
+  }
+  return tr;
 }
